@@ -1,0 +1,60 @@
+package v1alpha1
+
+import (
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// ConditionReady is the condition type of a ready issuer.
+const ConditionReady = "Ready"
+
+// Reasons of the issuer's Ready condition: one per thing a user can fix.
+const (
+	// ReasonChecked: the store and the template were read with the
+	// credentials (Ready=True).
+	ReasonChecked = "Checked"
+	// ReasonSecretNotFound: the credentials Secret does not exist where the
+	// issuer may read it.
+	ReasonSecretNotFound = "SecretNotFound"
+	// ReasonSecretInvalid: the Secret lacks a key or holds an empty one.
+	ReasonSecretInvalid = "SecretInvalid"
+	// ReasonCABundleInvalid: spec.caBundle holds no PEM certificate.
+	ReasonCABundleInvalid = "CABundleInvalid"
+	// ReasonCredentialsRejected: the token endpoint or the API refused the
+	// appkey, the access key or its role.
+	ReasonCredentialsRejected = "CredentialsRejected"
+	// ReasonStoreNotFound: spec.caStoreId is unknown to the PCA.
+	ReasonStoreNotFound = "StoreNotFound"
+	// ReasonStoreNotActive: the store exists but its status is not ACTIVE.
+	ReasonStoreNotActive = "StoreNotActive"
+	// ReasonTemplateNotFound: spec.templateId is unknown in the store.
+	ReasonTemplateNotFound = "TemplateNotFound"
+	// ReasonTemplateNotUsable: the template cannot sign leaf certificates.
+	ReasonTemplateNotUsable = "TemplateNotUsable"
+	// ReasonUnreachable: the PCA API or the token endpoint did not answer
+	// or answered with a server error; retried.
+	ReasonUnreachable = "Unreachable"
+)
+
+// Issuer is what PCAIssuer and PCAClusterIssuer share, so that one
+// reconciler serves both kinds.
+// +kubebuilder:object:generate=false
+type Issuer interface {
+	metav1.Object
+	// GetSpec returns the shared spec.
+	GetSpec() *PCAIssuerSpec
+	// GetStatus returns the status, to read and change.
+	GetStatus() *PCAIssuerStatus
+}
+
+// ReadyCondition returns the Ready condition, or nil when unset.
+func (s *PCAIssuerStatus) ReadyCondition() *metav1.Condition {
+	return meta.FindStatusCondition(s.Conditions, ConditionReady)
+}
+
+// IsReady reports whether Ready is True for the given generation: a Ready
+// condition observed for an older spec does not count.
+func (s *PCAIssuerStatus) IsReady(generation int64) bool {
+	c := s.ReadyCondition()
+	return c != nil && c.Status == metav1.ConditionTrue && c.ObservedGeneration == generation
+}

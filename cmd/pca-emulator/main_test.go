@@ -1,0 +1,214 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nhnpca/pca-issuer/internal/emulator"
+	"github.com/nhnpca/pca-issuer/internal/pca"
+)
+
+func TestParseAccessKey(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    emulator.AccessKey
+		wantErr bool
+	}{
+		{"id:secret:ADMIN", emulator.AccessKey{ID: "id", Secret: "secret", Role: "ADMIN"}, false},
+		{"id:se:cret:viewer", emulator.AccessKey{ID: "id", Secret: "se:cret", Role: "VIEWER"}, false},
+		{"id:secret", emulator.AccessKey{}, true},
+		{"id::ADMIN", emulator.AccessKey{}, true},
+		{"id:secret:OWNER", emulator.AccessKey{}, true},
+	}
+	for _, tc := range tests {
+		got, err := parseAccessKey(tc.in)
+		if (err != nil) != tc.wantErr || got != tc.want {
+			t.Errorf("parseAccessKey(%q) = %+v, %v", tc.in, got, err)
+		}
+	}
+}
+
+func TestParseFlagsRefusesBadCombinations(t *testing.T) {
+	for _, args := range [][]string{
+		{"--tls-cert", "a.crt"},
+		{"--token-lifetime", "500ms"},
+		{"--bootstrap-key-algorithm", "DSA"},
+		{"--nope"},
+		{"extra"},
+	} {
+		if _, err := parseFlags(args, io.Discard); err == nil {
+			t.Errorf("parseFlags(%q) accepted", args)
+		}
+	}
+}
+
+// started runs the command in the background and returns the base URL from
+// its "serving" line, the stderr lines seen so far, the first stdout line
+// (empty without --bootstrap) and a stop function that waits for a clean
+// exit.
+func started(t *testing.T, args ...string) (url string, stderrLines []string, stdoutLine string, stop func()) {
+	t.Helper()
+	errR, errW := io.Pipe()
+	outR, outW := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	result := make(chan error, 1)
+	go func() {
+		err := run(ctx, args, outW, errW)
+		_ = errW.Close()
+		_ = outW.Close()
+		result <- err
+	}()
+	lines := bufio.NewScanner(errR)
+	for url == "" && lines.Scan() {
+		line := lines.Text()
+		stderrLines = append(stderrLines, line)
+		if rest, ok := strings.CutPrefix(line, "pca-emulator: serving "); ok && strings.Contains(rest, "://") {
+			url = strings.Fields(rest)[0]
+		}
+	}
+	if url == "" {
+		t.Fatalf("no serving line; stderr %q; run: %v", stderrLines, <-result)
+	}
+	// The access key lines follow the serving line: one per --access-key,
+	// or the one generated.
+	want := max(1, strings.Count(strings.Join(args, " "), "--access-key"))
+	for seen := 0; seen < want && lines.Scan(); {
+		stderrLines = append(stderrLines, lines.Text())
+		if strings.Contains(lines.Text(), "access key") {
+			seen++
+		}
+	}
+	go func() { _, _ = io.Copy(io.Discard, errR) }()
+	if slicesContain(args, "--bootstrap") {
+		out := bufio.NewScanner(outR)
+		if !out.Scan() {
+			t.Fatal("no bootstrap line on stdout")
+		}
+		stdoutLine = out.Text()
+	}
+	go func() { _, _ = io.Copy(io.Discard, outR) }()
+	return url, stderrLines, stdoutLine, func() {
+		cancel()
+		select {
+		case err := <-result:
+			if err != nil {
+				t.Errorf("run returned %v after shutdown", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("run did not stop after its context ended")
+		}
+	}
+}
+
+func slicesContain(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func TestRunServesTLSWithAGeneratedCertificateAndBootstraps(t *testing.T) {
+	dir := t.TempDir()
+	url, _, bootLine, stop := started(t, "--listen", "127.0.0.1:0", "--data", dir, "--bootstrap", "--access-key", "me:pw:ADMIN", "--appkey", "k")
+	defer stop()
+
+	var boot emulator.BootstrapResult
+	if err := json.Unmarshal([]byte(bootLine), &boot); err != nil || boot.TemplateID == 0 || boot.IntermediateCertID == 0 {
+		t.Fatalf("bootstrap line %q: %+v %v", bootLine, boot, err)
+	}
+	certPEM, err := os.ReadFile(filepath.Join(dir, tlsCertFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info, err := os.Stat(filepath.Join(dir, tlsKeyFile)); err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v %v", info, err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(certPEM)
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+
+	token := fetchToken(t, client, url, "me", "pw")
+	req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/v2.0/appkeys/k/ca-stores/%d", url, boot.CAStoreID), nil)
+	req.Header.Set("X-NHN-AUTHORIZATION", "Bearer "+token)
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	var env pca.Envelope[pca.Store]
+	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
+		t.Fatal(err)
+	}
+	if !env.Header.IsSuccessful || env.Body.IssuerCnt != 2 || env.Body.TemplateCnt != 1 {
+		t.Errorf("store %+v", env)
+	}
+}
+
+func TestRunGeneratesAnAdminKeyWhenNoneGiven(t *testing.T) {
+	url, lines, _, stop := started(t, "--listen", "127.0.0.1:0", "--plain-http")
+	defer stop()
+	var id, secret string
+	for _, l := range lines {
+		if _, err := fmt.Sscanf(l, "pca-emulator: access key id=%s secret=%s role=ADMIN", &id, &secret); err == nil {
+			break
+		}
+	}
+	if id == "" || secret == "" || !strings.HasPrefix(url, "http://") {
+		t.Fatalf("url %s, no generated ADMIN key in %q", url, lines)
+	}
+	fetchToken(t, http.DefaultClient, url, id, secret)
+}
+
+// fetchToken gets a token from the running command.
+func fetchToken(t *testing.T, client *http.Client, url, id, secret string) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url+"/oauth2/token/create", strings.NewReader("grant_type=client_credentials"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(id, secret)
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	var tok pca.Token
+	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("token: HTTP %d %v", resp.StatusCode, err)
+	}
+	return tok.AccessToken
+}
+
+func TestServingCertIsReusedWhileItFits(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Now()
+	first, _, err := loadOrCreateServingCert(dir, servingHosts("127.0.0.1"), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _, err := loadOrCreateServingCert(dir, servingHosts("127.0.0.1"), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(first.Certificate[0]) != string(again.Certificate[0]) {
+		t.Error("a fitting certificate was not reused")
+	}
+	other, _, err := loadOrCreateServingCert(dir, servingHosts("pca.example.test"), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(first.Certificate[0]) == string(other.Certificate[0]) {
+		t.Error("a certificate for another host was reused")
+	}
+}

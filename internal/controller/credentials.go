@@ -1,0 +1,163 @@
+package controller
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/nhnpca/pca-issuer/api/v1alpha1"
+	"github.com/nhnpca/pca-issuer/internal/pca"
+)
+
+// apiTimeout bounds one PCA call, token fetch included.
+const apiTimeout = 30 * time.Second
+
+// issuerConfigError is an issuer setting a user must fix: a missing or
+// incomplete Secret, or a caBundle with no certificate. Reason is one of the
+// issuer Ready reasons of api/v1alpha1.
+type issuerConfigError struct {
+	Reason  string
+	Message string
+}
+
+func (e *issuerConfigError) Error() string { return e.Message }
+
+// clientKey identifies the inputs a PCA client was built from: a change of
+// the issuer's spec or of its Secret builds a new client (and so a new
+// token).
+type clientKey struct {
+	uid        types.UID
+	generation int64
+	secretRV   string
+}
+
+// clients builds PCA clients for issuers and keeps one per issuer, so that
+// every request of an issuer shares its token.
+type clients struct {
+	reader                   client.Reader
+	clusterResourceNamespace string
+	userAgent                string
+
+	mu    sync.Mutex
+	byKey map[types.UID]cachedClient
+}
+
+type cachedClient struct {
+	key    clientKey
+	client *pca.Client
+}
+
+func newClients(reader client.Reader, clusterResourceNamespace, userAgent string) *clients {
+	return &clients{reader: reader, clusterResourceNamespace: clusterResourceNamespace, userAgent: userAgent, byKey: map[types.UID]cachedClient{}}
+}
+
+// secretNamespace is where the issuer's Secret must be: its own namespace,
+// or the cluster resource namespace for a PCAClusterIssuer.
+func (c *clients) secretNamespace(iss v1alpha1.Issuer) string {
+	if iss.GetNamespace() == "" {
+		return c.clusterResourceNamespace
+	}
+	return iss.GetNamespace()
+}
+
+// For returns the PCA client of iss, reading its Secret. It returns an
+// *issuerConfigError when the Secret or the caBundle needs fixing, or the
+// error of the API server read.
+func (c *clients) For(ctx context.Context, iss v1alpha1.Issuer) (*pca.Client, error) {
+	spec := iss.GetSpec()
+	ns := c.secretNamespace(iss)
+	var secret corev1.Secret
+	err := c.reader.Get(ctx, types.NamespacedName{Namespace: ns, Name: spec.CredentialsRef.Name}, &secret)
+	if apierrors.IsNotFound(err) {
+		return nil, &issuerConfigError{Reason: v1alpha1.ReasonSecretNotFound, Message: fmt.Sprintf(
+			"Secret %s/%s not found: create it with keys %s, %s and %s", ns, spec.CredentialsRef.Name,
+			v1alpha1.SecretKeyAppKey, v1alpha1.SecretKeyAccessKeyID, v1alpha1.SecretKeySecretAccessKey)}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading Secret %s/%s: %w", ns, spec.CredentialsRef.Name, err)
+	}
+	key := clientKey{uid: iss.GetUID(), generation: iss.GetGeneration(), secretRV: secret.ResourceVersion}
+	c.mu.Lock()
+	cached, ok := c.byKey[iss.GetUID()]
+	c.mu.Unlock()
+	if ok && cached.key == key {
+		return cached.client, nil
+	}
+	pc, err := c.build(spec, &secret)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	c.byKey[iss.GetUID()] = cachedClient{key: key, client: pc}
+	c.mu.Unlock()
+	return pc, nil
+}
+
+// Forget drops the client of a deleted issuer.
+func (c *clients) Forget(uid types.UID) {
+	c.mu.Lock()
+	delete(c.byKey, uid)
+	c.mu.Unlock()
+}
+
+// build makes a PCA client from the spec and the Secret's three keys.
+func (c *clients) build(spec *v1alpha1.PCAIssuerSpec, secret *corev1.Secret) (*pca.Client, error) {
+	values := map[string]string{}
+	var missing []string
+	for _, k := range []string{v1alpha1.SecretKeyAppKey, v1alpha1.SecretKeyAccessKeyID, v1alpha1.SecretKeySecretAccessKey} {
+		v := strings.TrimSpace(string(secret.Data[k]))
+		if v == "" {
+			missing = append(missing, k)
+		}
+		values[k] = v
+	}
+	if len(missing) > 0 {
+		return nil, &issuerConfigError{Reason: v1alpha1.ReasonSecretInvalid, Message: fmt.Sprintf(
+			"Secret %s/%s lacks %s: add the missing keys", secret.Namespace, secret.Name, strings.Join(missing, ", "))}
+	}
+	httpClient, err := httpClientFor(spec.CABundle)
+	if err != nil {
+		return nil, err
+	}
+	return pca.New(pca.Config{
+		URL:             orDefault(spec.URL, v1alpha1.DefaultURL),
+		TokenURL:        orDefault(spec.TokenURL, v1alpha1.DefaultTokenURL),
+		AppKey:          values[v1alpha1.SecretKeyAppKey],
+		AccessKeyID:     values[v1alpha1.SecretKeyAccessKeyID],
+		SecretAccessKey: values[v1alpha1.SecretKeySecretAccessKey],
+		HTTPClient:      httpClient,
+		UserAgent:       c.userAgent,
+	})
+}
+
+// httpClientFor returns an HTTP client trusting caBundle, or the system
+// roots when it is empty.
+func httpClientFor(caBundle []byte) (*http.Client, error) {
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	if len(caBundle) > 0 {
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(caBundle) {
+			return nil, &issuerConfigError{Reason: v1alpha1.ReasonCABundleInvalid,
+				Message: "spec.caBundle holds no PEM certificate: set it to the PEM of the CA that signed the PCA API's serving certificate, or remove it"}
+		}
+		transport.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
+	return &http.Client{Transport: transport, Timeout: apiTimeout}, nil
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

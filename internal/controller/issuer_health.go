@@ -1,0 +1,79 @@
+package controller
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/nhnpca/pca-issuer/api/v1alpha1"
+	"github.com/nhnpca/pca-issuer/internal/pca"
+)
+
+// healthResult is the outcome of one issuer check: the Ready condition's
+// status, reason and message, and whether the failure is transient (retried
+// with backoff rather than waiting for the user).
+type healthResult struct {
+	status    metav1.ConditionStatus
+	reason    string
+	message   string
+	transient bool
+	template  *pca.Template
+}
+
+// checkIssuer reads the Secret, then the store and the template with the
+// Secret's credentials. It never returns an error: every failure is a
+// healthResult naming what to fix.
+func checkIssuer(ctx context.Context, cs *clients, iss v1alpha1.Issuer) healthResult {
+	spec := iss.GetSpec()
+	pc, err := cs.For(ctx, iss)
+	if err != nil {
+		return configFailure(err)
+	}
+	store, err := pc.GetStore(ctx, spec.CAStoreID)
+	if err != nil {
+		return apiFailure(err, v1alpha1.ReasonStoreNotFound, fmt.Sprintf(
+			"store %d not found: set spec.caStoreId to the id of a store of this appkey", spec.CAStoreID))
+	}
+	if store.Status != "" && store.Status != pca.StatusActive {
+		return healthResult{status: metav1.ConditionFalse, reason: v1alpha1.ReasonStoreNotActive, message: fmt.Sprintf(
+			"store %d (%s) is %s: activate it in the PCA console or point spec.caStoreId at an active store", store.ID, store.Name, store.Status)}
+	}
+	tmpl, err := pc.GetTemplate(ctx, spec.CAStoreID, spec.TemplateID)
+	if err != nil {
+		return apiFailure(err, v1alpha1.ReasonTemplateNotFound, fmt.Sprintf(
+			"template %d not found in store %d: set spec.templateId to a template of that store", spec.TemplateID, spec.CAStoreID))
+	}
+	if !tmpl.IsLeaf {
+		return healthResult{status: metav1.ConditionFalse, reason: v1alpha1.ReasonTemplateNotUsable, message: fmt.Sprintf(
+			"template %d (%s) does not issue leaf certificates: choose a leaf template", tmpl.ID, tmpl.Name)}
+	}
+	return healthResult{status: metav1.ConditionTrue, reason: v1alpha1.ReasonChecked, template: tmpl, message: fmt.Sprintf(
+		"store %d (%s) and template %d (%s) read with the credentials of Secret %s/%s",
+		store.ID, store.Name, tmpl.ID, tmpl.Name, cs.secretNamespace(iss), spec.CredentialsRef.Name)}
+}
+
+// configFailure turns an error of clients.For into a result.
+func configFailure(err error) healthResult {
+	var ce *issuerConfigError
+	if errors.As(err, &ce) {
+		return healthResult{status: metav1.ConditionFalse, reason: ce.Reason, message: ce.Message}
+	}
+	return healthResult{status: metav1.ConditionFalse, reason: v1alpha1.ReasonUnreachable, message: err.Error(), transient: true}
+}
+
+// apiFailure turns a PCA error into a result; notFoundReason and
+// notFoundMessage describe an HTTP 404.
+func apiFailure(err error, notFoundReason, notFoundMessage string) healthResult {
+	switch {
+	case pca.IsUnauthorized(err) || pca.IsForbidden(err):
+		return healthResult{status: metav1.ConditionFalse, reason: v1alpha1.ReasonCredentialsRejected, message: fmt.Sprintf(
+			"the PCA refused the credentials (%v): check appKey, userAccessKeyId and secretAccessKey in the Secret, and that the access key has the ADMIN role", err)}
+	case pca.IsNotFound(err):
+		return healthResult{status: metav1.ConditionFalse, reason: notFoundReason, message: notFoundMessage}
+	default:
+		return healthResult{status: metav1.ConditionFalse, reason: v1alpha1.ReasonUnreachable, transient: true, message: fmt.Sprintf(
+			"the PCA API could not be read (%v): check spec.url, spec.tokenURL, spec.caBundle and the network; retrying", err)}
+	}
+}

@@ -1,0 +1,46 @@
+package controller
+
+import "time"
+
+// Options configure the reconcilers; cmd/pca-issuer fills them from flags.
+type Options struct {
+	// ClusterResourceNamespace is where a PCAClusterIssuer's credentials
+	// Secret must be (flag --cluster-resource-namespace).
+	ClusterResourceNamespace string
+
+	// IssuerHealthCheckInterval is how often a Ready issuer is checked again.
+	IssuerHealthCheckInterval time.Duration
+
+	// IssuerRetryInterval is how long a not-Ready issuer waits before its
+	// next check, unless its Secret or spec changes first.
+	IssuerRetryInterval time.Duration
+
+	// PendingRetryInterval is how long a CertificateRequest waiting for its
+	// issuer waits before it looks again; the issuer turning Ready wakes it
+	// earlier.
+	PendingRetryInterval time.Duration
+
+	// MaxConcurrentReconciles is the number of CertificateRequests signed at
+	// once.
+	MaxConcurrentReconciles int
+}
+
+// withDefaults returns o with every zero field set to its default.
+func (o Options) withDefaults() Options {
+	if o.ClusterResourceNamespace == "" {
+		o.ClusterResourceNamespace = "cert-manager"
+	}
+	if o.IssuerHealthCheckInterval <= 0 {
+		o.IssuerHealthCheckInterval = 5 * time.Minute
+	}
+	if o.IssuerRetryInterval <= 0 {
+		o.IssuerRetryInterval = time.Minute
+	}
+	if o.PendingRetryInterval <= 0 {
+		o.PendingRetryInterval = time.Minute
+	}
+	if o.MaxConcurrentReconciles <= 0 {
+		o.MaxConcurrentReconciles = 4
+	}
+	return o
+}

@@ -1,0 +1,64 @@
+package controller
+
+import (
+	"context"
+	"fmt"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/nhnpca/pca-issuer/api/v1alpha1"
+)
+
+// UserAgent is sent to the PCA API by every client of this controller.
+const UserAgent = "pca-issuer"
+
+// Setup registers the field indexes and the three reconcilers (PCAIssuer,
+// PCAClusterIssuer, CertificateRequest) with mgr. The manager's scheme must
+// know cert-manager's and this project's kinds.
+func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
+	opts = opts.withDefaults()
+	if err := addIndexes(ctx, mgr); err != nil {
+		return err
+	}
+	cs := newClients(mgr.GetClient(), opts.ClusterResourceNamespace, UserAgent)
+	issuers := []*IssuerReconciler{
+		{kind: kindIssuer, newIssuer: func() issuerObject { return &v1alpha1.PCAIssuer{} }, newList: func() client.ObjectList { return &v1alpha1.PCAIssuerList{} }},
+		{kind: kindClusterIssuer, newIssuer: func() issuerObject { return &v1alpha1.PCAClusterIssuer{} }, newList: func() client.ObjectList { return &v1alpha1.PCAClusterIssuerList{} }},
+	}
+	for _, r := range issuers {
+		r.client, r.clients, r.opts = mgr.GetClient(), cs, opts
+		r.recorder = mgr.GetEventRecorder("pca-issuer")
+		if err := r.SetupWithManager(mgr); err != nil {
+			return fmt.Errorf("setting up the %s controller: %w", r.kind, err)
+		}
+	}
+	crr := &CertificateRequestReconciler{client: mgr.GetClient(), clients: cs, recorder: mgr.GetEventRecorder("pca-issuer"), clock: clock.RealClock{}, opts: opts}
+	if err := crr.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("setting up the CertificateRequest controller: %w", err)
+	}
+	return nil
+}
+
+// addIndexes adds the field indexes the watches map through.
+func addIndexes(ctx context.Context, mgr ctrl.Manager) error {
+	idx := mgr.GetFieldIndexer()
+	credentialsRef := func(obj client.Object) []string {
+		return []string{obj.(v1alpha1.Issuer).GetSpec().CredentialsRef.Name}
+	}
+	if err := idx.IndexField(ctx, &v1alpha1.PCAIssuer{}, credentialsRefIndex, credentialsRef); err != nil {
+		return err
+	}
+	if err := idx.IndexField(ctx, &v1alpha1.PCAClusterIssuer{}, credentialsRefIndex, credentialsRef); err != nil {
+		return err
+	}
+	return idx.IndexField(ctx, &cmapi.CertificateRequest{}, issuerRefIndex, func(obj client.Object) []string {
+		cr := obj.(*cmapi.CertificateRequest)
+		if kind := issuerKind(cr.Spec.IssuerRef); kind != "" {
+			return []string{issuerRefKey(kind, cr.Spec.IssuerRef.Name)}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,81 @@
+package emulator
+
+import (
+	"fmt"
+
+	"github.com/nhnpca/pca-issuer/internal/pca"
+)
+
+// BootstrapOptions chooses the keys of Bootstrap's CA.
+type BootstrapOptions struct {
+	// KeyAlgorithm is "RSA" (RSA 2048, SHA256_WITH_RSA) or "EC" (P-256,
+	// SHA256_WITH_ECDSA); empty means EC.
+	KeyAlgorithm string
+}
+
+// BootstrapResult holds the ids Bootstrap made.
+type BootstrapResult struct {
+	CAStoreID          int64 `json:"caStoreId"`
+	RootCertID         int64 `json:"rootCertId"`
+	IntermediateCertID int64 `json:"intermediateCertId"`
+	TemplateID         int64 `json:"templateId"`
+}
+
+// Bootstrap lifetimes, in seconds.
+const (
+	bootstrapRootTTL         = 315_360_000 // 10 years of 365 days, the seed's maximum
+	bootstrapIntermediateTTL = 157_680_000 // 5 years
+	bootstrapLeafMaxTTL      = 31_536_000  // 1 year
+)
+
+// bootstrapActor is the creationUser of what Bootstrap makes.
+const bootstrapActor = "bootstrap"
+
+// Bootstrap makes a ready CA through the service layer (no HTTP): a store,
+// a ROOT (maxDepth 1), an INTERMEDIATE under it (maxDepth 0) and a leaf
+// template under the intermediate for server and client auth
+// (useCsrCommonName, useCsrSans and allowIpSans on, maxTTL one year, key usage
+// DIGITAL_SIGNATURE and KEY_ENCIPHERMENT, extended key usage
+// SERVER_AUTHENTICATION and CLIENT_AUTHENTICATION). It fails on an unknown
+// KeyAlgorithm.
+func (e *Emulator) Bootstrap(opts BootstrapOptions) (*BootstrapResult, error) {
+	keyInfo, sig := pca.KeyInfo{Algorithm: pca.KeyAlgorithmEC, KeySize: 256}, pca.SHA256WithECDSA
+	switch opts.KeyAlgorithm {
+	case "", pca.KeyAlgorithmEC:
+	case pca.KeyAlgorithmRSA:
+		keyInfo, sig = pca.KeyInfo{Algorithm: pca.KeyAlgorithmRSA, KeySize: 2048}, pca.SHA256WithRSA
+	default:
+		return nil, fmt.Errorf("emulator: bootstrap key algorithm %q, want RSA or EC", opts.KeyAlgorithm)
+	}
+	store, err := e.svc.CreateStore(bootstrapActor, pca.StoreRequest{Name: "Local CA Store", Description: "Made by the emulator's bootstrap"})
+	if err != nil {
+		return nil, fmt.Errorf("emulator: bootstrap store: %w", err)
+	}
+	root, err := e.svc.CreateIssuerCert(bootstrapActor, store.ID, pca.IssuerCertRequest{
+		CertificateType: pca.TypeRoot, Name: "Local Root CA",
+		SubjectInfo: pca.SubjectInfo{CommonName: "PCA Emulator Root CA", Organization: "PCA Emulator"},
+		TTLValue:    bootstrapRootTTL, MaxDepth: ptr(1), KeyInfo: keyInfo, SignatureAlgorithm: sig,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("emulator: bootstrap root: %w", err)
+	}
+	inter, err := e.svc.CreateIssuerCert(bootstrapActor, store.ID, pca.IssuerCertRequest{
+		CertificateType: pca.TypeIntermediate, ParentCertID: root.CertificateID, Name: "Local Intermediate CA",
+		SubjectInfo: pca.SubjectInfo{CommonName: "PCA Emulator Intermediate CA", Organization: "PCA Emulator"},
+		TTLValue:    bootstrapIntermediateTTL, MaxDepth: ptr(0), KeyInfo: keyInfo, SignatureAlgorithm: sig,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("emulator: bootstrap intermediate: %w", err)
+	}
+	tmpl, err := e.svc.CreateTemplate(bootstrapActor, store.ID, pca.TemplateRequest{
+		Name: "server-client", Description: "TLS server and client certificates",
+		ParentCertID: inter.CertificateID, MaxTTL: ptr(int64(bootstrapLeafMaxTTL)),
+		AllowIPSans: true, UseCsrCommonName: true, UseCsrSans: true, KeyInfo: keyInfo,
+		KeyUsage:         []string{pca.KeyUsageDigitalSignature, pca.KeyUsageKeyEncipherment},
+		ExtendedKeyUsage: []string{pca.ExtKeyUsageServerAuth, pca.ExtKeyUsageClientAuth},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("emulator: bootstrap template: %w", err)
+	}
+	return &BootstrapResult{CAStoreID: store.ID, RootCertID: root.CertificateID, IntermediateCertID: inter.CertificateID, TemplateID: tmpl.TemplateID}, nil
+}

@@ -1,0 +1,71 @@
+package emulator
+
+import (
+	"crypto"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"fmt"
+	"time"
+)
+
+// certProfile is everything that decides a certificate other than its key
+// and issuer: what the service layer computes from a request and a template.
+type certProfile struct {
+	Subject   pkix.Name
+	NotBefore time.Time
+	NotAfter  time.Time
+	// IsCA makes a ROOT or INTERMEDIATE; MaxPathLen is then its path length
+	// constraint, -1 for none (maxDepth).
+	IsCA       bool
+	MaxPathLen int
+	// BasicConstraintsValid writes "CA:false" on a non-CA certificate
+	// (basicConstraintsValidForNonCa); CA certificates always carry it.
+	BasicConstraintsValid bool
+	KeyUsage              x509.KeyUsage
+	ExtKeyUsage           []x509.ExtKeyUsage
+	UnknownExtKeyUsage    []asn1.ObjectIdentifier
+	Policies              []x509.OID
+	SANs                  sanSet
+	SignatureAlgorithm    x509.SignatureAlgorithm
+}
+
+// issueCertificate signs a certificate for pub from a profile. A nil issuer
+// makes a self-signed certificate, signed by issuerKey which must then be
+// pub's own key. The serial number is random (newSerial).
+func issueCertificate(p certProfile, pub crypto.PublicKey, issuer *x509.Certificate, issuerKey crypto.Signer) (*x509.Certificate, error) {
+	serial, err := newSerial()
+	if err != nil {
+		return nil, err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          serial,
+		Subject:               p.Subject,
+		NotBefore:             p.NotBefore,
+		NotAfter:              p.NotAfter,
+		KeyUsage:              p.KeyUsage,
+		ExtKeyUsage:           p.ExtKeyUsage,
+		UnknownExtKeyUsage:    p.UnknownExtKeyUsage,
+		Policies:              p.Policies,
+		SignatureAlgorithm:    p.SignatureAlgorithm,
+		BasicConstraintsValid: p.IsCA || p.BasicConstraintsValid,
+		IsCA:                  p.IsCA,
+	}
+	if p.IsCA {
+		tmpl.MaxPathLen = p.MaxPathLen
+		tmpl.MaxPathLenZero = p.MaxPathLen == 0
+	}
+	if err := applySANs(tmpl, p.SANs); err != nil {
+		return nil, fmt.Errorf("subject alternative names: %w", err)
+	}
+	parent := issuer
+	if parent == nil {
+		parent = tmpl
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, issuerKey)
+	if err != nil {
+		return nil, fmt.Errorf("sign certificate: %w", err)
+	}
+	return x509.ParseCertificate(der)
+}

@@ -1,0 +1,39 @@
+package emulator
+
+import (
+	"crypto/rand"
+	"fmt"
+	"math/big"
+	"strings"
+)
+
+// serialLimit is 2^159: serials below it are positive and fit in 20 octets
+// of DER, sign bit included (RFC 5280 4.1.2.2).
+var serialLimit = new(big.Int).Lsh(big.NewInt(1), 159)
+
+// newSerial returns a random, positive serial number of at most 20 octets.
+func newSerial() (*big.Int, error) {
+	for {
+		n, err := rand.Int(rand.Reader, serialLimit)
+		if err != nil {
+			return nil, fmt.Errorf("serial number: %w", err)
+		}
+		if n.Sign() > 0 {
+			return n, nil
+		}
+	}
+}
+
+// formatSerial writes a serial as the API shows it: upper-case hex octets
+// separated by colons, e.g. "12:34:AB".
+func formatSerial(n *big.Int) string {
+	b := n.Bytes()
+	if len(b) == 0 {
+		b = []byte{0}
+	}
+	parts := make([]string, len(b))
+	for i, octet := range b {
+		parts[i] = fmt.Sprintf("%02X", octet)
+	}
+	return strings.Join(parts, ":")
+}

@@ -1,0 +1,65 @@
+package emulator
+
+import (
+	"crypto/x509"
+
+	"github.com/nhnpca/pca-issuer/internal/pca"
+)
+
+// sigAlg is one signatureAlgorithm of the seed: the key family it needs and
+// the x509 algorithm it is.
+type sigAlg struct {
+	keyAlgorithm string
+	x509         x509.SignatureAlgorithm
+}
+
+// signatureAlgorithms is the seed's table of signatureAlgorithm values and
+// their compatible keys.
+var signatureAlgorithms = map[string]sigAlg{
+	pca.SHA256WithRSA:   {pca.KeyAlgorithmRSA, x509.SHA256WithRSA},
+	pca.SHA384WithRSA:   {pca.KeyAlgorithmRSA, x509.SHA384WithRSA},
+	pca.SHA512WithRSA:   {pca.KeyAlgorithmRSA, x509.SHA512WithRSA},
+	pca.SHA256WithECDSA: {pca.KeyAlgorithmEC, x509.ECDSAWithSHA256},
+	pca.SHA384WithECDSA: {pca.KeyAlgorithmEC, x509.ECDSAWithSHA384},
+	pca.SHA512WithECDSA: {pca.KeyAlgorithmEC, x509.ECDSAWithSHA512},
+	pca.SigEd25519:      {pca.KeyAlgorithmEd25519, x509.PureEd25519},
+}
+
+// wireSignatureAlgorithm names an x509 algorithm as the API does, or returns
+// its Go name when the API has none.
+func wireSignatureAlgorithm(alg x509.SignatureAlgorithm) string {
+	for name, s := range signatureAlgorithms {
+		if s.x509 == alg {
+			return name
+		}
+	}
+	return alg.String()
+}
+
+// templateSignatureAlgorithm is the algorithm a template signs leaves with:
+// the issuer key's family with a hash of signatureBits (256, 384, 512).
+// Ed25519 issuers ignore the bits (seed: "Ignored for ED25519").
+func templateSignatureAlgorithm(issuerKeyAlgorithm string, bits int) string {
+	for name, s := range signatureAlgorithms {
+		if s.keyAlgorithm != issuerKeyAlgorithm {
+			continue
+		}
+		if issuerKeyAlgorithm == pca.KeyAlgorithmEd25519 || hashBits(s.x509) == bits {
+			return name
+		}
+	}
+	return ""
+}
+
+// hashBits is the digest size of an RSA or ECDSA signature algorithm.
+func hashBits(alg x509.SignatureAlgorithm) int {
+	switch alg {
+	case x509.SHA256WithRSA, x509.ECDSAWithSHA256:
+		return 256
+	case x509.SHA384WithRSA, x509.ECDSAWithSHA384:
+		return 384
+	case x509.SHA512WithRSA, x509.ECDSAWithSHA512:
+		return 512
+	}
+	return 0
+}

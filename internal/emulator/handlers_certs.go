@@ -1,0 +1,70 @@
+package emulator
+
+import (
+	"net/http"
+
+	"github.com/nhnpca/pca-issuer/internal/pca"
+)
+
+// listCerts is GET /ca-stores/{caStoreId}/certs (VIEWER) with type all,
+// issuer or leaf (default all), page, size and search on Common Name.
+func (e *Emulator) listCerts(r *http.Request, _ AccessKey) (any, *apiError) {
+	storeID, err := pathID(r, "caStoreId")
+	if err != nil {
+		return nil, err
+	}
+	opts, err := listOptions(r)
+	if err != nil {
+		return nil, err
+	}
+	typ := r.URL.Query().Get("type")
+	switch typ {
+	case "":
+		typ = pca.ListTypeAll
+	case pca.ListTypeAll, pca.ListTypeIssuer, pca.ListTypeLeaf:
+	default:
+		return nil, errValidation("type", "all, issuer or leaf, got %q", typ)
+	}
+	return e.svc.ListCerts(storeID, typ, opts)
+}
+
+// createIssuerCert is POST /ca-stores/{caStoreId}/certs (ADMIN).
+func (e *Emulator) createIssuerCert(r *http.Request, caller AccessKey) (any, *apiError) {
+	storeID, err := pathID(r, "caStoreId")
+	if err != nil {
+		return nil, err
+	}
+	var req pca.IssuerCertRequest
+	if err := decodeBody(r, &req); err != nil {
+		return nil, err
+	}
+	return e.svc.CreateIssuerCert(caller.ID, storeID, req)
+}
+
+// getCert is GET /ca-stores/{caStoreId}/certs/{certId} (VIEWER).
+func (e *Emulator) getCert(r *http.Request, _ AccessKey) (any, *apiError) {
+	storeID, certID, err := storeAndID(r, "certId")
+	if err != nil {
+		return nil, err
+	}
+	return e.svc.GetCert(storeID, certID)
+}
+
+// revokeCert is POST /ca-stores/{caStoreId}/certs/{certId}/revoke (ADMIN).
+func (e *Emulator) revokeCert(r *http.Request, _ AccessKey) (any, *apiError) {
+	storeID, certID, err := storeAndID(r, "certId")
+	if err != nil {
+		return nil, err
+	}
+	return e.svc.RevokeCert(storeID, certID)
+}
+
+// storeAndID reads caStoreId and a second path id.
+func storeAndID(r *http.Request, name string) (int64, int64, *apiError) {
+	storeID, err := pathID(r, "caStoreId")
+	if err != nil {
+		return 0, 0, err
+	}
+	id, err := pathID(r, name)
+	return storeID, id, err
+}

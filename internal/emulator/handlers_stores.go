@@ -1,0 +1,34 @@
+package emulator
+
+import (
+	"net/http"
+
+	"github.com/nhnpca/pca-issuer/internal/pca"
+)
+
+// listStores is GET /ca-stores (VIEWER).
+func (e *Emulator) listStores(r *http.Request, _ AccessKey) (any, *apiError) {
+	opts, err := listOptions(r)
+	if err != nil {
+		return nil, err
+	}
+	return e.svc.ListStores(opts)
+}
+
+// createStore is POST /ca-stores (ADMIN).
+func (e *Emulator) createStore(r *http.Request, caller AccessKey) (any, *apiError) {
+	var req pca.StoreRequest
+	if err := decodeBody(r, &req); err != nil {
+		return nil, err
+	}
+	return e.svc.CreateStore(caller.ID, req)
+}
+
+// getStore is GET /ca-stores/{caStoreId} (VIEWER).
+func (e *Emulator) getStore(r *http.Request, _ AccessKey) (any, *apiError) {
+	id, err := pathID(r, "caStoreId")
+	if err != nil {
+		return nil, err
+	}
+	return e.svc.GetStore(id)
+}

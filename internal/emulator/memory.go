@@ -1,0 +1,86 @@
+package emulator
+
+import (
+	"cmp"
+	"slices"
+	"sync"
+)
+
+// memStorage is the in-memory storage. It is safe for concurrent use.
+type memStorage struct {
+	mu        sync.RWMutex
+	seq       map[string]int64
+	stores    map[int64]storeRecord
+	certs     map[int64]certRecord
+	templates map[int64]templateRecord
+}
+
+// newMemStorage returns an empty in-memory storage.
+func newMemStorage() *memStorage {
+	return &memStorage{
+		seq:       map[string]int64{},
+		stores:    map[int64]storeRecord{},
+		certs:     map[int64]certRecord{},
+		templates: map[int64]templateRecord{},
+	}
+}
+
+func (m *memStorage) NextID(kind string) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.seq[kind]++
+	return m.seq[kind], nil
+}
+
+func (m *memStorage) PutStore(rec storeRecord) error { return put(&m.mu, m.stores, rec.ID, rec) }
+func (m *memStorage) GetStore(id int64) (storeRecord, bool, error) {
+	return get(&m.mu, m.stores, id)
+}
+func (m *memStorage) ListStores() ([]storeRecord, error) {
+	return list(&m.mu, m.stores, func(storeRecord) bool { return true }, func(r storeRecord) int64 { return r.ID })
+}
+
+func (m *memStorage) PutCert(rec certRecord) error { return put(&m.mu, m.certs, rec.ID, rec) }
+func (m *memStorage) GetCert(id int64) (certRecord, bool, error) {
+	return get(&m.mu, m.certs, id)
+}
+func (m *memStorage) ListCerts(storeID int64) ([]certRecord, error) {
+	return list(&m.mu, m.certs, func(r certRecord) bool { return r.StoreID == storeID }, func(r certRecord) int64 { return r.ID })
+}
+
+func (m *memStorage) PutTemplate(rec templateRecord) error {
+	return put(&m.mu, m.templates, rec.ID, rec)
+}
+func (m *memStorage) GetTemplate(id int64) (templateRecord, bool, error) {
+	return get(&m.mu, m.templates, id)
+}
+func (m *memStorage) ListTemplates(storeID int64) ([]templateRecord, error) {
+	return list(&m.mu, m.templates, func(r templateRecord) bool { return r.StoreID == storeID }, func(r templateRecord) int64 { return r.ID })
+}
+
+func put[T any](mu *sync.RWMutex, m map[int64]T, id int64, rec T) error {
+	mu.Lock()
+	defer mu.Unlock()
+	m[id] = rec
+	return nil
+}
+
+func get[T any](mu *sync.RWMutex, m map[int64]T, id int64) (T, bool, error) {
+	mu.RLock()
+	defer mu.RUnlock()
+	rec, ok := m[id]
+	return rec, ok, nil
+}
+
+func list[T any](mu *sync.RWMutex, m map[int64]T, keep func(T) bool, id func(T) int64) ([]T, error) {
+	mu.RLock()
+	defer mu.RUnlock()
+	out := make([]T, 0, len(m))
+	for _, rec := range m {
+		if keep(rec) {
+			out = append(out, rec)
+		}
+	}
+	slices.SortFunc(out, func(a, b T) int { return cmp.Compare(id(a), id(b)) })
+	return out, nil
+}

@@ -1,0 +1,256 @@
+package pca
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Default endpoints of region KR1 (wire contract, "Endpoints and auth").
+const (
+	// DefaultURL is the API base URL.
+	DefaultURL = "https://kr1-pca.api.nhncloudservice.com"
+	// DefaultTokenURL is the OAuth base URL; the token endpoint is
+	// DefaultTokenURL + TokenPath.
+	DefaultTokenURL = "https://oauth.api.nhncloudservice.com"
+	// TokenPath is the path of the token endpoint below Config.TokenURL.
+	TokenPath = "/oauth2/token/create"
+	// AuthHeader is the header that carries "Bearer <token>" on API calls;
+	// the API does not read the standard Authorization header.
+	AuthHeader = "X-NHN-AUTHORIZATION"
+)
+
+// defaultTimeout bounds one HTTP exchange when Config.HTTPClient is nil.
+const defaultTimeout = 30 * time.Second
+
+// Config is what New needs to reach the API.
+type Config struct {
+	// URL is the API base URL (scheme and host, optionally a path prefix);
+	// DefaultURL when empty.
+	URL string
+	// TokenURL is the OAuth base URL; DefaultTokenURL when empty. Tokens are
+	// requested from TokenURL + TokenPath.
+	TokenURL string
+	// AppKey identifies the NHN Cloud project; it is sent in the URL path
+	// (path-escaped) and is a secret.
+	AppKey string
+	// AccessKeyID and SecretAccessKey are the User Access Key pair used to
+	// get tokens.
+	AccessKeyID     string
+	SecretAccessKey string
+	// HTTPClient carries TLS trust and timeouts for token and API calls
+	// alike. When nil, a client with a 30 s timeout and the system roots is
+	// used.
+	HTTPClient *http.Client
+	// UserAgent is sent on API calls when non-empty.
+	UserAgent string
+	// Observe, when set, is called after every HTTP exchange with the API
+	// (a call retried after a 401 is observed twice): op is the method name
+	// (e.g. "GetStore"), status the HTTP status or 0 on a transport error,
+	// d the time from sending the request to reading the whole answer.
+	Observe func(op string, status int, d time.Duration)
+	// OnTokenRefresh, when set, is called each time a new token has been
+	// fetched from the token endpoint.
+	OnTokenRefresh func()
+}
+
+// Client calls the PCA API v2.0. It holds no global state and is safe for
+// concurrent use; tokens are shared by all calls of one Client.
+type Client struct {
+	// root is the escaped URL of ".../v2.0/appkeys/{appkey}/ca-stores".
+	root      string
+	http      *http.Client
+	tokens    *tokenSource
+	userAgent string
+	observe   func(op string, status int, d time.Duration)
+}
+
+// New checks cfg and returns a Client. It returns an error when AppKey,
+// AccessKeyID or SecretAccessKey is empty, or when URL or TokenURL is not an
+// absolute http(s) URL. No network call is made.
+func New(cfg Config) (*Client, error) {
+	if strings.TrimSpace(cfg.AppKey) == "" {
+		return nil, errors.New("pca: config: appkey is empty")
+	}
+	if strings.TrimSpace(cfg.AccessKeyID) == "" || strings.TrimSpace(cfg.SecretAccessKey) == "" {
+		return nil, errors.New("pca: config: access key ID and secret access key are both required")
+	}
+	base, err := baseURL("URL", cfg.URL, DefaultURL)
+	if err != nil {
+		return nil, err
+	}
+	tokenBase, err := baseURL("TokenURL", cfg.TokenURL, DefaultTokenURL)
+	if err != nil {
+		return nil, err
+	}
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: defaultTimeout}
+	}
+	return &Client{
+		root:      base + "/v2.0/appkeys/" + url.PathEscape(cfg.AppKey) + "/ca-stores",
+		http:      hc,
+		tokens:    newTokenSource(hc, tokenBase+TokenPath, cfg.AccessKeyID, cfg.SecretAccessKey, cfg.OnTokenRefresh),
+		userAgent: cfg.UserAgent,
+		observe:   cfg.Observe,
+	}, nil
+}
+
+// baseURL returns raw (or def when raw is empty) without a trailing slash,
+// after checking it is an absolute http or https URL without query.
+func baseURL(field, raw, def string) (string, error) {
+	if raw == "" {
+		raw = def
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("pca: config: %s: %w", field, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("pca: config: %s %q must be an absolute http(s) URL without query", field, raw)
+	}
+	return strings.TrimRight(raw, "/"), nil
+}
+
+// call describes one API request.
+type call struct {
+	op     string
+	method string
+	// path is escaped and relative to Client.root, "" or starting with "/".
+	path  string
+	query url.Values
+	// body is sent as is on every attempt, so a retry replays it; nil means
+	// no body.
+	body        []byte
+	contentType string
+	// public endpoints (CRL download, OCSP) need no token.
+	public bool
+}
+
+// answer is a raw HTTP answer, read in full.
+type answer struct {
+	status      int
+	contentType string
+	body        []byte
+}
+
+// do sends c and returns the answer whatever its status. Authenticated calls
+// answered 401 drop the token, get a fresh one and are sent once more: a
+// token can be revoked before it expires (wire contract). A second 401 is
+// returned as is, never retried again.
+func (c *Client) do(ctx context.Context, cl call) (*answer, error) {
+	if cl.public {
+		return c.send(ctx, cl, "")
+	}
+	token, err := c.tokens.token(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ans, err := c.send(ctx, cl, token)
+	if err != nil || ans.status != http.StatusUnauthorized {
+		return ans, err
+	}
+	c.tokens.invalidate(token)
+	if token, err = c.tokens.token(ctx); err != nil {
+		return nil, err
+	}
+	return c.send(ctx, cl, token)
+}
+
+// send makes one HTTP exchange and reports it to Config.Observe.
+func (c *Client) send(ctx context.Context, cl call, token string) (*answer, error) {
+	req, err := c.newRequest(ctx, cl, token)
+	if err != nil {
+		return nil, fmt.Errorf("pca: %s: %w", cl.op, err)
+	}
+	start := time.Now()
+	ans, err := c.exchange(req)
+	if c.observe != nil {
+		status := 0
+		if ans != nil {
+			status = ans.status
+		}
+		c.observe(cl.op, status, time.Since(start))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("pca: %s: %w", cl.op, err)
+	}
+	return ans, nil
+}
+
+// newRequest builds the HTTP request of cl, with the token when not empty.
+func (c *Client) newRequest(ctx context.Context, cl call, token string) (*http.Request, error) {
+	target := c.root + cl.path
+	if len(cl.query) > 0 {
+		target += "?" + cl.query.Encode()
+	}
+	var body io.Reader
+	if cl.body != nil {
+		body = bytes.NewReader(cl.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, cl.method, target, body)
+	if err != nil {
+		return nil, err
+	}
+	if cl.contentType != "" {
+		req.Header.Set("Content-Type", cl.contentType)
+	}
+	if token != "" {
+		req.Header.Set(AuthHeader, "Bearer "+token)
+	}
+	if c.userAgent != "" {
+		req.Header.Set("User-Agent", c.userAgent)
+	}
+	return req, nil
+}
+
+// exchange sends req and reads at most maxBody bytes of the answer. The
+// answer is returned even with a read error, so its status is observed.
+func (c *Client) exchange(req *http.Request) (*answer, error) {
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	ans := &answer{status: resp.StatusCode, contentType: resp.Header.Get("Content-Type")}
+	ans.body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	if err != nil {
+		return ans, fmt.Errorf("reading answer: %w", err)
+	}
+	if len(ans.body) > maxBody {
+		return ans, fmt.Errorf("answer exceeds %d bytes", maxBody)
+	}
+	return ans, nil
+}
+
+// id formats a path id.
+func id(n int64) string { return strconv.FormatInt(n, 10) }
+
+// storePath is the escaped path of one store below Client.root.
+func storePath(caStoreID int64) string { return "/" + id(caStoreID) }
+
+// listQuery turns o into page, size and search parameters, leaving out
+// zero values so the server defaults apply (page 0, size 10).
+func listQuery(o ListOptions) (url.Values, error) {
+	if o.Page < 0 || o.Size < 0 {
+		return nil, fmt.Errorf("pca: list options: page %d and size %d must not be negative", o.Page, o.Size)
+	}
+	q := url.Values{}
+	if o.Page > 0 {
+		q.Set("page", strconv.Itoa(o.Page))
+	}
+	if o.Size > 0 {
+		q.Set("size", strconv.Itoa(o.Size))
+	}
+	if o.Search != "" {
+		q.Set("search", o.Search)
+	}
+	return q, nil
+}

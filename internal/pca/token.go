@@ -1,0 +1,137 @@
+package pca
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+)
+
+const (
+	// tokenExpiryMargin: a cached token is replaced this long before its
+	// expires_in runs out, so it does not lapse in flight. Tokens live at
+	// least 60 s (wire contract), so some reuse remains even then.
+	tokenExpiryMargin = 30 * time.Second
+	// tokenFetchTimeout bounds one token request even when the configured
+	// HTTP client has no timeout, so a hung endpoint cannot block every
+	// later call waiting on the shared token.
+	tokenFetchTimeout = 30 * time.Second
+)
+
+// tokenSource hands out User Access Key tokens, fetching one only when the
+// cached token is missing, about to expire or dropped after a 401.
+//
+// The token endpoint takes an OAuth 2.0 client credentials grant (RFC 6749
+// section 4.4): HTTP Basic auth with the access key ID and secret, form
+// grant_type=client_credentials. x/oauth2 form-escapes the ID and secret
+// before Basic encoding (RFC 6749 section 2.3.1); for keys made of letters,
+// digits and "-._~" that is the plain "id:secret" the provider documents.
+type tokenSource struct {
+	cc        clientcredentials.Config
+	fetchCtx  context.Context // carries the HTTP client for oauth2
+	onRefresh func()
+
+	mu     sync.Mutex
+	reuse  oauth2.TokenSource // oauth2's reuse source over fetch
+	latest string             // the last token fetched
+}
+
+func newTokenSource(hc *http.Client, tokenURL, id, secret string, onRefresh func()) *tokenSource {
+	t := &tokenSource{
+		cc: clientcredentials.Config{
+			ClientID:     id,
+			ClientSecret: secret,
+			TokenURL:     tokenURL,
+			AuthStyle:    oauth2.AuthStyleInHeader,
+		},
+		fetchCtx:  context.WithValue(context.Background(), oauth2.HTTPClient, hc),
+		onRefresh: onRefresh,
+	}
+	t.reuse = t.newReuse()
+	return t
+}
+
+func (t *tokenSource) newReuse() oauth2.TokenSource {
+	return oauth2.ReuseTokenSourceWithExpiry(nil, fetcher{t}, tokenExpiryMargin)
+}
+
+// token returns a valid access token, fetching one if needed. It stops
+// waiting when ctx ends (the fetch itself goes on for later callers).
+// Errors are *TokenError.
+func (t *tokenSource) token(ctx context.Context) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", &TokenError{Err: err}
+	}
+	t.mu.Lock()
+	src := t.reuse
+	t.mu.Unlock()
+
+	type result struct {
+		tok *oauth2.Token
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		tok, err := src.Token()
+		done <- result{tok, err}
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			return "", tokenError(r.err)
+		}
+		return r.tok.AccessToken, nil
+	case <-ctx.Done():
+		return "", &TokenError{Err: ctx.Err()}
+	}
+}
+
+// invalidate drops the cached token after the API refused stale. When
+// another call has already dropped or replaced stale, nothing changes, so
+// concurrent 401s share one fetch rather than causing one each.
+func (t *tokenSource) invalidate(stale string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.latest == stale {
+		t.reuse = t.newReuse()
+		t.latest = ""
+	}
+}
+
+// tokenError wraps a failed fetch, keeping the token endpoint's HTTP status
+// (0 when it did not answer).
+func tokenError(err error) *TokenError {
+	var te *TokenError
+	if errors.As(err, &te) {
+		return te
+	}
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) && re.Response != nil {
+		return &TokenError{HTTPStatus: re.Response.StatusCode, Err: err}
+	}
+	return &TokenError{Err: err}
+}
+
+// fetcher is the oauth2.TokenSource that always asks the token endpoint.
+type fetcher struct{ t *tokenSource }
+
+// Token fetches a new token and records it as the latest.
+func (f fetcher) Token() (*oauth2.Token, error) {
+	ctx, cancel := context.WithTimeout(f.t.fetchCtx, tokenFetchTimeout)
+	defer cancel()
+	tok, err := f.t.cc.Token(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f.t.mu.Lock()
+	f.t.latest = tok.AccessToken
+	f.t.mu.Unlock()
+	if f.t.onRefresh != nil {
+		f.t.onRefresh()
+	}
+	return tok, nil
+}

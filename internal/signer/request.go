@@ -1,0 +1,122 @@
+package signer
+
+import (
+	"fmt"
+	"slices"
+	"time"
+	"unicode/utf8"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	"github.com/cert-manager/cert-manager/pkg/util/pki"
+
+	"github.com/nhnpca/pca-issuer/internal/pca"
+)
+
+// Limits of the issuance request (seed: POST /templates/{templateId}/certificates).
+const (
+	// MaxCommonNameLength is the limit of the commonName field, in characters.
+	MaxCommonNameLength = 64
+	// MaxTTLSeconds is the limit of the ttlValue field: 315,360,000 seconds
+	// (ten years of 365 days).
+	MaxTTLSeconds = 315_360_000
+)
+
+// BuildSignRequest builds the SIGN-mode body of POST
+// /templates/{templateId}/certificates from a CertificateRequest.
+//
+// csrPEM is spec.request: one PEM "CERTIFICATE REQUEST" block; it is sent
+// re-encoded as that one block alone. duration is spec.duration; zero means
+// cert-manager's default (cmapi.DefaultCertificateDuration, 90 days). It is
+// sent as ttlValue in whole seconds, rounded up so the certificate is never
+// shorter than asked, and so at least 1. isCA is spec.isCA.
+//
+// commonName is the CSR's subject CN or, when that is empty, its first DNS
+// name, else its first IP address, else its first URI. sans, ipSans and
+// urlSans are the CSR's DNS names, IP addresses and URIs.
+// excludeCommonNameFromSans is set when the common name is not among the
+// DNS names, so that the certificate carries exactly the names asked for.
+// The root stays in the chain (removeRootsFromChain false) so that
+// ChainFromResponse can fill status.ca; the format is PEM.
+//
+// It returns a *PermanentError when the request can never be issued: csrPEM
+// is not exactly one certificate request, does not parse or its signature
+// does not verify (ReasonInvalidCSR); isCA is true (ReasonCANotSupported);
+// the CSR has email SANs (ReasonEmailSANNotSupported); it has neither a CN
+// nor a SAN (ReasonNoNames); the common name is over 64 characters
+// (ReasonCommonNameTooLong); duration is negative or over 315,360,000 s
+// (ReasonInvalidDuration).
+func BuildSignRequest(csrPEM []byte, duration time.Duration, isCA bool) (pca.IssueRequest, error) {
+	csr, normalised, err := parseCSR(csrPEM)
+	if err != nil {
+		return pca.IssueRequest{}, err
+	}
+	if isCA {
+		return pca.IssueRequest{}, permanent(ReasonCANotSupported,
+			"PCA templates issue leaf certificates only: set spec.isCA to false, or use another issuer for CA certificates", nil)
+	}
+	if len(csr.EmailAddresses) > 0 {
+		return pca.IssueRequest{}, permanent(ReasonEmailSANNotSupported, fmt.Sprintf(
+			"the PCA issuance request cannot carry email SANs: remove emailAddresses %q from the Certificate", csr.EmailAddresses), nil)
+	}
+	ipSans := pki.IPAddressesToString(csr.IPAddresses)
+	urlSans := pki.URLsToString(csr.URIs)
+	commonName, err := chooseCommonName(csr.Subject.CommonName, csr.DNSNames, ipSans, urlSans)
+	if err != nil {
+		return pca.IssueRequest{}, err
+	}
+	ttl, err := ttlSeconds(duration)
+	if err != nil {
+		return pca.IssueRequest{}, err
+	}
+	return pca.IssueRequest{
+		Mode:                      pca.ModeSign,
+		CommonName:                commonName,
+		TTLValue:                  ttl,
+		Csr:                       string(normalised),
+		Format:                    pca.FormatPEM,
+		RemoveRootsFromChain:      false,
+		ExcludeCommonNameFromSans: !slices.Contains(csr.DNSNames, commonName),
+		Sans:                      csr.DNSNames,
+		IPSans:                    ipSans,
+		URLSans:                   urlSans,
+	}, nil
+}
+
+// chooseCommonName returns the commonName field: the CSR's CN, else its
+// first DNS name, IP address or URI, in that order. The field is required
+// and limited to 64 characters (seed, template issuance).
+func chooseCommonName(cn string, dnsNames, ips, uris []string) (string, error) {
+	for _, names := range [][]string{{cn}, dnsNames, ips, uris} {
+		if len(names) == 0 || names[0] == "" {
+			continue
+		}
+		if n := utf8.RuneCountInString(names[0]); n > MaxCommonNameLength {
+			return "", permanent(ReasonCommonNameTooLong, fmt.Sprintf(
+				"the common name %q has %d characters, the PCA allows %d: set spec.commonName in the Certificate to at most that many",
+				names[0], n, MaxCommonNameLength), nil)
+		}
+		return names[0], nil
+	}
+	return "", permanent(ReasonNoNames,
+		"the certificate request has no common name and no SAN: set spec.commonName, spec.dnsNames, spec.ipAddresses or spec.uris in the Certificate", nil)
+}
+
+// ttlSeconds turns spec.duration into ttlValue: zero means cert-manager's
+// default; a fraction of a second rounds up. The result is 1..MaxTTLSeconds.
+func ttlSeconds(d time.Duration) (int64, error) {
+	if d == 0 {
+		d = cmapi.DefaultCertificateDuration
+	}
+	if d < 0 {
+		return 0, permanent(ReasonInvalidDuration, fmt.Sprintf("spec.duration %s is negative: set a positive duration", d), nil)
+	}
+	secs := int64(d / time.Second)
+	if d%time.Second != 0 {
+		secs++
+	}
+	if secs > MaxTTLSeconds {
+		return 0, permanent(ReasonInvalidDuration, fmt.Sprintf(
+			"spec.duration %s is over the PCA's limit of %d seconds (10 years): set a shorter duration", d, MaxTTLSeconds), nil)
+	}
+	return secs, nil
+}
