@@ -62,7 +62,48 @@ type PCAIssuerSpec struct {
 	// system's trust store is.
 	// +optional
 	CABundle []byte `json:"caBundle,omitempty"`
+
+	// AllowedTemplateIDs lists other templates of the same store that a
+	// CertificateRequest may select with the annotation
+	// nhnpca.issuer.dev/template-id. Requests naming a template not listed
+	// here fail.
+	// +listType=set
+	// +optional
+	AllowedTemplateIDs []int64 `json:"allowedTemplateIds,omitempty"`
+
+	// RateLimit bounds the PCA API calls this issuer makes, shared by all
+	// its requests.
+	// +optional
+	RateLimit *RateLimit `json:"rateLimit,omitempty"`
 }
+
+// RateLimit is a token bucket for PCA API calls (golang.org/x/time/rate).
+type RateLimit struct {
+	// RequestsPerSecond is the sustained rate of PCA API calls.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=1000
+	// +kubebuilder:default=10
+	// +optional
+	RequestsPerSecond int32 `json:"requestsPerSecond,omitempty"`
+
+	// Burst is how many calls may go at once above the sustained rate.
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=1000
+	// +kubebuilder:default=20
+	// +optional
+	Burst int32 `json:"burst,omitempty"`
+}
+
+// Defaults of RateLimit, used when spec.rateLimit is unset.
+const (
+	DefaultRequestsPerSecond = 10
+	DefaultBurst             = 20
+)
+
+// AnnotationTemplateID on a CertificateRequest (copied by cert-manager
+// from its Certificate) selects another template of the issuer's store; it
+// must be listed in spec.allowedTemplateIds.
+const AnnotationTemplateID = "nhnpca.issuer.dev/template-id"
 
 // SecretReference names a Secret. It has no namespace field on purpose: no
 // issuer may read another namespace's Secret.
