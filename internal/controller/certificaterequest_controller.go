@@ -38,7 +38,7 @@ type CertificateRequestReconciler struct {
 	opts     Options
 }
 
-// +kubebuilder:rbac:groups=cert-manager.io,resources=certificaterequests,verbs=get;list;watch
+// +kubebuilder:rbac:groups=cert-manager.io,resources=certificaterequests,verbs=get;list;watch;patch;update
 // +kubebuilder:rbac:groups=cert-manager.io,resources=certificaterequests/status,verbs=get;patch;update
 
 // Reconcile signs one CertificateRequest. Requests of other issuers are
