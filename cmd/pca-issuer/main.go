@@ -29,6 +29,7 @@ type flags struct {
 	clusterResourceNamespace string
 	healthCheckInterval      time.Duration
 	maxConcurrentReconciles  int
+	maxRetryDuration         time.Duration
 }
 
 func parseFlags() (flags, zap.Options) {
@@ -40,6 +41,7 @@ func parseFlags() (flags, zap.Options) {
 	flag.StringVar(&f.clusterResourceNamespace, "cluster-resource-namespace", "cert-manager", "Namespace whose Secrets PCAClusterIssuers may read.")
 	flag.DurationVar(&f.healthCheckInterval, "issuer-health-check-interval", 5*time.Minute, "How often a Ready issuer's store and template are read again.")
 	flag.IntVar(&f.maxConcurrentReconciles, "max-concurrent-reconciles", 4, "How many CertificateRequests are signed at once.")
+	flag.DurationVar(&f.maxRetryDuration, "max-retry-duration", time.Hour, "How long after its creation a request failing with retryable errors is retried before it is marked Failed.")
 	// --kubeconfig is registered by controller-runtime's config package.
 	opts := zap.Options{}
 	opts.BindFlags(flag.CommandLine)
@@ -81,6 +83,7 @@ func run(ctx context.Context, f flags) error {
 		ClusterResourceNamespace:  f.clusterResourceNamespace,
 		IssuerHealthCheckInterval: f.healthCheckInterval,
 		MaxConcurrentReconciles:   f.maxConcurrentReconciles,
+		MaxRetryDuration:          f.maxRetryDuration,
 	}); err != nil {
 		return err
 	}

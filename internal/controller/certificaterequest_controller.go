@@ -24,6 +24,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
+	"github.com/nhnpca/pca-issuer/internal/metrics"
 	"github.com/nhnpca/pca-issuer/internal/signer"
 )
 
@@ -31,19 +32,23 @@ import (
 // issuerRef points at a PCAIssuer or PCAClusterIssuer, through the issuer's
 // template in SIGN mode.
 type CertificateRequestReconciler struct {
-	client   client.Client
-	clients  *clients
-	recorder recorder.EventRecorder
-	clock    clock.PassiveClock
-	opts     Options
+	client    client.Client
+	apiReader client.Reader
+	clients   *clients
+	templates *templateCache
+	recorder  recorder.EventRecorder
+	clock     clock.PassiveClock
+	opts      Options
 }
 
 // +kubebuilder:rbac:groups=cert-manager.io,resources=certificaterequests,verbs=get;list;watch;patch;update
 // +kubebuilder:rbac:groups=cert-manager.io,resources=certificaterequests/status,verbs=get;patch;update
 
 // Reconcile signs one CertificateRequest. Requests of other issuers are
-// ignored; finished ones (issued, failed, denied) cost nothing. The new
-// status is written with one patch.
+// ignored; finished ones (issued, failed, denied) cost nothing. An approved
+// request is read again past the cache before any PCA call, so that a lagging
+// cache never causes a second issuance. The new status is written with one
+// patch.
 func (r *CertificateRequestReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	var cr cmapi.CertificateRequest
 	if err := r.client.Get(ctx, req.NamespacedName, &cr); err != nil {
@@ -51,6 +56,14 @@ func (r *CertificateRequestReconciler) Reconcile(ctx context.Context, req ctrl.R
 	}
 	if issuerKind(cr.Spec.IssuerRef) == "" || finished(&cr) {
 		return ctrl.Result{}, nil // not ours, or nothing left to do
+	}
+	if apiutil.CertificateRequestIsApproved(&cr) && !apiutil.CertificateRequestIsDenied(&cr) {
+		if err := r.apiReader.Get(ctx, req.NamespacedName, &cr); err != nil {
+			return ctrl.Result{}, client.IgnoreNotFound(err) // requeue with backoff
+		}
+		if finished(&cr) {
+			return ctrl.Result{}, nil // the cache lagged: already done
+		}
 	}
 	orig := cr.DeepCopy()
 	result, recErr := r.reconcile(ctx, &cr)
@@ -64,11 +77,12 @@ func (r *CertificateRequestReconciler) Reconcile(ctx context.Context, req ctrl.R
 }
 
 // reconcile computes the request's new status in cr and says when to come
-// back. Its only I/O is reading the issuer and the PCA call.
+// back. Its I/O is reading the issuer, the in-flight marker and the PCA.
 func (r *CertificateRequestReconciler) reconcile(ctx context.Context, cr *cmapi.CertificateRequest) (ctrl.Result, error) {
 	now := metav1.NewTime(r.clock.Now())
 	if apiutil.CertificateRequestIsDenied(cr) {
 		setReady(cr, cmmeta.ConditionFalse, cmapi.CertificateRequestReasonDenied, "The CertificateRequest was denied by an approval controller", now)
+		metrics.ObserveIssuance(issuerLabel(cr), metrics.ResultDenied)
 		return ctrl.Result{}, nil // final: never sent to the PCA
 	}
 	if !apiutil.CertificateRequestIsApproved(cr) {
@@ -86,54 +100,101 @@ func (r *CertificateRequestReconciler) reconcile(ctx context.Context, cr *cmapi.
 		setPending(cr, notReadyMessage(r.issuerName(cr), iss), now)
 		return ctrl.Result{RequeueAfter: r.opts.PendingRetryInterval}, nil // the issuer turning Ready wakes us
 	}
+	done := metrics.InFlight()
+	defer done()
 	return r.sign(ctx, cr, iss, now)
 }
 
-// sign builds the SIGN request, calls the PCA and writes the chain.
+// sign selects the template, signs through the PCA exactly once, and
+// writes the chain.
 func (r *CertificateRequestReconciler) sign(ctx context.Context, cr *cmapi.CertificateRequest, iss issuerObject, now metav1.Time) (ctrl.Result, error) {
-	duration := time.Duration(0)
-	if cr.Spec.Duration != nil {
-		duration = cr.Spec.Duration.Duration
-	}
-	body, err := signer.BuildSignRequest(cr.Spec.Request, duration, cr.Spec.IsCA)
+	spec := iss.GetSpec()
+	templateID, err := templateIDFor(cr.Annotations, spec, r.issuerName(cr))
 	if err != nil {
-		return r.failure(cr, err, now)
+		return r.failure(ctx, cr, iss, err, now)
 	}
 	pc, err := r.clients.For(ctx, iss)
 	if err != nil {
 		setPending(cr, fmt.Sprintf("%s cannot be used: %v", r.issuerName(cr), err), now)
 		return ctrl.Result{RequeueAfter: r.opts.PendingRetryInterval}, nil // the issuer's check reports it
 	}
-	spec := iss.GetSpec()
-	resp, err := pc.IssueWithTemplate(ctx, spec.CAStoreID, spec.TemplateID, body)
+	tmpl, err := r.templates.Get(ctx, pc, iss.GetUID(), spec.CAStoreID, templateID, now.Time)
 	if err != nil {
-		return r.failure(cr, signer.Classify(err), now)
+		return r.failure(ctx, cr, iss, templateError(err, templateID, spec), now)
 	}
-	certificate, ca, err := signer.ChainFromResponse(cr.Spec.Request, resp)
+	res, err := issue(ctx, pc, spec.CAStoreID, tmpl, signRequest{
+		csrPEM: cr.Spec.Request, duration: durationOf(cr), isCA: cr.Spec.IsCA, usages: cr.Spec.Usages,
+		templateID: templateID, started: markerTime(cr.Annotations),
+		markInFlight: func(ctx context.Context) error { return r.markInFlight(ctx, cr, now) },
+	})
+	if errors.Is(err, errConflict) {
+		return ctrl.Result{Requeue: true}, nil // the request changed under us: read it again
+	}
 	if err != nil {
-		return r.failure(cr, err, now)
+		return r.failure(ctx, cr, iss, err, now)
 	}
-	cr.Status.Certificate, cr.Status.CA = certificate, ca
+	for _, w := range res.warnings {
+		r.warn(cr, ReasonTemplateFit, w)
+	}
+	cr.Status.Certificate, cr.Status.CA = res.certificate, res.ca
+	verb := "Signed"
+	if res.adopted {
+		verb = "Recovered the certificate signed earlier"
+	}
 	setReady(cr, cmmeta.ConditionTrue, cmapi.CertificateRequestReasonIssued, fmt.Sprintf(
-		"Signed by template %d of PCA store %d (certificate %d, serial %s)", spec.TemplateID, spec.CAStoreID, resp.CertificateID, resp.SerialNumber), now)
+		"%s by template %d of PCA store %d (certificate %d, serial %s)", verb, templateID, spec.CAStoreID, res.certificateID, res.serial), now)
+	metrics.ObserveIssuance(issuerLabel(cr), metrics.ResultIssued)
 	return ctrl.Result{}, nil // apply patch, done
 }
 
+// markInFlight writes the in-flight marker with an optimistic lock, so
+// that two writers cannot both believe they own the issuance.
+func (r *CertificateRequestReconciler) markInFlight(ctx context.Context, cr *cmapi.CertificateRequest, now metav1.Time) error {
+	before := cr.DeepCopy()
+	if cr.Annotations == nil {
+		cr.Annotations = map[string]string{}
+	}
+	cr.Annotations[AnnotationIssuanceStarted] = now.UTC().Format(time.RFC3339Nano)
+	return patchMarker(ctx, r.client, cr, before)
+}
+
 // failure turns a signer error kind into the request's status.
-func (r *CertificateRequestReconciler) failure(cr *cmapi.CertificateRequest, err error, now metav1.Time) (ctrl.Result, error) {
-	var permanent *signer.PermanentError
+func (r *CertificateRequestReconciler) failure(ctx context.Context, cr *cmapi.CertificateRequest, iss issuerObject, err error, now metav1.Time) (ctrl.Result, error) {
 	var issuerErr *signer.IssuerError
 	switch {
-	case errors.As(err, &permanent):
+	case signer.IsPermanent(err):
 		setFailed(cr, err.Error(), now)
+		metrics.ObserveIssuance(issuerLabel(cr), metrics.ResultFailed)
 		return ctrl.Result{}, nil // final: the request must change
 	case errors.As(err, &issuerErr):
+		if ferr := markIssuerNotReady(ctx, r.client, iss, issuerErr); ferr != nil {
+			return ctrl.Result{}, ferr // requeue with backoff
+		}
 		setPending(cr, fmt.Sprintf("%s cannot sign right now: %v", r.issuerName(cr), err), now)
-		return ctrl.Result{RequeueAfter: r.opts.PendingRetryInterval}, nil // wait for the issuer to be fixed
+		return ctrl.Result{RequeueAfter: r.opts.PendingRetryInterval}, nil // the issuer turning Ready wakes us
+	case now.Sub(cr.CreationTimestamp.Time) > r.opts.MaxRetryDuration:
+		setFailed(cr, fmt.Sprintf("%s: gave up after %s of retries (--max-retry-duration): %v", ReasonRetryWindowPassed, r.opts.MaxRetryDuration, err), now)
+		metrics.ObserveIssuance(issuerLabel(cr), metrics.ResultFailed)
+		return ctrl.Result{}, nil // final: out of time
 	default:
 		setPending(cr, fmt.Sprintf("Signing failed, retrying: %v", err), now)
+		metrics.ObserveIssuance(issuerLabel(cr), metrics.ResultRetry)
 		return ctrl.Result{}, err // requeue with backoff
 	}
+}
+
+// warn records a Warning event on the request.
+func (r *CertificateRequestReconciler) warn(cr *cmapi.CertificateRequest, reason, message string) {
+	if r.recorder != nil {
+		r.recorder.Eventf(cr, nil, corev1.EventTypeWarning, reason, "Sign", "%s", message)
+	}
+}
+
+func durationOf(cr *cmapi.CertificateRequest) time.Duration {
+	if cr.Spec.Duration == nil {
+		return 0
+	}
+	return cr.Spec.Duration.Duration
 }
 
 // issuerFor reads the issuer the request names; nil when it does not exist.
@@ -159,6 +220,14 @@ func (r *CertificateRequestReconciler) issuerName(cr *cmapi.CertificateRequest) 
 		return kind + " " + cr.Spec.IssuerRef.Name
 	}
 	return kind + " " + cr.Namespace + "/" + cr.Spec.IssuerRef.Name
+}
+
+// issuerLabel names the referenced issuer for metrics.
+func issuerLabel(cr *cmapi.CertificateRequest) string {
+	if issuerKind(cr.Spec.IssuerRef) == kindClusterIssuer {
+		return metrics.IssuerLabel("", cr.Spec.IssuerRef.Name)
+	}
+	return metrics.IssuerLabel(cr.Namespace, cr.Spec.IssuerRef.Name)
 }
 
 // notReadyMessage tells why the issuer is not Ready, from its condition.

@@ -15,7 +15,10 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"golang.org/x/time/rate"
+
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
+	"github.com/nhnpca/pca-issuer/internal/metrics"
 	"github.com/nhnpca/pca-issuer/internal/pca"
 )
 
@@ -137,6 +140,9 @@ func (c *clients) build(spec *v1alpha1.PCAIssuerSpec, secret *corev1.Secret) (*p
 		SecretAccessKey: values[v1alpha1.SecretKeySecretAccessKey],
 		HTTPClient:      httpClient,
 		UserAgent:       c.userAgent,
+		Limiter:         limiterFor(spec.RateLimit),
+		Observe:         metrics.ObserveAPICall,
+		OnTokenRefresh:  metrics.ObserveTokenRefresh,
 	})
 }
 
@@ -153,6 +159,19 @@ func httpClientFor(caBundle []byte) (*http.Client, error) {
 		transport.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
 	return &http.Client{Transport: transport, Timeout: apiTimeout}, nil
+}
+
+// limiterFor returns the token bucket all PCA calls of one issuer share:
+// spec.rateLimit, or 10 calls/s with bursts of 20.
+func limiterFor(rl *v1alpha1.RateLimit) *rate.Limiter {
+	rps, burst := int32(v1alpha1.DefaultRequestsPerSecond), int32(v1alpha1.DefaultBurst)
+	if rl != nil && rl.RequestsPerSecond > 0 {
+		rps = rl.RequestsPerSecond
+	}
+	if rl != nil && rl.Burst > 0 {
+		burst = rl.Burst
+	}
+	return rate.NewLimiter(rate.Limit(rps), int(burst))
 }
 
 func orDefault(v, def string) string {

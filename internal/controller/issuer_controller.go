@@ -3,6 +3,7 @@ package controller
 import (
 	"context"
 	"fmt"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -28,6 +29,7 @@ type issuerObject interface {
 type IssuerReconciler struct {
 	client    client.Client
 	clients   *clients
+	templates *templateCache
 	recorder  recorder.EventRecorder
 	opts      Options
 	kind      string
@@ -55,6 +57,9 @@ func (r *IssuerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 	}
 	orig := iss.DeepCopyObject().(issuerObject)
 	health := checkIssuer(ctx, r.clients, iss)
+	if health.template != nil {
+		r.templates.Put(iss.GetUID(), health.template, time.Now())
+	}
 	changed := setIssuerReady(iss, health)
 	if changed {
 		if err := r.client.Status().Patch(ctx, iss, client.MergeFrom(orig)); err != nil {

@@ -23,6 +23,11 @@ type Options struct {
 	// MaxConcurrentReconciles is the number of CertificateRequests signed at
 	// once.
 	MaxConcurrentReconciles int
+
+	// MaxRetryDuration is how long after its creation a request whose
+	// signing keeps failing with retryable errors is retried before it is
+	// marked Failed (flag --max-retry-duration).
+	MaxRetryDuration time.Duration
 }
 
 // withDefaults returns o with every zero field set to its default.
@@ -38,6 +43,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.PendingRetryInterval <= 0 {
 		o.PendingRetryInterval = time.Minute
+	}
+	if o.MaxRetryDuration <= 0 {
+		o.MaxRetryDuration = time.Hour
 	}
 	if o.MaxConcurrentReconciles <= 0 {
 		o.MaxConcurrentReconciles = 4

@@ -15,8 +15,8 @@ import (
 // UserAgent is sent to the PCA API by every client of this controller.
 const UserAgent = "pca-issuer"
 
-// Setup registers the field indexes and the three reconcilers (PCAIssuer,
-// PCAClusterIssuer, CertificateRequest) with mgr. The manager's scheme must
+// Setup registers the field indexes and the reconcilers (PCAIssuer,
+// PCAClusterIssuer, CertificateRequest, CertificateSigningRequest) with mgr. The manager's scheme must
 // know cert-manager's and this project's kinds.
 func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	opts = opts.withDefaults()
@@ -24,20 +24,31 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 		return err
 	}
 	cs := newClients(mgr.GetClient(), opts.ClusterResourceNamespace, UserAgent)
+	templates := newTemplateCache(opts.IssuerHealthCheckInterval)
 	issuers := []*IssuerReconciler{
 		{kind: kindIssuer, newIssuer: func() issuerObject { return &v1alpha1.PCAIssuer{} }, newList: func() client.ObjectList { return &v1alpha1.PCAIssuerList{} }},
 		{kind: kindClusterIssuer, newIssuer: func() issuerObject { return &v1alpha1.PCAClusterIssuer{} }, newList: func() client.ObjectList { return &v1alpha1.PCAClusterIssuerList{} }},
 	}
 	for _, r := range issuers {
-		r.client, r.clients, r.opts = mgr.GetClient(), cs, opts
+		r.client, r.clients, r.templates, r.opts = mgr.GetClient(), cs, templates, opts
 		r.recorder = mgr.GetEventRecorder("pca-issuer")
 		if err := r.SetupWithManager(mgr); err != nil {
 			return fmt.Errorf("setting up the %s controller: %w", r.kind, err)
 		}
 	}
-	crr := &CertificateRequestReconciler{client: mgr.GetClient(), clients: cs, recorder: mgr.GetEventRecorder("pca-issuer"), clock: clock.RealClock{}, opts: opts}
+	crr := &CertificateRequestReconciler{
+		client: mgr.GetClient(), apiReader: mgr.GetAPIReader(), clients: cs, templates: templates,
+		recorder: mgr.GetEventRecorder("pca-issuer"), clock: clock.RealClock{}, opts: opts,
+	}
 	if err := crr.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the CertificateRequest controller: %w", err)
+	}
+	csrr := &CertificateSigningRequestReconciler{
+		client: mgr.GetClient(), apiReader: mgr.GetAPIReader(), clients: cs, templates: templates,
+		recorder: mgr.GetEventRecorder("pca-issuer"), clock: clock.RealClock{}, opts: opts,
+	}
+	if err := csrr.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("setting up the CertificateSigningRequest controller: %w", err)
 	}
 	return nil
 }

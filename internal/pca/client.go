@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // Default endpoints of region KR1 (wire contract, "Endpoints and auth").
@@ -52,13 +54,38 @@ type Config struct {
 	// UserAgent is sent on API calls when non-empty.
 	UserAgent string
 	// Observe, when set, is called after every HTTP exchange with the API
-	// (a call retried after a 401 is observed twice): op is the method name
-	// (e.g. "GetStore"), status the HTTP status or 0 on a transport error,
-	// d the time from sending the request to reading the whole answer.
+	// or the token endpoint; metrics.ObserveAPICall fits it. It must be
+	// safe for concurrent use.
+	//
+	// op is the name of the Client method that made the exchange (ListStores,
+	// GetStore, CreateStore, ModifyStore, DeleteStore, ListCertificates,
+	// GetCertificate, IssueIssuerCertificate, RevokeCertificate,
+	// DownloadCertificate, ListTemplates, GetTemplate, CreateTemplate,
+	// ModifyTemplate, DeleteTemplate, IssueWithTemplate, GetCRLInfo,
+	// DownloadCRL, RenewCRL, OCSP, OCSPGet; FindLeaf reports as the
+	// ListCertificates and GetCertificate calls it makes), or "Token" for a
+	// token fetch. A call retried after a 401 is observed twice, once per
+	// exchange.
+	//
+	// status is the HTTP status, or 0 when no answer came (transport error)
+	// or, for Token, when a 2xx answer held no usable token. d is the time
+	// from sending the request to reading the whole answer; time spent
+	// waiting for Limiter is not included.
 	Observe func(op string, status int, d time.Duration)
 	// OnTokenRefresh, when set, is called each time a new token has been
-	// fetched from the token endpoint.
+	// fetched from the token endpoint; metrics.ObserveTokenRefresh fits it.
 	OnTokenRefresh func()
+	// Limiter, when set, is waited on before every HTTP exchange: each API
+	// call (a retry after a 401 included, public endpoints too) and each
+	// token fetch takes one token. Share one Limiter between all Clients of
+	// one issuer so the issuer's QPS and burst hold whatever the number of
+	// Clients. nil means no client-side limit. A ctx canceled while waiting
+	// returns an error wrapping context.Canceled (not retryable); a ctx
+	// deadline that comes before the next turn returns one wrapping
+	// context.DeadlineExceeded (retryable, see IsRetryable). A Limiter with
+	// burst 0 and a finite rate is refused on every call, as it never lets a
+	// request through.
+	Limiter *rate.Limiter
 }
 
 // Client calls the PCA API v2.0. It holds no global state and is safe for
@@ -70,6 +97,7 @@ type Client struct {
 	tokens    *tokenSource
 	userAgent string
 	observe   func(op string, status int, d time.Duration)
+	limiter   *rate.Limiter
 }
 
 // New checks cfg and returns a Client. It returns an error when AppKey,
@@ -95,11 +123,16 @@ func New(cfg Config) (*Client, error) {
 		hc = &http.Client{Timeout: defaultTimeout}
 	}
 	return &Client{
-		root:      base + "/v2.0/appkeys/" + url.PathEscape(cfg.AppKey) + "/ca-stores",
-		http:      hc,
-		tokens:    newTokenSource(hc, tokenBase+TokenPath, cfg.AccessKeyID, cfg.SecretAccessKey, cfg.OnTokenRefresh),
+		root: base + "/v2.0/appkeys/" + url.PathEscape(cfg.AppKey) + "/ca-stores",
+		http: hc,
+		tokens: newTokenSource(hc, tokenBase+TokenPath, cfg.AccessKeyID, cfg.SecretAccessKey, tokenHooks{
+			limiter:   cfg.Limiter,
+			observe:   cfg.Observe,
+			onRefresh: cfg.OnTokenRefresh,
+		}),
 		userAgent: cfg.UserAgent,
 		observe:   cfg.Observe,
+		limiter:   cfg.Limiter,
 	}, nil
 }
 
@@ -164,8 +197,12 @@ func (c *Client) do(ctx context.Context, cl call) (*answer, error) {
 	return c.send(ctx, cl, token)
 }
 
-// send makes one HTTP exchange and reports it to Config.Observe.
+// send waits for Config.Limiter, makes one HTTP exchange and reports it to
+// Config.Observe.
 func (c *Client) send(ctx context.Context, cl call, token string) (*answer, error) {
+	if err := waitTurn(ctx, c.limiter); err != nil {
+		return nil, fmt.Errorf("pca: %s: %w", cl.op, err)
+	}
 	req, err := c.newRequest(ctx, cl, token)
 	if err != nil {
 		return nil, fmt.Errorf("pca: %s: %w", cl.op, err)

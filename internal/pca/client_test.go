@@ -3,6 +3,7 @@ package pca
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -175,13 +176,10 @@ func TestUnauthorizedRefreshesTokenOnce(t *testing.T) {
 				}
 				failEnvelope(401, -401, "token expired")(w, r)
 			}
-			var statuses []int
+			var observed []string
 			cfg := f.config()
 			cfg.Observe = func(op string, status int, _ time.Duration) {
-				if op != "IssueWithTemplate" {
-					t.Errorf("observed op %q", op)
-				}
-				statuses = append(statuses, status)
+				observed = append(observed, fmt.Sprintf("%s:%d", op, status))
 			}
 			c, err := New(cfg)
 			if err != nil {
@@ -205,16 +203,18 @@ func TestUnauthorizedRefreshesTokenOnce(t *testing.T) {
 				if !IsUnauthorized(err) {
 					t.Fatalf("error = %v, want a 401 *Error", err)
 				}
-				if want := []int{401, 401}; !slices.Equal(statuses, want) {
-					t.Errorf("observed %v, want %v", statuses, want)
+				want := []string{"Token:200", "IssueWithTemplate:401", "Token:200", "IssueWithTemplate:401"}
+				if !slices.Equal(observed, want) {
+					t.Errorf("observed %v, want %v", observed, want)
 				}
 				return
 			}
 			if err != nil || cert.CertificateID != 7 {
 				t.Fatalf("IssueWithTemplate = %+v, %v", cert, err)
 			}
-			if want := []int{401, 200}; !slices.Equal(statuses, want) {
-				t.Errorf("observed %v, want %v", statuses, want)
+			want := []string{"Token:200", "IssueWithTemplate:401", "Token:200", "IssueWithTemplate:200"}
+			if !slices.Equal(observed, want) {
+				t.Errorf("observed %v, want %v", observed, want)
 			}
 		})
 	}
@@ -339,9 +339,11 @@ func TestAPITransportErrorObservedAsZero(t *testing.T) {
 			_ = conn.Close()
 		}
 	}
-	var statuses []int
+	var observed []string
 	cfg := f.config()
-	cfg.Observe = func(_ string, status int, _ time.Duration) { statuses = append(statuses, status) }
+	cfg.Observe = func(op string, status int, _ time.Duration) {
+		observed = append(observed, fmt.Sprintf("%s:%d", op, status))
+	}
 	c, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -350,8 +352,8 @@ func TestAPITransportErrorObservedAsZero(t *testing.T) {
 	if err == nil || !IsRetryable(err) {
 		t.Fatalf("error = %v, want a retryable transport error", err)
 	}
-	if !slices.Equal(statuses, []int{0}) {
-		t.Errorf("observed %v, want [0]", statuses)
+	if want := []string{"Token:200", "GetStore:0"}; !slices.Equal(observed, want) {
+		t.Errorf("observed %v, want %v", observed, want)
 	}
 }
 

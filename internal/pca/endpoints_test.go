@@ -101,6 +101,9 @@ func TestEveryMethodHitsItsEndpoint(t *testing.T) {
 		{name: "ocsp-post", answer: rawAnswer(200, "application/ocsp-response", "\x30\x03"),
 			do:     func(c *Client) (any, error) { return c.OCSP(ctx, 3, []byte("\x30\x01\x00")) },
 			method: "POST", path: root + "/3/ocsp", withBody: true, public: true, wantResult: []byte("\x30\x03")},
+		{name: "ocsp-get", answer: rawAnswer(200, "application/ocsp-response", "\x30\x03"),
+			do:     func(c *Client) (any, error) { return c.OCSPGet(ctx, 3, []byte("\x30\x01\x00")) },
+			method: "GET", path: root + "/3/ocsp/MAEA", public: true, wantResult: []byte("\x30\x03")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -221,6 +224,21 @@ func TestOCSPSendsDERBody(t *testing.T) {
 	}
 }
 
+func TestOCSPGetPathIsURLSafeBase64WithoutPadding(t *testing.T) {
+	f := newFake(t)
+	f.api = rawAnswer(200, "application/ocsp-response", "\x30\x03\x0a\x01\x00")
+	// Standard base64 of these bytes is "+/8=": every character the
+	// provider's guide asks to replace or drop.
+	der := []byte{0xfb, 0xff}
+	if _, err := f.client(t).OCSPGet(context.Background(), 3, der); err != nil {
+		t.Fatal(err)
+	}
+	r := f.requests()[0]
+	if want := root + "/3/ocsp/-_8"; r.Path != want || len(r.Body) != 0 {
+		t.Errorf("request = %s %s with %d body bytes, want GET %s without body", r.Method, r.Path, len(r.Body), want)
+	}
+}
+
 func TestBadInputRejectedBeforeAnyRequest(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
@@ -242,6 +260,18 @@ func TestBadInputRejectedBeforeAnyRequest(t *testing.T) {
 		}},
 		{name: "empty-ocsp-request", wantErr: "empty", do: func(c *Client) error {
 			_, err := c.OCSP(ctx, 1, nil)
+			return err
+		}},
+		{name: "empty-ocsp-get-request", wantErr: "empty", do: func(c *Client) error {
+			_, err := c.OCSPGet(ctx, 1, []byte{})
+			return err
+		}},
+		{name: "find-leaf-without-common-name", wantErr: "common name", do: func(c *Client) error {
+			_, err := c.FindLeaf(ctx, 1, " ", time.Time{}, func(*Certificate) bool { return true })
+			return err
+		}},
+		{name: "find-leaf-without-match", wantErr: "match", do: func(c *Client) error {
+			_, err := c.FindLeaf(ctx, 1, "web", time.Time{}, nil)
 			return err
 		}},
 	}

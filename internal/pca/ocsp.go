@@ -2,6 +2,7 @@ package pca
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"net/http"
 )
@@ -23,5 +24,26 @@ func (c *Client) OCSP(ctx context.Context, caStoreID int64, derRequest []byte) (
 		body:        derRequest,
 		contentType: "application/ocsp-request",
 		public:      true,
+	})
+}
+
+// OCSPGet sends a DER OCSP request (RFC 6960 section 4.1) to a store's
+// responder by GET and returns the DER OCSP response (GET
+// /ca-stores/{caStoreId}/ocsp/{ocspRequestBase64}, public). The request is
+// put in the path as URL-safe base64 ("-" and "_" for "+" and "/") without
+// "=" padding, as the provider's guide asks (RFC 6960 appendix A.1 instead
+// URL-escapes standard base64); that alphabet needs no path escaping. RFC
+// 5019 section 5 keeps GET for requests under 255 bytes once encoded, so
+// HTTP caches can serve them; OCSP (POST) suits larger ones. Errors: as
+// OCSP.
+func (c *Client) OCSPGet(ctx context.Context, caStoreID int64, derRequest []byte) ([]byte, error) {
+	if len(derRequest) == 0 {
+		return nil, errors.New("pca: OCSPGet: request is empty")
+	}
+	return callRaw(ctx, c, call{
+		op:     "OCSPGet",
+		method: http.MethodGet,
+		path:   storePath(caStoreID) + "/ocsp/" + base64.RawURLEncoding.EncodeToString(derRequest),
+		public: true,
 	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
+	"golang.org/x/time/rate"
 )
 
 const (
@@ -31,16 +32,24 @@ const (
 // before Basic encoding (RFC 6749 section 2.3.1); for keys made of letters,
 // digits and "-._~" that is the plain "id:secret" the provider documents.
 type tokenSource struct {
-	cc        clientcredentials.Config
-	fetchCtx  context.Context // carries the HTTP client for oauth2
-	onRefresh func()
+	cc       clientcredentials.Config
+	fetchCtx context.Context // carries the HTTP client for oauth2
+	hooks    tokenHooks
 
 	mu     sync.Mutex
 	reuse  oauth2.TokenSource // oauth2's reuse source over fetch
 	latest string             // the last token fetched
 }
 
-func newTokenSource(hc *http.Client, tokenURL, id, secret string, onRefresh func()) *tokenSource {
+// tokenHooks are the parts of Config a token fetch uses besides the key:
+// Config.Limiter, Config.Observe and Config.OnTokenRefresh, each optional.
+type tokenHooks struct {
+	limiter   *rate.Limiter
+	observe   func(op string, status int, d time.Duration)
+	onRefresh func()
+}
+
+func newTokenSource(hc *http.Client, tokenURL, id, secret string, hooks tokenHooks) *tokenSource {
 	t := &tokenSource{
 		cc: clientcredentials.Config{
 			ClientID:     id,
@@ -48,8 +57,8 @@ func newTokenSource(hc *http.Client, tokenURL, id, secret string, onRefresh func
 			TokenURL:     tokenURL,
 			AuthStyle:    oauth2.AuthStyleInHeader,
 		},
-		fetchCtx:  context.WithValue(context.Background(), oauth2.HTTPClient, hc),
-		onRefresh: onRefresh,
+		fetchCtx: context.WithValue(context.Background(), oauth2.HTTPClient, hc),
+		hooks:    hooks,
 	}
 	t.reuse = t.newReuse()
 	return t
@@ -119,19 +128,42 @@ func tokenError(err error) *TokenError {
 // fetcher is the oauth2.TokenSource that always asks the token endpoint.
 type fetcher struct{ t *tokenSource }
 
-// Token fetches a new token and records it as the latest.
+// tokenOp is the operation name token fetches are observed under.
+const tokenOp = "Token"
+
+// Token waits for the limiter, fetches a new token and records it as the
+// latest. The wait shares the fetch's own timeout, not a caller's ctx: the
+// fetch serves every caller waiting on the shared token.
 func (f fetcher) Token() (*oauth2.Token, error) {
 	ctx, cancel := context.WithTimeout(f.t.fetchCtx, tokenFetchTimeout)
 	defer cancel()
+	if err := waitTurn(ctx, f.t.hooks.limiter); err != nil {
+		return nil, err
+	}
+	start := time.Now()
 	tok, err := f.t.cc.Token(ctx)
+	f.observe(err, time.Since(start))
 	if err != nil {
 		return nil, err
 	}
 	f.t.mu.Lock()
 	f.t.latest = tok.AccessToken
 	f.t.mu.Unlock()
-	if f.t.onRefresh != nil {
-		f.t.onRefresh()
+	if f.t.hooks.onRefresh != nil {
+		f.t.hooks.onRefresh()
 	}
 	return tok, nil
+}
+
+// observe reports one token fetch to Config.Observe. x/oauth2 hides the
+// status of a success, which is some 2xx: it is reported as 200.
+func (f fetcher) observe(err error, d time.Duration) {
+	if f.t.hooks.observe == nil {
+		return
+	}
+	status := http.StatusOK
+	if err != nil {
+		status = tokenError(err).HTTPStatus
+	}
+	f.t.hooks.observe(tokenOp, status, d)
 }

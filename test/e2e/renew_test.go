@@ -8,6 +8,8 @@ import (
 	cmmeta "github.com/cert-manager/cert-manager/pkg/apis/meta/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/util/retry"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 	"github.com/nhnpca/pca-issuer/test/harness"
@@ -24,12 +26,19 @@ func TestRenewal(t *testing.T) {
 	waitCertificateReady(t, crt)
 	first, _, _ := issuedChain(t, crt)
 
-	apiutil.SetCertificateCondition(crt, crt.Generation, cmapi.CertificateConditionIssuing, cmmeta.ConditionTrue, "ManuallyTriggered", "Renewal forced by the test")
-	if err := h.Client.Status().Update(t.Context(), crt); err != nil {
+	// cert-manager may write the Certificate meanwhile: retry on conflict.
+	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		if err := h.Client.Get(t.Context(), client.ObjectKeyFromObject(crt), crt); err != nil {
+			return err
+		}
+		apiutil.SetCertificateCondition(crt, crt.Generation, cmapi.CertificateConditionIssuing, cmmeta.ConditionTrue, "ManuallyTriggered", "Renewal forced by the test")
+		return h.Client.Status().Update(t.Context(), crt)
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: crt.Spec.SecretName}}
-	err := h.WaitFor(t.Context(), secret, harness.WaitTimeout, "renewed", func() bool {
+	err = h.WaitFor(t.Context(), secret, harness.WaitTimeout, "renewed", func() bool {
 		certs := parsePEMCertificates(t, secret.Data[corev1.TLSCertKey])
 		return len(certs) > 0 && certs[0].SerialNumber.Cmp(first[0].SerialNumber) != 0
 	})

@@ -1,0 +1,118 @@
+package controller
+
+import (
+	"context"
+	"crypto"
+	"fmt"
+	"time"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	"github.com/cert-manager/cert-manager/pkg/util/pki"
+
+	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/signer"
+)
+
+// AnnotationIssuanceStarted is the in-flight marker: the time (RFC 3339)
+// at which pca-issuer was about to send a request's CSR to the PCA. A
+// request found with the marker but without a certificate may have been
+// issued already (the manager stopped between the PCA's answer and the
+// status write), so the issued certificate is looked up and adopted before
+// issuing again. The PCA has no idempotency key; this is what keeps
+// issuance to one certificate per request.
+const AnnotationIssuanceStarted = "nhnpca.issuer.dev/issuance-started"
+
+// adoptionSkew widens the search for an already issued certificate to
+// certificates created this long before the marker, for clock skew between
+// the cluster and the PCA. It is kept short: a renewal that reuses its key
+// (rotationPolicy: Never) must not adopt the certificate it renews.
+const adoptionSkew = 30 * time.Second
+
+// signRequest is what both request kinds (CertificateRequest and
+// CertificateSigningRequest) hand to the signing core.
+type signRequest struct {
+	csrPEM     []byte
+	duration   time.Duration
+	isCA       bool
+	usages     []cmapi.KeyUsage
+	templateID int64
+	// started is the in-flight marker's time, zero when absent.
+	started time.Time
+	// markInFlight records the marker; it returns errConflict when the
+	// request changed since it was read.
+	markInFlight func(ctx context.Context) error
+}
+
+// signResult is the chain to write back, and what the user should hear.
+type signResult struct {
+	certificate, ca []byte
+	adopted         bool
+	serial          string
+	certificateID   int64
+	warnings        []string
+}
+
+// issue signs req through the issuer's PCA client: it fits the duration to
+// the template, looks for a certificate issued by an earlier attempt, marks
+// the request in flight, posts the CSR and checks the answer. Errors are the
+// kinds of internal/signer, or errConflict.
+func issue(ctx context.Context, pc *pca.Client, storeID int64, tmpl *pca.Template, req signRequest) (*signResult, error) {
+	res := &signResult{}
+	duration, capped := signer.FitDuration(req.duration, tmpl)
+	if capped {
+		res.warnings = append(res.warnings, fmt.Sprintf("the requested duration %s exceeds template %d's maxTTL; requesting %s instead", req.duration, req.templateID, duration))
+	}
+	if outside := signer.UsagesOutsideTemplate(req.usages, tmpl); len(outside) > 0 {
+		res.warnings = append(res.warnings, fmt.Sprintf("usages %v are not in template %d; the certificate carries the template's usages", outside, req.templateID))
+	}
+	body, err := signer.BuildSignRequest(req.csrPEM, duration, req.isCA)
+	if err != nil {
+		return nil, err
+	}
+	if !req.started.IsZero() {
+		found, err := findIssued(ctx, pc, storeID, body.CommonName, req.started, req.csrPEM)
+		if err != nil {
+			return nil, signer.Classify(err)
+		}
+		if found != nil {
+			res.adopted = true
+			return res.fill(req.csrPEM, found)
+		}
+	}
+	if err := req.markInFlight(ctx); err != nil {
+		return nil, err
+	}
+	resp, err := pc.IssueWithTemplate(ctx, storeID, req.templateID, body)
+	if err != nil {
+		return nil, signer.Classify(err)
+	}
+	return res.fill(req.csrPEM, resp)
+}
+
+// fill checks the PCA's certificate and keeps its chain.
+func (res *signResult) fill(csrPEM []byte, cert *pca.Certificate) (*signResult, error) {
+	certificate, ca, err := signer.ChainFromResponse(csrPEM, cert)
+	if err != nil {
+		return nil, err
+	}
+	res.certificate, res.ca, res.serial, res.certificateID = certificate, ca, cert.SerialNumber, cert.CertificateID
+	return res, nil
+}
+
+// findIssued looks for a leaf certificate issued for this CSR since the
+// marker: same common name, created after started (less adoptionSkew), and
+// the CSR's public key. It returns nil when there is none.
+func findIssued(ctx context.Context, pc *pca.Client, storeID int64, commonName string, started time.Time, csrPEM []byte) (*pca.Certificate, error) {
+	csr, err := pki.DecodeX509CertificateRequestBytes(csrPEM)
+	if err != nil {
+		return nil, signer.Classify(err)
+	}
+	return pc.FindLeaf(ctx, storeID, commonName, started.Add(-adoptionSkew), func(c *pca.Certificate) bool {
+		leaf, err := pki.DecodeX509CertificateBytes([]byte(c.CertificatePem))
+		if err != nil {
+			return false
+		}
+		equal, err := pki.PublicKeysEqual(leaf.PublicKey.(crypto.PublicKey), csr.PublicKey)
+		return err == nil && equal
+	})
+}

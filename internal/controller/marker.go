@@ -1,0 +1,57 @@
+package controller
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/nhnpca/pca-issuer/api/v1alpha1"
+	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/signer"
+)
+
+// errConflict: the object changed since it was read; read it again.
+var errConflict = errors.New("the object changed since it was read")
+
+// ReasonTemplateFit is the reason of Warning events saying the request
+// does not fit its template (duration capped, usages outside).
+const ReasonTemplateFit = "TemplateFit"
+
+// markerTime returns the in-flight marker's time, zero when absent or
+// unreadable (an unreadable marker is treated as absent: the next write
+// replaces it).
+func markerTime(annotations map[string]string) time.Time {
+	t, err := time.Parse(time.RFC3339Nano, annotations[AnnotationIssuanceStarted])
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// patchMarker writes obj's annotations with an optimistic lock against
+// before. A conflict is errConflict; other errors are retryable.
+func patchMarker(ctx context.Context, c client.Client, obj, before client.Object) error {
+	err := c.Patch(ctx, obj, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}))
+	switch {
+	case apierrors.IsConflict(err):
+		return errConflict
+	case err != nil:
+		return &signer.RetryableError{Err: fmt.Errorf("writing the in-flight marker: %w", err)}
+	}
+	return nil
+}
+
+// templateError classifies a failure to read the signing template. A
+// template chosen by annotation that does not exist fails the request; the
+// issuer's own template missing is an issuer fault.
+func templateError(err error, templateID int64, spec *v1alpha1.PCAIssuerSpec) error {
+	if templateID != spec.TemplateID && pca.IsNotFound(err) {
+		return &signer.PermanentError{Reason: ReasonTemplateNotAllowed, Err: err, Message: fmt.Sprintf(
+			"template %d (annotation %s) does not exist in store %d: fix the annotation", templateID, v1alpha1.AnnotationTemplateID, spec.CAStoreID)}
+	}
+	return signer.Classify(err)
+}
