@@ -28,6 +28,22 @@ type config struct {
 	tokenLifetime time.Duration
 	bootstrap     bool
 	bootstrapAlg  string
+	baseURL       string
+	admin         bool
+	faults        emulator.Faults
+}
+
+// defaultTLSDir holds the generated serving certificate when --data is not
+// given (state is then in memory, but clients keep trusting one file).
+const defaultTLSDir = "pca-emulator-data"
+
+// tlsDir is where the generated serving certificate lives: --data, or
+// defaultTLSDir.
+func (c config) tlsDir() string {
+	if c.dataDir != "" {
+		return c.dataDir
+	}
+	return defaultTLSDir
 }
 
 // accessKeyFlag collects repeated --access-key ID:SECRET:ROLE values.
@@ -68,14 +84,22 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs := flag.NewFlagSet("pca-emulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.listen, "listen", "127.0.0.1:9443", "address to listen on (host:port; port 0 picks a free one)")
-	fs.StringVar(&c.dataDir, "data", "./pca-emulator-data", "folder for the emulator's files (the generated tls.crt and tls.key)")
+	fs.StringVar(&c.dataDir, "data", "", "folder that keeps the state (stores, certificates, keys, templates, revocations, CRLs in "+emulator.DBFileName+") across restarts, and the generated tls.crt and tls.key; without it the state is in memory and tls.crt/tls.key go to ./"+defaultTLSDir)
 	fs.StringVar(&c.tlsCert, "tls-cert", "", "PEM serving certificate to use instead of a generated one (with --tls-key)")
 	fs.StringVar(&c.tlsKey, "tls-key", "", "PEM private key of --tls-cert")
 	fs.BoolVar(&c.plainHTTP, "plain-http", false, "serve plain HTTP instead of HTTPS")
 	fs.StringVar(&c.appKey, "appkey", "local-appkey", "the appkey the API paths accept")
 	fs.Var(accessKeyFlag{&c.accessKeys}, "access-key", "access key `ID:SECRET:ROLE` (ROLE ADMIN or VIEWER); repeatable; when none is given one ADMIN key is generated and printed")
 	fs.DurationVar(&c.tokenLifetime, "token-lifetime", emulator.DefaultTokenLifetime, "lifetime of issued tokens (expires_in), at least 1s")
-	fs.BoolVar(&c.bootstrap, "bootstrap", false, "create a store, root, intermediate and leaf template at start and print their ids as JSON on stdout")
+	fs.BoolVar(&c.bootstrap, "bootstrap", false, "create a store, root, intermediate and leaf template at start and print their ids as JSON on stdout (with --data, only once: later runs print the kept ids)")
+	fs.StringVar(&c.baseURL, "base-url", "", "public base URL put in certificates' CRL and OCSP URLs (default: the scheme and listen address)")
+	fs.BoolVar(&c.admin, "admin", false, "serve the admin routes "+emulator.AdminFaultsPath+" (GET/PUT) and "+emulator.AdminStatsPath+" without auth")
+	fs.DurationVar(&c.faults.Latency, "latency", 0, "delay added to the token and API routes")
+	fs.Float64Var(&c.faults.ErrorRate, "error-rate", 0, "chance 0..1 that a token or API request is answered with --error-status")
+	fs.IntVar(&c.faults.ErrorStatus, "error-status", 503, "status of injected errors (429, 500, 503, ...)")
+	fs.Float64Var(&c.faults.DropRate, "drop-rate", 0, "chance 0..1 that a token or API request's connection is closed without an answer")
+	fs.Float64Var(&c.faults.FailAfterIssueRate, "fail-after-issue-rate", 0, "chance 0..1 that a template issuance succeeds but its answer is lost")
+	fs.IntVar(&c.faults.FailAfterIssueStatus, "fail-after-issue-status", 0, "status answered after such an issuance; 0 drops the connection")
 	fs.StringVar(&c.bootstrapAlg, "bootstrap-key-algorithm", "EC", "key algorithm of the bootstrap CA: RSA or EC")
 	if err := fs.Parse(args); err != nil {
 		return c, errUsage
@@ -88,6 +112,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if c.tokenLifetime < time.Second {
 		return c, fmt.Errorf("--token-lifetime %v is below 1s", c.tokenLifetime)
+	}
+	if err := c.faults.Validate(); err != nil {
+		return c, err
 	}
 	c.bootstrapAlg = strings.ToUpper(c.bootstrapAlg)
 	if c.bootstrapAlg != "RSA" && c.bootstrapAlg != "EC" {

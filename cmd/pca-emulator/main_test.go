@@ -212,3 +212,81 @@ func TestServingCertIsReusedWhileItFits(t *testing.T) {
 		t.Error("a certificate for another host was reused")
 	}
 }
+
+func TestRestartWithDataKeepsTheState(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"--listen", "127.0.0.1:0", "--plain-http", "--data", dir, "--bootstrap", "--access-key", "me:pw:ADMIN", "--appkey", "k"}
+	url, _, bootLine, stop := started(t, args...)
+	var boot emulator.BootstrapResult
+	if err := json.Unmarshal([]byte(bootLine), &boot); err != nil {
+		t.Fatal(err)
+	}
+	token := fetchToken(t, http.DefaultClient, url, "me", "pw")
+	revokePath := fmt.Sprintf("%s/v2.0/appkeys/k/ca-stores/%d/certs/%d/revoke", url, boot.CAStoreID, boot.IntermediateCertID)
+	if status := apiCall(t, http.MethodPost, revokePath, token, nil); status != http.StatusOK {
+		t.Fatalf("revoke: HTTP %d", status)
+	}
+	stop()
+
+	url, _, again, stop := started(t, args...)
+	defer stop()
+	if again != bootLine {
+		t.Errorf("restart bootstrapped again: %s, want the kept %s", again, bootLine)
+	}
+	token = fetchToken(t, http.DefaultClient, url, "me", "pw")
+	var cert pca.Certificate
+	if status := apiCall(t, http.MethodGet, fmt.Sprintf("%s/v2.0/appkeys/k/ca-stores/%d/certs/%d", url, boot.CAStoreID, boot.IntermediateCertID), token, &cert); status != http.StatusOK || cert.Status != pca.StatusRevoked {
+		t.Errorf("after restart: HTTP %d status %s, want the revoked intermediate", status, cert.Status)
+	}
+	var stores pca.StoreList
+	if apiCall(t, http.MethodGet, url+"/v2.0/appkeys/k/ca-stores", token, &stores); stores.TotalCnt != 1 {
+		t.Errorf("%d stores after restart, want 1", stores.TotalCnt)
+	}
+}
+
+func TestFaultFlagsReachTheEmulator(t *testing.T) {
+	url, _, _, stop := started(t, "--listen", "127.0.0.1:0", "--plain-http", "--error-rate", "1", "--error-status", "429", "--admin")
+	defer stop()
+	resp, err := http.Post(url+"/oauth2/token/create", "application/x-www-form-urlencoded", strings.NewReader("grant_type=client_credentials"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("token under --error-rate 1: HTTP %d, want 429", resp.StatusCode)
+	}
+	resp, err = http.Get(url + emulator.AdminFaultsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	var f emulator.AdminFaults
+	if err := json.NewDecoder(resp.Body).Decode(&f); err != nil || f.ErrorRate != 1 || f.ErrorStatus != 429 {
+		t.Errorf("admin faults %+v %v", f, err)
+	}
+	for _, bad := range [][]string{{"--error-rate", "2"}, {"--error-status", "200", "--error-rate", "0.5"}, {"--drop-rate", "-1"}} {
+		if _, err := parseFlags(bad, io.Discard); err == nil {
+			t.Errorf("parseFlags(%q) accepted", bad)
+		}
+	}
+}
+
+// apiCall sends one API request with a token and decodes the envelope body
+// into out (when not nil); it returns the HTTP status.
+func apiCall(t *testing.T, method, url, token string, out any) int {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, nil)
+	req.Header.Set("X-NHN-AUTHORIZATION", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if out != nil {
+		env := pca.Envelope[any]{Body: out}
+		if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return resp.StatusCode
+}

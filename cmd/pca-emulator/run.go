@@ -9,6 +9,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/nhnpca/pca-issuer/internal/emulator"
@@ -32,24 +34,39 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		cfg.accessKeys = []emulator.AccessKey{k}
 	}
-	emu, err := emulator.New(emulator.Options{AppKey: cfg.appKey, AccessKeys: cfg.accessKeys, TokenLifetime: cfg.tokenLifetime})
-	if err != nil {
-		return err
-	}
-	var boot *emulator.BootstrapResult
-	if cfg.bootstrap {
-		if boot, err = emu.Bootstrap(emulator.BootstrapOptions{KeyAlgorithm: cfg.bootstrapAlg}); err != nil {
-			return err
-		}
-	}
 	ln, scheme, err := listen(cfg, stderr)
 	if err != nil {
 		return err
 	}
+	defer func() { _ = ln.Close() }()
 	url := fmt.Sprintf("%s://%s", scheme, ln.Addr())
-	_, _ = fmt.Fprintf(stderr, "pca-emulator: serving %s (token URL %s/oauth2/token/create) appkey=%s\n", url, url, cfg.appKey)
+	baseURL := cfg.baseURL
+	if baseURL == "" {
+		baseURL = publicBaseURL(scheme, ln.Addr())
+	}
+	emu, err := emulator.New(emulator.Options{
+		AppKey: cfg.appKey, AccessKeys: cfg.accessKeys, TokenLifetime: cfg.tokenLifetime,
+		DataDir: cfg.dataDir, BaseURL: baseURL, Admin: cfg.admin, Faults: cfg.faults,
+	})
+	if err != nil {
+		return err
+	}
+	defer func() { _ = emu.Close() }()
+	var boot *emulator.BootstrapResult
+	if cfg.bootstrap {
+		if boot, err = bootstrapOnce(emu, cfg); err != nil {
+			return err
+		}
+	}
+	_, _ = fmt.Fprintf(stderr, "pca-emulator: serving %s (token URL %s/oauth2/token/create) appkey=%s base-url=%s\n", url, url, cfg.appKey, baseURL)
+	if cfg.dataDir != "" {
+		_, _ = fmt.Fprintf(stderr, "pca-emulator: state kept in %s\n", filepath.Join(cfg.dataDir, emulator.DBFileName))
+	}
 	for _, k := range cfg.accessKeys {
 		_, _ = fmt.Fprintf(stderr, "pca-emulator: access key id=%s secret=%s role=%s\n", k.ID, k.Secret, k.Role)
+	}
+	if cfg.faults != (emulator.Faults{ErrorStatus: cfg.faults.ErrorStatus}) {
+		_, _ = fmt.Fprintf(stderr, "pca-emulator: faults %s\n", emu.Faults())
 	}
 	if boot != nil {
 		line, err := json.Marshal(boot)
@@ -61,6 +78,50 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	return serve(ctx, ln, emu.Handler(), stderr)
+}
+
+// bootstrapFile keeps the bootstrap ids in --data, so a restart with
+// --bootstrap reuses the CA instead of making another.
+const bootstrapFile = "bootstrap.json"
+
+// bootstrapOnce runs Bootstrap, or with --data reads the ids a previous run
+// kept there.
+func bootstrapOnce(emu *emulator.Emulator, cfg config) (*emulator.BootstrapResult, error) {
+	var kept string
+	if cfg.dataDir != "" {
+		kept = filepath.Join(cfg.dataDir, bootstrapFile)
+		if b, err := os.ReadFile(kept); err == nil {
+			var boot emulator.BootstrapResult
+			if err := json.Unmarshal(b, &boot); err != nil {
+				return nil, fmt.Errorf("%s: %w", kept, err)
+			}
+			return &boot, nil
+		}
+	}
+	boot, err := emu.Bootstrap(emulator.BootstrapOptions{KeyAlgorithm: cfg.bootstrapAlg})
+	if err != nil || kept == "" {
+		return boot, err
+	}
+	b, err := json.Marshal(boot)
+	if err != nil {
+		return nil, err
+	}
+	return boot, os.WriteFile(kept, b, 0o600)
+}
+
+// publicBaseURL is the base URL clients reach the listener at: its address,
+// or this machine's name when it listens on every address.
+func publicBaseURL(scheme string, addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return scheme + "://" + addr.String()
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		if name, err := os.Hostname(); err == nil {
+			host = name
+		}
+	}
+	return scheme + "://" + net.JoinHostPort(host, port)
 }
 
 // listen opens the listener: TLS with --tls-cert/--tls-key or a generated
@@ -80,7 +141,7 @@ func listen(cfg config, stderr io.Writer) (net.Listener, string, error) {
 	} else {
 		host, _, _ := net.SplitHostPort(cfg.listen)
 		var certPath string
-		pair, certPath, err = loadOrCreateServingCert(cfg.dataDir, servingHosts(host), time.Now())
+		pair, certPath, err = loadOrCreateServingCert(cfg.tlsDir(), servingHosts(host), time.Now())
 		if err == nil {
 			_, _ = fmt.Fprintf(stderr, "pca-emulator: serving certificate %s (trust it with curl --cacert or as a caBundle)\n", certPath)
 		}

@@ -141,3 +141,17 @@ func (a *authority) removeKey(id string) {
 		}
 	}
 }
+
+// tokenLifetime returns the lifetime of tokens issued from now on.
+func (a *authority) tokenLifetime() time.Duration {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.lifetime
+}
+
+// setTokenLifetime changes the lifetime of tokens issued from now on.
+func (a *authority) setTokenLifetime(d time.Duration) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.lifetime = d
+}

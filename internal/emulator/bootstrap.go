@@ -31,7 +31,9 @@ const (
 // bootstrapActor is the creationUser of what Bootstrap makes.
 const bootstrapActor = "bootstrap"
 
-// Bootstrap makes a ready CA through the service layer (no HTTP): a store,
+// Bootstrap makes a ready CA through the service layer (no HTTP): a store
+// with crlActive and ocspActive (default periods; certificates carry CRL and
+// OCSP URLs when Options.BaseURL is set),
 // a ROOT (maxDepth 1), an INTERMEDIATE under it (maxDepth 0) and a leaf
 // template under the intermediate for server and client auth
 // (useCsrCommonName, useCsrSans and allowIpSans on, maxTTL one year, key usage
@@ -47,7 +49,9 @@ func (e *Emulator) Bootstrap(opts BootstrapOptions) (*BootstrapResult, error) {
 	default:
 		return nil, fmt.Errorf("emulator: bootstrap key algorithm %q, want RSA or EC", opts.KeyAlgorithm)
 	}
-	store, err := e.svc.CreateStore(bootstrapActor, pca.StoreRequest{Name: "Local CA Store", Description: "Made by the emulator's bootstrap"})
+	store, err := e.svc.CreateStore(bootstrapActor, pca.StoreRequest{
+		Name: "Local CA Store", Description: "Made by the emulator's bootstrap", CRLActive: true, OCSPActive: true,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("emulator: bootstrap store: %w", err)
 	}

@@ -7,12 +7,15 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"fmt"
+	"math/big"
 	"time"
 )
 
 // certProfile is everything that decides a certificate other than its key
 // and issuer: what the service layer computes from a request and a template.
 type certProfile struct {
+	// Serial is the serial number, unique per issuer (service.newSerialFor).
+	Serial    *big.Int
 	Subject   pkix.Name
 	NotBefore time.Time
 	NotAfter  time.Time
@@ -29,18 +32,21 @@ type certProfile struct {
 	Policies              []x509.OID
 	SANs                  sanSet
 	SignatureAlgorithm    x509.SignatureAlgorithm
+	// CRLURL is the CRL distribution point (RFC 5280 4.2.1.13) and OCSPURL
+	// the AIA OCSP responder (RFC 5280 4.2.2.1); empty leaves them out.
+	CRLURL  string
+	OCSPURL string
 }
 
 // issueCertificate signs a certificate for pub from a profile. A nil issuer
 // makes a self-signed certificate, signed by issuerKey which must then be
-// pub's own key. The serial number is random (newSerial).
+// pub's own key. It fails without a serial number.
 func issueCertificate(p certProfile, pub crypto.PublicKey, issuer *x509.Certificate, issuerKey crypto.Signer) (*x509.Certificate, error) {
-	serial, err := newSerial()
-	if err != nil {
-		return nil, err
+	if p.Serial == nil || p.Serial.Sign() <= 0 {
+		return nil, fmt.Errorf("no positive serial number")
 	}
 	tmpl := &x509.Certificate{
-		SerialNumber:          serial,
+		SerialNumber:          p.Serial,
 		Subject:               p.Subject,
 		NotBefore:             p.NotBefore,
 		NotAfter:              p.NotAfter,
@@ -51,6 +57,12 @@ func issueCertificate(p certProfile, pub crypto.PublicKey, issuer *x509.Certific
 		SignatureAlgorithm:    p.SignatureAlgorithm,
 		BasicConstraintsValid: p.IsCA || p.BasicConstraintsValid,
 		IsCA:                  p.IsCA,
+	}
+	if p.CRLURL != "" {
+		tmpl.CRLDistributionPoints = []string{p.CRLURL}
+	}
+	if p.OCSPURL != "" {
+		tmpl.OCSPServer = []string{p.OCSPURL}
 	}
 	if p.IsCA {
 		tmpl.MaxPathLen = p.MaxPathLen

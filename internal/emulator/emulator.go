@@ -21,9 +21,25 @@ type Options struct {
 	// TokenLifetime is how long a token is valid, whole seconds; the token
 	// endpoint's expires_in. Default 24h.
 	TokenLifetime time.Duration
-	// Now is the clock; default time.Now. Tests inject one to expire tokens
-	// and certificates.
+	// Now is the clock; default time.Now. Tests inject one to expire tokens,
+	// certificates, CRLs and cached OCSP responses.
 	Now func() time.Time
+	// DataDir, when set, keeps stores, certificates, issuer keys, templates,
+	// serials, revocations and CRLs in a bbolt file there (DBFileName), so
+	// they survive a restart; the folder is created (mode 0700) if needed.
+	// Empty keeps everything in memory. Tokens, counters, faults and the
+	// OCSP cache are always in memory.
+	DataDir string
+	// BaseURL is the emulator's public base URL, e.g.
+	// "https://127.0.0.1:9443": the prefix of the CRL distribution point
+	// and OCSP URL put in certificates and of each store's ocspUrl. Empty
+	// leaves those URLs out. SetBaseURL changes it later.
+	BaseURL string
+	// Admin enables the admin routes (AdminFaultsPath, AdminStatsPath),
+	// which take no token: only for emulators on a trusted network.
+	Admin bool
+	// Faults are the faults injected from the start; SetFaults changes them.
+	Faults Faults
 }
 
 // DefaultTokenLifetime is the token lifetime when Options leaves it zero
@@ -31,16 +47,21 @@ type Options struct {
 const DefaultTokenLifetime = 24 * time.Hour
 
 // Emulator is a local NHN Cloud Private CA API v2.0 server. It is safe for
-// concurrent use; its state lives in memory.
+// concurrent use; its state lives in memory or, with Options.DataDir, in a
+// bbolt file. Call Close when done.
 type Emulator struct {
 	auth    *authority
 	svc     *service
+	faults  faultState
+	calls   callCounter
 	handler http.Handler
 }
 
-// New checks opts and returns an empty emulator: no stores yet. It fails on
-// an empty AppKey, a bad access key (empty or ':' in the ID, empty secret,
-// unknown role, duplicate ID) or a negative TokenLifetime.
+// New checks opts and returns an emulator: empty, or with what DataDir
+// holds. It fails on an empty AppKey, a bad access key (empty or ':' in the
+// ID, empty secret, unknown role, duplicate ID), a negative TokenLifetime, a
+// BaseURL that is not absolute http(s), or a DataDir that cannot be opened
+// (another process holding it included).
 func New(opts Options) (*Emulator, error) {
 	if opts.AppKey == "" {
 		return nil, errors.New("emulator: AppKey is required")
@@ -64,12 +85,38 @@ func New(opts Options) (*Emulator, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	e := &Emulator{
-		auth: newAuthority(opts.AppKey, opts.AccessKeys, opts.TokenLifetime, opts.Now),
-		svc:  newService(newMemStorage(), opts.Now),
+	baseURL, err := checkBaseURL(opts.BaseURL)
+	if err != nil {
+		return nil, err
 	}
-	e.handler = e.routes()
+	var db storage = newMemStorage()
+	if opts.DataDir != "" {
+		if db, err = openBoltStorage(opts.DataDir); err != nil {
+			return nil, err
+		}
+	}
+	e := &Emulator{
+		auth:  newAuthority(opts.AppKey, opts.AccessKeys, opts.TokenLifetime, opts.Now),
+		svc:   newService(db, opts.Now, opts.AppKey, baseURL),
+		calls: callCounter{n: map[string]int{}},
+	}
+	e.faults.set(opts.Faults)
+	e.handler = e.routes(opts.Admin)
 	return e, nil
+}
+
+// Close releases the storage (the bbolt file and its lock with DataDir).
+// The emulator must not be used afterwards.
+func (e *Emulator) Close() error { return e.svc.db.Close() }
+
+// SetTokenLifetime changes the lifetime (and expires_in) of tokens issued
+// from now on; tokens already issued keep theirs. d <= 0 restores
+// DefaultTokenLifetime.
+func (e *Emulator) SetTokenLifetime(d time.Duration) {
+	if d <= 0 {
+		d = DefaultTokenLifetime
+	}
+	e.auth.setTokenLifetime(d)
 }
 
 // checkAccessKey refuses an access key that could never authenticate.
@@ -90,7 +137,8 @@ func checkAccessKey(k AccessKey) error {
 func (e *Emulator) Handler() http.Handler { return e.handler }
 
 // IssuanceCount returns how many certificates template issuance has made
-// (both modes, successful calls only).
+// since New (both modes, successful calls only, including those whose answer
+// Faults.FailAfterIssueRate then lost). It is not persisted.
 func (e *Emulator) IssuanceCount() int { return e.svc.issued.count() }
 
 // IssuanceCountFor returns how many template issuances were for the public

@@ -1,7 +1,9 @@
 package emulator
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/nhnpca/pca-issuer/internal/pca"
 )
@@ -67,4 +69,38 @@ func storeAndID(r *http.Request, name string) (int64, int64, *apiError) {
 	}
 	id, err := pathID(r, name)
 	return storeID, id, err
+}
+
+// downloadCert is GET /ca-stores/{caStoreId}/certs/{certId}/download
+// (VIEWER): the certificate's PEM as application/x-pem-file, attachment
+// <name>.pem.
+func (e *Emulator) downloadCert(r *http.Request, _ AccessKey) (any, *apiError) {
+	storeID, certID, err := storeAndID(r, "certId")
+	if err != nil {
+		return nil, err
+	}
+	name, pemText, err := e.svc.DownloadCert(storeID, certID)
+	if err != nil {
+		return nil, err
+	}
+	return rawBody{contentType: "application/x-pem-file", filename: safeFilename(name, certID) + ".pem", data: []byte(pemText)}, nil
+}
+
+// safeFilename keeps a certificate name usable in Content-Disposition:
+// letters, digits, '.', '-' and '_' stay, anything else becomes '_'. An
+// empty result falls back to cert_<id>.
+func safeFilename(name string, id int64) string {
+	out := []rune{}
+	for _, r := range name {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
+			out = append(out, r)
+		default:
+			out = append(out, '_')
+		}
+	}
+	if s := strings.Trim(string(out), "._"); s != "" {
+		return string(out)
+	}
+	return fmt.Sprintf("cert_%d", id)
 }

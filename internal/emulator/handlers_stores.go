@@ -32,3 +32,25 @@ func (e *Emulator) getStore(r *http.Request, _ AccessKey) (any, *apiError) {
 	}
 	return e.svc.GetStore(id)
 }
+
+// modifyStore is PUT /ca-stores/{caStoreId} (ADMIN).
+func (e *Emulator) modifyStore(r *http.Request, caller AccessKey) (any, *apiError) {
+	id, err := pathID(r, "caStoreId")
+	if err != nil {
+		return nil, err
+	}
+	var req pca.StoreRequest
+	if err := decodeBody(r, &req); err != nil {
+		return nil, err
+	}
+	return e.svc.ModifyStore(caller.ID, id, req)
+}
+
+// deleteStore is DELETE /ca-stores/{caStoreId} (ADMIN).
+func (e *Emulator) deleteStore(r *http.Request, caller AccessKey) (any, *apiError) {
+	id, err := pathID(r, "caStoreId")
+	if err != nil {
+		return nil, err
+	}
+	return e.svc.DeleteStore(caller.ID, id)
+}

@@ -55,3 +55,27 @@ func (e *Emulator) issueWithTemplate(r *http.Request, caller AccessKey) (any, *a
 	}
 	return e.svc.IssueWithTemplate(caller.ID, storeID, templateID, req)
 }
+
+// modifyTemplate is PUT /ca-stores/{caStoreId}/templates/{templateId}
+// (ADMIN); the body is true.
+func (e *Emulator) modifyTemplate(r *http.Request, caller AccessKey) (any, *apiError) {
+	storeID, templateID, err := storeAndID(r, "templateId")
+	if err != nil {
+		return nil, err
+	}
+	var req pca.TemplateRequest
+	if err := decodeBody(r, &req); err != nil {
+		return nil, err
+	}
+	return e.svc.ModifyTemplate(caller.ID, storeID, templateID, req)
+}
+
+// deleteTemplate is DELETE /ca-stores/{caStoreId}/templates/{templateId}
+// (ADMIN); the body is true.
+func (e *Emulator) deleteTemplate(r *http.Request, _ AccessKey) (any, *apiError) {
+	storeID, templateID, err := storeAndID(r, "templateId")
+	if err != nil {
+		return nil, err
+	}
+	return e.svc.DeleteTemplate(storeID, templateID)
+}

@@ -6,6 +6,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/json"
@@ -75,6 +76,9 @@ func newHarness(t *testing.T) *harness {
 	}
 	srv := httptest.NewServer(emu.Handler())
 	t.Cleanup(srv.Close)
+	if err := emu.SetBaseURL(srv.URL); err != nil {
+		t.Fatal(err)
+	}
 	h := &harness{t: t, emu: emu, clock: clock, srv: srv}
 	h.admin = h.token(adminID, adminKey)
 	h.viewer = h.token(viewerID, viewerKey)
@@ -228,13 +232,19 @@ func newCSR(t *testing.T, cn string, dns []string, ips []net.IP, uris []*url.URL
 	if err != nil {
 		t.Fatal(err)
 	}
+	return key, csrOfKey(t, key, cn, dns, ips, uris)
+}
+
+// csrOfKey makes a PEM CSR of key for cn and the given SANs.
+func csrOfKey(t *testing.T, key crypto.Signer, cn string, dns []string, ips []net.IP, uris []*url.URL) string {
+	t.Helper()
 	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{
 		Subject: pkix.Name{CommonName: cn}, DNSNames: dns, IPAddresses: ips, URIs: uris,
 	}, key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return key, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}))
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}))
 }
 
 // parsePEMCerts reads every CERTIFICATE block of a PEM text.
@@ -266,4 +276,27 @@ func (h *harness) certOf(storeID, certID int64) (pca.Certificate, *x509.Certific
 		h.t.Fatalf("certificatePem holds %d certificates", len(certs))
 	}
 	return d, certs[0]
+}
+
+// rsaKey makes an RSA key of bits.
+func rsaKey(t *testing.T, bits int) crypto.Signer {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, bits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key
+}
+
+// itoa writes an id in decimal.
+func itoa(id int64) string { return fmt.Sprint(id) }
+
+// pemBlock decodes the first PEM block of text, which must be of typ.
+func pemBlock(t *testing.T, text, typ string) []byte {
+	t.Helper()
+	block, _ := pem.Decode([]byte(text))
+	if block == nil || block.Type != typ {
+		t.Fatalf("no PEM %s in %q", typ, text)
+	}
+	return block.Bytes
 }

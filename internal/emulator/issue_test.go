@@ -49,7 +49,11 @@ func TestSignIssuanceVerifiesAndCarriesTheCSR(t *testing.T) {
 		t.Run(alg, func(t *testing.T) {
 			h := newHarness(t)
 			b := h.bootstrap(alg)
-			key, csr := newCSR(t, "api.example.com", []string{"api.example.com", "www.example.com"}, []net.IP{net.ParseIP("10.0.0.1")}, nil)
+			key, _ := newCSR(t, "", nil, nil, nil)
+			if alg == "RSA" {
+				key = rsaKey(t, 2048)
+			}
+			csr := csrOfKey(t, key, "api.example.com", []string{"api.example.com", "www.example.com"}, []net.IP{net.ParseIP("10.0.0.1")}, nil)
 			d, leaf, chain := issued(t, h.issue(b.CAStoreID, b.TemplateID, pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 3600}))
 
 			if len(chain) != 2 || chain[0].Subject.CommonName != "PCA Emulator Intermediate CA" || chain[1].Subject.CommonName != "PCA Emulator Root CA" {

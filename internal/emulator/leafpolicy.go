@@ -253,3 +253,22 @@ func leafUsages(tmpl pca.TemplateRequest) (x509.KeyUsage, []x509.ExtKeyUsage, []
 	}
 	return keyUsageBits(tmpl.KeyUsage), extKeyUsageList(tmpl.ExtendedKeyUsage), oids, policies
 }
+
+// checkCSRKey holds a SIGN-mode CSR's key to the template's keyInfo.
+// Assumed (as Vault's key_type and key_bits): the key must be of the
+// template's algorithm; an RSA key must have at least keySize bits, an EC
+// key must be on the keySize curve; ED25519 has one size.
+func checkCSRKey(want pca.KeyInfo, pub any) *apiError {
+	alg, bits := describeKey(pub)
+	switch {
+	case alg == "":
+		return errValidation("csr", "unsupported public key type %T", pub)
+	case alg != want.Algorithm:
+		return errValidation("csr", "the CSR's key is %s, the template's keyInfo.algorithm is %s", alg, want.Algorithm)
+	case alg == pca.KeyAlgorithmRSA && bits < want.KeySize:
+		return errValidation("csr", "the CSR's RSA key has %d bits, below the template's keyInfo.keySize %d", bits, want.KeySize)
+	case alg == pca.KeyAlgorithmEC && bits != want.KeySize:
+		return errValidation("csr", "the CSR's EC key is on a %d-bit curve, the template's keyInfo.keySize is %d", bits, want.KeySize)
+	}
+	return nil
+}

@@ -13,6 +13,14 @@ type memStorage struct {
 	stores    map[int64]storeRecord
 	certs     map[int64]certRecord
 	templates map[int64]templateRecord
+	serials   map[serialKey]int64
+	crls      map[int64]crlRecord
+}
+
+// serialKey is an issuer id and a serial's big-endian magnitude.
+type serialKey struct {
+	issuerID int64
+	serial   string
 }
 
 // newMemStorage returns an empty in-memory storage.
@@ -22,6 +30,8 @@ func newMemStorage() *memStorage {
 		stores:    map[int64]storeRecord{},
 		certs:     map[int64]certRecord{},
 		templates: map[int64]templateRecord{},
+		serials:   map[serialKey]int64{},
+		crls:      map[int64]crlRecord{},
 	}
 }
 
@@ -57,6 +67,35 @@ func (m *memStorage) GetTemplate(id int64) (templateRecord, bool, error) {
 func (m *memStorage) ListTemplates(storeID int64) ([]templateRecord, error) {
 	return list(&m.mu, m.templates, func(r templateRecord) bool { return r.StoreID == storeID }, func(r templateRecord) int64 { return r.ID })
 }
+
+func (m *memStorage) DeleteTemplate(id int64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.templates, id)
+	return nil
+}
+
+func (m *memStorage) PutSerial(issuerID int64, serial []byte, certID int64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.serials[serialKey{issuerID, string(serial)}] = certID
+	return nil
+}
+
+func (m *memStorage) GetSerial(issuerID int64, serial []byte) (int64, bool, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	id, ok := m.serials[serialKey{issuerID, string(serial)}]
+	return id, ok, nil
+}
+
+func (m *memStorage) PutCRL(rec crlRecord) error { return put(&m.mu, m.crls, rec.IssuerID, rec) }
+func (m *memStorage) GetCRL(issuerID int64) (crlRecord, bool, error) {
+	return get(&m.mu, m.crls, issuerID)
+}
+
+// Close does nothing: memory needs no release.
+func (m *memStorage) Close() error { return nil }
 
 func put[T any](mu *sync.RWMutex, m map[int64]T, id int64, rec T) error {
 	mu.Lock()

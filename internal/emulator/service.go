@@ -23,11 +23,20 @@ type service struct {
 	db     storage
 	now    func() time.Time
 	issued *issuanceCounter
+	// appKey and baseURL make the public CRL and OCSP URLs (urls.go).
+	appKey  string
+	baseURL string
+	// ocspCache holds signed OCSP responses until their nextUpdate
+	// (ocsp.go).
+	ocspCache map[ocspCacheKey]cachedOCSP
+	// delegates are the OCSP responders of Ed25519 issuers, by issuer id.
+	delegates map[int64]ocspResponder
 }
 
-// newService returns a service over db with the clock now.
-func newService(db storage, now func() time.Time) *service {
-	return &service{db: db, now: now, issued: newIssuanceCounter()}
+// newService returns a service over db with the clock now; appKey and
+// baseURL make the CRL and OCSP URLs put in certificates.
+func newService(db storage, now func() time.Time, appKey, baseURL string) *service {
+	return &service{db: db, now: now, issued: newIssuanceCounter(), appKey: appKey, baseURL: baseURL, ocspCache: map[ocspCacheKey]cachedOCSP{}, delegates: map[int64]ocspResponder{}}
 }
 
 // loadStore returns a store, or 404.

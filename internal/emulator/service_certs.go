@@ -3,6 +3,8 @@ package emulator
 import (
 	"crypto"
 	"crypto/x509"
+	"fmt"
+	"math/big"
 
 	"github.com/nhnpca/pca-issuer/internal/pca"
 )
@@ -85,10 +87,11 @@ func (s *service) CreateIssuerCert(actor string, storeID int64, req pca.IssuerCe
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.loadStore(storeID); err != nil {
+	store, err := s.loadStore(storeID)
+	if err != nil {
 		return pca.Certificate{}, err
 	}
-	rec, err := s.signIssuer(actor, storeID, plan, key)
+	rec, err := s.signIssuer(actor, store, plan, key)
 	if err != nil {
 		return pca.Certificate{}, err
 	}
@@ -96,7 +99,7 @@ func (s *service) CreateIssuerCert(actor string, storeID int64, req pca.IssuerCe
 }
 
 // signIssuer makes and keeps the certificate of a checked plan.
-func (s *service) signIssuer(actor string, storeID int64, plan issuerPlan, key crypto.Signer) (certRecord, *apiError) {
+func (s *service) signIssuer(actor string, store storeRecord, plan issuerPlan, key crypto.Signer) (certRecord, *apiError) {
 	now := s.now()
 	expiry, given, err := notAfter(now, plan.req.TTLValue, plan.req.SpecificDate)
 	if err != nil {
@@ -121,7 +124,7 @@ func (s *service) signIssuer(actor string, storeID int64, plan issuerPlan, key c
 	}
 	var parent issuerCA
 	if plan.req.CertificateType == pca.TypeIntermediate {
-		if parent, err = s.loadIssuer(storeID, plan.req.ParentCertID, "parentCertId"); err != nil {
+		if parent, err = s.loadIssuer(store.ID, plan.req.ParentCertID, "parentCertId"); err != nil {
 			return certRecord{}, err
 		}
 		if err := checkPathLength(parent.cert, plan.maxDepth); err != nil {
@@ -131,10 +134,19 @@ func (s *service) signIssuer(actor string, storeID int64, plan issuerPlan, key c
 			return certRecord{}, errValidation(expiryField(plan.req.SpecificDate), "notAfter %s would pass the parent certificate's notAfter %s",
 				pca.NewDateTime(expiry).Format(pca.DateTimeLayout), pca.NewDateTime(parent.cert.NotAfter).Format(pca.DateTimeLayout))
 		}
+		profile.CRLURL, profile.OCSPURL = s.revocationURLs(store, parent.rec.ID)
 	}
-	signer, issuerCert := key, (*x509.Certificate)(nil)
+	id, idErr := s.db.NextID(kindCert)
+	if idErr != nil {
+		return certRecord{}, errInternal("new certificate id", idErr)
+	}
+	// A ROOT is its own issuer: its serial is unique among its own.
+	issuerID, signer, issuerCert := id, key, (*x509.Certificate)(nil)
 	if parent.cert != nil {
-		signer, issuerCert = parent.key, parent.cert
+		issuerID, signer, issuerCert = parent.rec.ID, parent.key, parent.cert
+	}
+	if profile.Serial, err = s.newSerialFor(issuerID); err != nil {
+		return certRecord{}, err
 	}
 	cert, signErr := issueCertificate(profile, key.Public(), issuerCert, signer)
 	if signErr != nil {
@@ -144,19 +156,45 @@ func (s *service) signIssuer(actor string, storeID int64, plan issuerPlan, key c
 	if mErr != nil {
 		return certRecord{}, errInternal("keep key", mErr)
 	}
-	id, idErr := s.db.NextID(kindCert)
-	if idErr != nil {
-		return certRecord{}, errInternal("new certificate id", idErr)
-	}
 	rec := certRecord{
-		ID: id, StoreID: storeID, ParentID: parent.rec.ID, Type: plan.req.CertificateType,
+		ID: id, StoreID: store.ID, ParentID: parent.rec.ID, Type: plan.req.CertificateType,
 		Name: plan.req.Name, Description: plan.req.Description,
 		DER: cert.Raw, KeyPKCS8: pkcs8, Created: now, CreatedBy: actor,
 	}
-	if err := s.db.PutCert(rec); err != nil {
-		return certRecord{}, errInternal("write certificate", err)
+	if err := s.keepCert(rec, issuerID, cert); err != nil {
+		return certRecord{}, err
 	}
 	return rec, nil
+}
+
+// keepCert writes a certificate and records its serial under its issuer.
+func (s *service) keepCert(rec certRecord, issuerID int64, cert *x509.Certificate) *apiError {
+	if err := s.db.PutCert(rec); err != nil {
+		return errInternal("write certificate", err)
+	}
+	if err := s.db.PutSerial(issuerID, cert.SerialNumber.Bytes(), rec.ID); err != nil {
+		return errInternal("record serial number", err)
+	}
+	return nil
+}
+
+// newSerialFor draws random serials (newSerial) until one is new for the
+// issuer, so serials are unique per issuer (RFC 5280 4.1.2.2).
+func (s *service) newSerialFor(issuerID int64) (*big.Int, *apiError) {
+	for range 16 {
+		n, err := newSerial()
+		if err != nil {
+			return nil, errInternal("serial number", err)
+		}
+		_, used, err := s.db.GetSerial(issuerID, n.Bytes())
+		if err != nil {
+			return nil, errInternal("read serial numbers", err)
+		}
+		if !used {
+			return n, nil
+		}
+	}
+	return nil, errInternal("serial number", fmt.Errorf("no free serial number for issuer %d", issuerID))
 }
 
 // checkPathLength refuses an INTERMEDIATE that its parent's path length
@@ -281,6 +319,12 @@ func (s *service) certDetail(rec certRecord, withoutRoot, withChildren bool) (pc
 	d.CertificateID, d.Name, d.Description, d.Type = rec.ID, rec.Name, rec.Description, rec.Type
 	d.Status = certStatus(rec, cert, s.now())
 	d.ChainCertificatePem = pemChain(chain, withoutRoot)
+	if len(cert.CRLDistributionPoints) > 0 {
+		d.CRLURL = cert.CRLDistributionPoints[0]
+	}
+	if len(cert.OCSPServer) > 0 {
+		d.OCSPURL = cert.OCSPServer[0]
+	}
 	if withChildren {
 		if d.ChildCertificateList, aErr = s.children(rec); aErr != nil {
 			return pca.Certificate{}, aErr
@@ -334,4 +378,19 @@ func (s *service) children(rec certRecord) ([]pca.ChildCertificate, *apiError) {
 		})
 	}
 	return out, nil
+}
+
+// DownloadCert returns a kept certificate's name and PEM (GET
+// /certs/{certId}/download), or 404.
+func (s *service) DownloadCert(storeID, certID int64) (string, string, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := s.loadStore(storeID); err != nil {
+		return "", "", err
+	}
+	rec, err := s.loadCert(storeID, certID)
+	if err != nil {
+		return "", "", err
+	}
+	return rec.Name, pemCert(rec.DER), nil
 }

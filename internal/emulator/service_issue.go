@@ -40,7 +40,8 @@ func (s *service) IssueWithTemplate(actor string, storeID, templateID int64, req
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.loadStore(storeID); err != nil {
+	store, err := s.loadStore(storeID)
+	if err != nil {
 		return pca.Certificate{}, err
 	}
 	tmpl, err := s.loadTemplate(storeID, templateID)
@@ -57,7 +58,12 @@ func (s *service) IssueWithTemplate(actor string, storeID, templateID int64, req
 	} else {
 		pub = generated.Public()
 	}
-	rec, cert, err := s.signLeaf(actor, tmpl, issuer, req, csr, pub)
+	if csr != nil {
+		if err := checkCSRKey(tmpl.Request.KeyInfo, csr.PublicKey); err != nil {
+			return pca.Certificate{}, err
+		}
+	}
+	rec, cert, err := s.signLeaf(actor, store, tmpl, issuer, req, csr, pub)
 	if err != nil {
 		return pca.Certificate{}, err
 	}
@@ -77,7 +83,7 @@ func (s *service) IssueWithTemplate(actor string, storeID, templateID int64, req
 
 // signLeaf makes the leaf and keeps it when the template's storeInServer is
 // set. An unkept leaf gets certificateId 0 (assumed).
-func (s *service) signLeaf(actor string, tmpl templateRecord, issuer issuerCA, req pca.IssueRequest, csr *x509.CertificateRequest, pub crypto.PublicKey) (certRecord, *x509.Certificate, *apiError) {
+func (s *service) signLeaf(actor string, store storeRecord, tmpl templateRecord, issuer issuerCA, req pca.IssueRequest, csr *x509.CertificateRequest, pub crypto.PublicKey) (certRecord, *x509.Certificate, *apiError) {
 	t := tmpl.Request
 	cn, err := leafCommonName(t, req, csr)
 	if err != nil {
@@ -105,6 +111,10 @@ func (s *service) signLeaf(actor string, tmpl templateRecord, issuer issuerCA, r
 		SANs:               sans,
 		SignatureAlgorithm: signatureAlgorithms[templateSignatureAlgorithm(issuerAlg, t.SignatureBits)].x509,
 	}
+	profile.CRLURL, profile.OCSPURL = s.revocationURLs(store, issuer.rec.ID)
+	if profile.Serial, err = s.newSerialFor(issuer.rec.ID); err != nil {
+		return certRecord{}, nil, err
+	}
 	cert, signErr := issueCertificate(profile, pub, issuer.cert, issuer.key)
 	if signErr != nil {
 		return certRecord{}, nil, errValidation("csr", "cannot sign: %v", signErr)
@@ -114,6 +124,10 @@ func (s *service) signLeaf(actor string, tmpl templateRecord, issuer issuerCA, r
 		Name: cn, DER: cert.Raw, Created: now, CreatedBy: actor,
 	}
 	if !*t.StoreInServer {
+		// Not kept, but its serial is: it stays unique, and OCSP knows it.
+		if err := s.db.PutSerial(issuer.rec.ID, cert.SerialNumber.Bytes(), 0); err != nil {
+			return certRecord{}, nil, errInternal("record serial number", err)
+		}
 		return rec, cert, nil
 	}
 	id, idErr := s.db.NextID(kindCert)
@@ -121,8 +135,8 @@ func (s *service) signLeaf(actor string, tmpl templateRecord, issuer issuerCA, r
 		return certRecord{}, nil, errInternal("new certificate id", idErr)
 	}
 	rec.ID = id
-	if err := s.db.PutCert(rec); err != nil {
-		return certRecord{}, nil, errInternal("write certificate", err)
+	if err := s.keepCert(rec, issuer.rec.ID, cert); err != nil {
+		return certRecord{}, nil, err
 	}
 	return rec, cert, nil
 }

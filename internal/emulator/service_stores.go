@@ -10,39 +10,97 @@ const (
 	maxOCSPRefreshHours     = 12
 )
 
+// checkStoreRequest validates a store create or modify body and fills the
+// seed's defaults of the refresh periods.
+func checkStoreRequest(req pca.StoreRequest) (pca.StoreRequest, *apiError) {
+	if err := checkNameDescription(req.Name, req.Description); err != nil {
+		return req, err
+	}
+	var err *apiError
+	if req.CRLRefreshPeriod, err = period("crlRefreshPeriod", req.CRLRefreshPeriod, defaultCRLRefreshDays, maxCRLRefreshDays); err != nil {
+		return req, err
+	}
+	req.OCSPRefreshPeriod, err = period("ocspRefreshPeriod", req.OCSPRefreshPeriod, defaultOCSPRefreshHours, maxOCSPRefreshHours)
+	return req, err
+}
+
 // CreateStore makes a store (POST /ca-stores). It answers 400 naming the
 // field for a missing or too long name, a too long description, or a
 // refresh period out of range.
-func (s *service) CreateStore(actor string, req pca.StoreRequest) (pca.Store, *apiError) {
-	if err := checkNameDescription(req.Name, req.Description); err != nil {
-		return pca.Store{}, err
-	}
-	crl, err := period("crlRefreshPeriod", req.CRLRefreshPeriod, defaultCRLRefreshDays, maxCRLRefreshDays)
+func (s *service) CreateStore(actor string, req pca.StoreRequest) (pca.StoreChange, *apiError) {
+	req, err := checkStoreRequest(req)
 	if err != nil {
-		return pca.Store{}, err
-	}
-	ocsp, err := period("ocspRefreshPeriod", req.OCSPRefreshPeriod, defaultOCSPRefreshHours, maxOCSPRefreshHours)
-	if err != nil {
-		return pca.Store{}, err
+		return pca.StoreChange{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id, dbErr := s.db.NextID(kindStore)
 	if dbErr != nil {
-		return pca.Store{}, errInternal("new store id", dbErr)
+		return pca.StoreChange{}, errInternal("new store id", dbErr)
 	}
 	now := s.now()
 	rec := storeRecord{
 		ID: id, Name: req.Name, Description: req.Description,
-		CRLActive: req.CRLActive, CRLRefreshPeriod: crl,
-		OCSPActive: req.OCSPActive, OCSPRefreshPeriod: ocsp,
+		CRLActive: req.CRLActive, CRLRefreshPeriod: req.CRLRefreshPeriod,
+		OCSPActive: req.OCSPActive, OCSPRefreshPeriod: req.OCSPRefreshPeriod,
 		Status:  pca.StatusActive,
 		Created: now, CreatedBy: actor, Changed: now, ChangedBy: actor,
 	}
 	if dbErr := s.db.PutStore(rec); dbErr != nil {
-		return pca.Store{}, errInternal("write store", dbErr)
+		return pca.StoreChange{}, errInternal("write store", dbErr)
 	}
-	return s.storeView(rec)
+	c := storeChange(rec)
+	c.CreationDatetime, c.CreationUser = pca.NewDateTime(rec.Created), rec.CreatedBy
+	c.LastChangeDatetime, c.LastChangeUser = pca.NewDateTime(rec.Changed), rec.ChangedBy
+	return c, nil
+}
+
+// storeChange is the short store body of create, modify and delete.
+func storeChange(rec storeRecord) pca.StoreChange {
+	return pca.StoreChange{ID: rec.ID, Name: rec.Name, ToastProjectID: toastProjectID, Status: rec.Status}
+}
+
+// ModifyStore replaces a store's settings (PUT /ca-stores/{caStoreId}).
+// The new crlActive and ocspActive decide the URLs of certificates issued
+// from now on; certificates already issued keep theirs. Errors: as
+// CreateStore, and 404 for an unknown or deleted store.
+func (s *service) ModifyStore(actor string, id int64, req pca.StoreRequest) (pca.StoreChange, *apiError) {
+	req, err := checkStoreRequest(req)
+	if err != nil {
+		return pca.StoreChange{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, err := s.loadStore(id)
+	if err != nil {
+		return pca.StoreChange{}, err
+	}
+	rec.Name, rec.Description = req.Name, req.Description
+	rec.CRLActive, rec.CRLRefreshPeriod = req.CRLActive, req.CRLRefreshPeriod
+	rec.OCSPActive, rec.OCSPRefreshPeriod = req.OCSPActive, req.OCSPRefreshPeriod
+	rec.Changed, rec.ChangedBy = s.now(), actor
+	if dbErr := s.db.PutStore(rec); dbErr != nil {
+		return pca.StoreChange{}, errInternal("write store", dbErr)
+	}
+	return storeChange(rec), nil
+}
+
+// DeleteStore marks a store DELETED (DELETE /ca-stores/{caStoreId}).
+// Assumed: a deleted store is gone for every caller: it is not listed, and
+// every path under it, the public CRL and OCSP ones included, answers 404;
+// its records stay in storage. Errors: 404 for an unknown or deleted store.
+func (s *service) DeleteStore(actor string, id int64) (pca.StoreChange, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, err := s.loadStore(id)
+	if err != nil {
+		return pca.StoreChange{}, err
+	}
+	rec.Status, rec.Changed, rec.ChangedBy = pca.StatusDeleted, s.now(), actor
+	if dbErr := s.db.PutStore(rec); dbErr != nil {
+		return pca.StoreChange{}, errInternal("write store", dbErr)
+	}
+	return storeChange(rec), nil
 }
 
 // period applies a seed default (when 0) and range 1..max.
@@ -110,6 +168,7 @@ func (s *service) storeView(rec storeRecord) (pca.Store, *apiError) {
 		Status:         rec.Status,
 		CRLActive:      rec.CRLActive, CRLRefreshPeriod: rec.CRLRefreshPeriod,
 		OCSPActive: rec.OCSPActive, OCSPRefreshPeriod: rec.OCSPRefreshPeriod,
+		OCSPURL:          s.ocspURL(rec),
 		CreationDatetime: pca.NewDateTime(rec.Created), CreationUser: rec.CreatedBy,
 		LastChangeDatetime: pca.NewDateTime(rec.Changed), LastChangeUser: rec.ChangedBy,
 	}

@@ -134,6 +134,52 @@ func (s *service) CreateTemplate(actor string, storeID int64, req pca.TemplateRe
 	}, nil
 }
 
+// ModifyTemplate replaces a template's settings (PUT
+// /templates/{templateId}); the body is as create and is checked the same
+// way. Certificates already issued are not touched. Errors: as
+// CreateTemplate, and 404 for an unknown template.
+func (s *service) ModifyTemplate(actor string, storeID, templateID int64, req pca.TemplateRequest) (bool, *apiError) {
+	req, err := checkTemplateRequest(req)
+	if err != nil {
+		return false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := s.loadStore(storeID); err != nil {
+		return false, err
+	}
+	rec, err := s.loadTemplate(storeID, templateID)
+	if err != nil {
+		return false, err
+	}
+	if _, err := s.loadIssuer(storeID, req.ParentCertID, "parentCertId"); err != nil {
+		return false, err
+	}
+	rec.Request, rec.Changed, rec.ChangedBy = req, s.now(), actor
+	if err := s.db.PutTemplate(rec); err != nil {
+		return false, errInternal("write template", err)
+	}
+	return true, nil
+}
+
+// DeleteTemplate forgets a template (DELETE /templates/{templateId}): it
+// is no longer listed, read or used; the certificates it issued stay.
+// Errors: 404 for an unknown store or template.
+func (s *service) DeleteTemplate(storeID, templateID int64) (bool, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := s.loadStore(storeID); err != nil {
+		return false, err
+	}
+	if _, err := s.loadTemplate(storeID, templateID); err != nil {
+		return false, err
+	}
+	if err := s.db.DeleteTemplate(templateID); err != nil {
+		return false, errInternal("delete template", err)
+	}
+	return true, nil
+}
+
 // templateAttributes is the attributes field of template create: the
 // request (defaults filled) as a JSON string, without name and description.
 func templateAttributes(req pca.TemplateRequest) (string, error) {

@@ -6,10 +6,11 @@ import (
 	"github.com/nhnpca/pca-issuer/internal/pca"
 )
 
-// storage keeps the emulator's records. It is small on purpose so that a
-// persistent backend can sit behind it; memStorage is the one in use.
-// Records go in and out by value, and lists are sorted by id. A lookup of an
-// unknown id answers found=false, not an error; errors are backend failures.
+// storage keeps the emulator's records: memStorage in memory, boltStorage in
+// a bbolt file (Options.DataDir). Records go in and out by value, and lists
+// are sorted by id. A lookup of an unknown id answers found=false, not an
+// error; errors are backend failures. The service serialises its calls, so
+// a backend needs no transactions across calls.
 type storage interface {
 	// NextID returns the next id of a kind (kindStore, kindCert,
 	// kindTemplate), starting at 1.
@@ -28,6 +29,21 @@ type storage interface {
 	GetTemplate(id int64) (rec templateRecord, found bool, err error)
 	// ListTemplates returns the templates of one store.
 	ListTemplates(storeID int64) ([]templateRecord, error)
+	// DeleteTemplate forgets a template; an unknown id is not an error.
+	DeleteTemplate(id int64) error
+
+	// PutSerial records that issuer issued serial (big-endian magnitude)
+	// as certificate certID, 0 for a leaf that is not kept.
+	PutSerial(issuerID int64, serial []byte, certID int64) error
+	// GetSerial looks a serial of an issuer up.
+	GetSerial(issuerID int64, serial []byte) (certID int64, found bool, err error)
+
+	PutCRL(rec crlRecord) error
+	// GetCRL returns the current CRL of an issuer certificate.
+	GetCRL(issuerID int64) (rec crlRecord, found bool, err error)
+
+	// Close releases the backend (the bbolt file lock).
+	Close() error
 }
 
 // Id kinds of storage.NextID.
@@ -87,4 +103,16 @@ type templateRecord struct {
 	CreatedBy string              `json:"createdBy"`
 	Changed   time.Time           `json:"changed"`
 	ChangedBy string              `json:"changedBy"`
+}
+
+// crlRecord is the current CRL of one issuer certificate.
+type crlRecord struct {
+	IssuerID int64 `json:"issuerId"`
+	// Number is the CRL number (RFC 5280 5.2.3), 1 for the first CRL and
+	// one more for each one after.
+	Number     int64     `json:"number"`
+	ThisUpdate time.Time `json:"thisUpdate"`
+	NextUpdate time.Time `json:"nextUpdate"`
+	// DER is the signed CRL.
+	DER []byte `json:"der"`
 }

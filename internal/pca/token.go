@@ -14,8 +14,9 @@ import (
 
 const (
 	// tokenExpiryMargin: a cached token is replaced this long before its
-	// expires_in runs out, so it does not lapse in flight. Tokens live at
-	// least 60 s (wire contract), so some reuse remains even then.
+	// expires_in runs out, so it does not lapse in flight; for tokens
+	// living under two minutes the margin is a quarter of their lifetime,
+	// so that a short-lived token is still reused (see shortenExpiry).
 	tokenExpiryMargin = 30 * time.Second
 	// tokenFetchTimeout bounds one token request even when the configured
 	// HTTP client has no timeout, so a hung endpoint cannot block every
@@ -125,6 +126,17 @@ func tokenError(err error) *TokenError {
 	return &TokenError{Err: err}
 }
 
+// shortenExpiry moves tok.Expiry so that oauth2's reuse source, which
+// replaces a token tokenExpiryMargin before its Expiry, replaces it
+// min(tokenExpiryMargin, lifetime/4) before it really expires.
+func shortenExpiry(tok *oauth2.Token, fetched time.Time) {
+	if tok.Expiry.IsZero() {
+		return
+	}
+	margin := min(tokenExpiryMargin, tok.Expiry.Sub(fetched)/4)
+	tok.Expiry = tok.Expiry.Add(tokenExpiryMargin - margin)
+}
+
 // fetcher is the oauth2.TokenSource that always asks the token endpoint.
 type fetcher struct{ t *tokenSource }
 
@@ -146,6 +158,7 @@ func (f fetcher) Token() (*oauth2.Token, error) {
 	if err != nil {
 		return nil, err
 	}
+	shortenExpiry(tok, start)
 	f.t.mu.Lock()
 	f.t.latest = tok.AccessToken
 	f.t.mu.Unlock()

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"golang.org/x/oauth2"
 )
 
 func TestTokenFetchObservedAsToken(t *testing.T) {
@@ -59,6 +61,31 @@ func TestTokenFetchObservedAsToken(t *testing.T) {
 			}
 			if refreshes != wantRefreshes {
 				t.Errorf("token refreshes = %d, want %d", refreshes, wantRefreshes)
+			}
+		})
+	}
+}
+
+func TestShortenExpiry(t *testing.T) {
+	fetched := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name     string
+		lifetime time.Duration
+		// wantReplacedBefore is how long before the real expiry oauth2's
+		// reuse source (margin tokenExpiryMargin) will replace the token.
+		wantReplacedBefore time.Duration
+	}{
+		{"day-token-replaced-30s-early", 24 * time.Hour, 30 * time.Second},
+		{"two-minute-token-replaced-30s-early", 2 * time.Minute, 30 * time.Second},
+		{"two-second-token-replaced-half-a-second-early", 2 * time.Second, 500 * time.Millisecond},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tok := &oauth2.Token{Expiry: fetched.Add(tc.lifetime)}
+			shortenExpiry(tok, fetched)
+			replacedAt := tok.Expiry.Add(-tokenExpiryMargin)
+			if got := fetched.Add(tc.lifetime).Sub(replacedAt); got != tc.wantReplacedBefore {
+				t.Errorf("replaced %s before expiry, want %s", got, tc.wantReplacedBefore)
 			}
 		})
 	}

@@ -47,6 +47,10 @@ func startCertManager(ctx context.Context, kubeconfig, clusterResourceNamespace 
 		KubernetesAPIQPS:   1000,
 		KubernetesAPIBurst: 2000,
 		IssuerOptions:      cmcontroller.IssuerOptions{ClusterResourceNamespace: clusterResourceNamespace},
+		// cert-manager's default: copy Certificate annotations to requests.
+		CertificateOptions: cmcontroller.CertificateOptions{
+			CopiedAnnotationPrefixes: []string{"*", "-kubectl.kubernetes.io/", "-fluxcd.io/", "-argocd.argoproj.io/"},
+		},
 	})
 	if err != nil {
 		return fmt.Errorf("harness: cert-manager context: %w", err)

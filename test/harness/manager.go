@@ -4,79 +4,143 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
+	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/config"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/nhnpca/pca-issuer/internal/controller"
 )
 
-// runningManager is one pca-issuer manager started in-process.
-type runningManager struct {
-	cancel context.CancelFunc
-	done   chan error
+// ManagerConfig shapes one in-process pca-issuer manager.
+type ManagerConfig struct {
+	// Options of the reconcilers; ClusterResourceNamespace defaults to the
+	// harness's.
+	Options controller.Options
+	// LeaderElection makes the manager take part in leader election with
+	// short timings (lease 4 s, renew 3 s, retry 500 ms); a stopped
+	// manager does not release its lease, as a killed process would not.
+	LeaderElection bool
+	// MetricsAddr serves /metrics there (e.g. "127.0.0.1:18080"); empty
+	// disables it.
+	MetricsAddr string
+	// WrapClient, when set, wraps the manager's client, e.g. to inject
+	// update conflicts.
+	WrapClient func(client.WithWatch) client.Client
 }
 
-// managerSet guards the harness's current manager.
+// Manager is a running in-process pca-issuer manager.
+type Manager struct {
+	cancel  context.CancelFunc
+	done    chan error
+	elected <-chan struct{}
+	once    sync.Once
+	err     error
+}
+
+// Elected is closed once the manager leads (at once without election).
+func (m *Manager) Elected() <-chan struct{} { return m.elected }
+
+// Stop stops the manager and waits for it to end.
+func (m *Manager) Stop() error {
+	m.once.Do(func() {
+		m.cancel()
+		m.err = <-m.done
+	})
+	return m.err
+}
+
+// RunManager starts a pca-issuer manager in-process, as cmd/pca-issuer
+// does, and returns once its caches have synced.
+func (h *Harness) RunManager(cfg ManagerConfig) (*Manager, error) {
+	opts := cfg.Options
+	if opts.ClusterResourceNamespace == "" {
+		opts.ClusterResourceNamespace = h.ClusterResourceNamespace
+	}
+	scheme, err := controller.NewScheme()
+	if err != nil {
+		return nil, err
+	}
+	metricsAddr := cfg.MetricsAddr
+	if metricsAddr == "" {
+		metricsAddr = "0"
+	}
+	skip := true
+	lease, renew, retry := 4*time.Second, 3*time.Second, 500*time.Millisecond
+	mgrOpts := ctrl.Options{
+		Scheme:                  scheme,
+		Metrics:                 metricsserver.Options{BindAddress: metricsAddr},
+		HealthProbeBindAddress:  "0",
+		Logger:                  h.logger,
+		LeaderElection:          cfg.LeaderElection,
+		LeaderElectionID:        "pca-issuer.nhnpca.issuer.dev",
+		LeaderElectionNamespace: h.ClusterResourceNamespace,
+		LeaseDuration:           &lease,
+		RenewDeadline:           &renew,
+		RetryPeriod:             &retry,
+		// Each manager registers the same controller names again.
+		Controller: config.Controller{SkipNameValidation: &skip},
+	}
+	if cfg.WrapClient != nil {
+		mgrOpts.NewClient = func(c *rest.Config, o client.Options) (client.Client, error) {
+			inner, err := client.NewWithWatch(c, o)
+			if err != nil {
+				return nil, err
+			}
+			return cfg.WrapClient(inner), nil
+		}
+	}
+	mgr, err := ctrl.NewManager(h.Config, mgrOpts)
+	if err != nil {
+		return nil, fmt.Errorf("harness: manager: %w", err)
+	}
+	ctx, cancel := context.WithCancel(h.ctx)
+	if err := controller.Setup(ctx, mgr, opts); err != nil {
+		cancel()
+		return nil, err
+	}
+	m := &Manager{cancel: cancel, done: make(chan error, 1), elected: mgr.Elected()}
+	go func() { m.done <- mgr.Start(ctx) }()
+	if !mgr.GetCache().WaitForCacheSync(ctx) {
+		cancel()
+		return nil, fmt.Errorf("harness: the manager's caches did not sync: %w", <-m.done)
+	}
+	return m, nil
+}
+
+// managerSet guards the harness's default manager.
 type managerSet struct {
 	mu      sync.Mutex
-	current *runningManager
+	current *Manager
 }
 
-// StartManager starts the pca-issuer manager in-process, as cmd/pca-issuer
-// does, with opts (ClusterResourceNamespace defaults to the harness's). It
-// returns once the manager's caches have synced. Only one runs at a time:
-// call StopManager first to restart it.
+// StartManager starts the harness's default manager with opts. Only one
+// default manager runs at a time: call StopManager first to restart it.
 func (h *Harness) StartManager(opts controller.Options) error {
 	h.managers.mu.Lock()
 	defer h.managers.mu.Unlock()
 	if h.managers.current != nil {
 		return fmt.Errorf("harness: a manager is already running")
 	}
-	if opts.ClusterResourceNamespace == "" {
-		opts.ClusterResourceNamespace = h.ClusterResourceNamespace
-	}
-	scheme, err := controller.NewScheme()
+	m, err := h.RunManager(ManagerConfig{Options: opts})
 	if err != nil {
 		return err
 	}
-	skip := true
-	mgr, err := ctrl.NewManager(h.Config, ctrl.Options{
-		Scheme:                 scheme,
-		Metrics:                metricsserver.Options{BindAddress: "0"},
-		HealthProbeBindAddress: "0",
-		Logger:                 h.logger,
-		// Each restart registers the same controller names again.
-		Controller: config.Controller{SkipNameValidation: &skip},
-	})
-	if err != nil {
-		return fmt.Errorf("harness: manager: %w", err)
-	}
-	ctx, cancel := context.WithCancel(h.ctx)
-	if err := controller.Setup(ctx, mgr, opts); err != nil {
-		cancel()
-		return err
-	}
-	rm := &runningManager{cancel: cancel, done: make(chan error, 1)}
-	go func() { rm.done <- mgr.Start(ctx) }()
-	if !mgr.GetCache().WaitForCacheSync(ctx) {
-		cancel()
-		return fmt.Errorf("harness: the manager's caches did not sync: %w", <-rm.done)
-	}
-	h.managers.current = rm
+	h.managers.current = m
 	return nil
 }
 
-// StopManager stops the running manager, if any, and waits for it to end.
+// StopManager stops the default manager, if any, and waits for it to end.
 func (h *Harness) StopManager() error {
 	h.managers.mu.Lock()
 	defer h.managers.mu.Unlock()
-	rm := h.managers.current
-	if rm == nil {
+	m := h.managers.current
+	h.managers.current = nil
+	if m == nil {
 		return nil
 	}
-	h.managers.current = nil
-	rm.cancel()
-	return <-rm.done
+	return m.Stop()
 }

@@ -1,0 +1,21 @@
+package emulator
+
+import (
+	"crypto"
+	"crypto/rand"
+	"crypto/x509"
+	"math/big"
+	"time"
+)
+
+// makeCRL signs a CRL (RFC 5280 section 5) of issuer with its key: the
+// given number, thisUpdate, nextUpdate and revoked entries. It returns the
+// DER.
+func makeCRL(issuer *x509.Certificate, key crypto.Signer, number int64, thisUpdate, nextUpdate time.Time, revoked []x509.RevocationListEntry) ([]byte, error) {
+	return x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
+		Number:                    big.NewInt(number),
+		ThisUpdate:                thisUpdate,
+		NextUpdate:                nextUpdate,
+		RevokedCertificateEntries: revoked,
+	}, issuer, key)
+}

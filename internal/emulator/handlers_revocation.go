@@ -1,0 +1,125 @@
+package emulator
+
+import (
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// maxOCSPRequest caps an OCSP request body; real ones are a few hundred
+// bytes.
+const maxOCSPRequest = 64 << 10
+
+// getCRLInfo is GET /ca-stores/{caStoreId}/certs/{certId}/crl (VIEWER).
+func (e *Emulator) getCRLInfo(r *http.Request, _ AccessKey) (any, *apiError) {
+	storeID, certID, err := storeAndID(r, "certId")
+	if err != nil {
+		return nil, err
+	}
+	return e.svc.GetCRLInfo(storeID, certID)
+}
+
+// renewCRL is POST /ca-stores/{caStoreId}/certs/{certId}/crl (ADMIN); the
+// body is true.
+func (e *Emulator) renewCRL(r *http.Request, _ AccessKey) (any, *apiError) {
+	storeID, certID, err := storeAndID(r, "certId")
+	if err != nil {
+		return nil, err
+	}
+	if err := e.svc.RenewCRL(storeID, certID); err != nil {
+		return nil, err
+	}
+	return true, nil
+}
+
+// downloadCRL is GET .../certs/{certId}/crl/der or /crl/pem (public):
+// application/pkix-crl, attachment crl_<storeId>_<certId>.crl or .pem.
+func (e *Emulator) downloadCRL(der bool) publicHandler {
+	return func(r *http.Request) (any, *apiError) {
+		if err := e.checkPublicAppKey(r); err != nil {
+			return nil, err
+		}
+		storeID, certID, err := storeAndID(r, "certId")
+		if err != nil {
+			return nil, err
+		}
+		data, err := e.svc.CRL(storeID, certID)
+		if err != nil {
+			return nil, err
+		}
+		name, ext := fmt.Sprintf("crl_%d_%d", storeID, certID), ".crl"
+		if !der {
+			data, ext = []byte(crlPEM(data)), ".pem"
+		}
+		return rawBody{contentType: "application/pkix-crl", filename: name + ext, data: data}, nil
+	}
+}
+
+// ocspPost is POST /ca-stores/{caStoreId}/ocsp (public): a DER request
+// body, a DER application/ocsp-response. Assumed: the request's
+// Content-Type is not checked (clients differ); an empty or too large body
+// answers 400 naming "body".
+func (e *Emulator) ocspPost(r *http.Request) (any, *apiError) {
+	der, err := io.ReadAll(io.LimitReader(r.Body, maxOCSPRequest+1))
+	switch {
+	case err != nil:
+		return nil, errValidation("body", "%v", err)
+	case len(der) == 0:
+		return nil, errValidation("body", "a DER OCSP request is required")
+	case len(der) > maxOCSPRequest:
+		return nil, errValidation("body", "larger than %d bytes", maxOCSPRequest)
+	}
+	return e.ocsp(r, der)
+}
+
+// ocspGet is GET /ca-stores/{caStoreId}/ocsp/{req} (public): req is the DER
+// request in URL-safe base64 without padding (the guide's form); standard
+// base64, with or without padding and possibly path-escaped, is accepted
+// too (RFC 6960 A.1).
+func (e *Emulator) ocspGet(r *http.Request) (any, *apiError) {
+	der, ok := decodeOCSPPath(r.PathValue("req"))
+	if !ok {
+		return nil, errValidation("ocspRequestBase64", "not base64")
+	}
+	return e.ocsp(r, der)
+}
+
+// decodeOCSPPath reads the base64 of a GET OCSP request in any of its
+// spellings.
+func decodeOCSPPath(v string) ([]byte, bool) {
+	v = strings.TrimSpace(v)
+	for _, enc := range []*base64.Encoding{base64.RawURLEncoding, base64.URLEncoding, base64.StdEncoding, base64.RawStdEncoding} {
+		if der, err := enc.DecodeString(v); err == nil && len(der) > 0 {
+			return der, true
+		}
+	}
+	return nil, false
+}
+
+// ocsp answers a decoded OCSP request.
+func (e *Emulator) ocsp(r *http.Request, der []byte) (any, *apiError) {
+	if err := e.checkPublicAppKey(r); err != nil {
+		return nil, err
+	}
+	storeID, err := pathID(r, "caStoreId")
+	if err != nil {
+		return nil, err
+	}
+	resp, err := e.svc.OCSP(storeID, der)
+	if err != nil {
+		return nil, err
+	}
+	return rawBody{contentType: "application/ocsp-response", data: resp}, nil
+}
+
+// checkPublicAppKey refuses a public request for another appkey: 404, as
+// nothing is there for it (public routes have no token to answer 401 for).
+func (e *Emulator) checkPublicAppKey(r *http.Request) *apiError {
+	if subtle.ConstantTimeCompare([]byte(r.PathValue("appkey")), []byte(e.auth.appKey)) != 1 {
+		return &apiError{Status: http.StatusNotFound, Code: codeNotFound, Message: "appkey: unknown appkey"}
+	}
+	return nil
+}
