@@ -12,6 +12,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -45,9 +46,13 @@ type clientKey struct {
 }
 
 // clients builds PCA clients for issuers and keeps one per issuer, so that
-// every request of an issuer shares its token.
+// every request of an issuer shares its token. Secrets are watched as
+// metadata only (reader); a Secret's data is read past the cache
+// (apiReader) only when its resourceVersion changed, so the manager keeps
+// no Secret data in memory.
 type clients struct {
 	reader                   client.Reader
+	apiReader                client.Reader
 	clusterResourceNamespace string
 	userAgent                string
 
@@ -60,8 +65,8 @@ type cachedClient struct {
 	client *pca.Client
 }
 
-func newClients(reader client.Reader, clusterResourceNamespace, userAgent string) *clients {
-	return &clients{reader: reader, clusterResourceNamespace: clusterResourceNamespace, userAgent: userAgent, byKey: map[types.UID]cachedClient{}}
+func newClients(reader, apiReader client.Reader, clusterResourceNamespace, userAgent string) *clients {
+	return &clients{reader: reader, apiReader: apiReader, clusterResourceNamespace: clusterResourceNamespace, userAgent: userAgent, byKey: map[types.UID]cachedClient{}}
 }
 
 // secretNamespace is where the issuer's Secret must be: its own namespace,
@@ -79,8 +84,10 @@ func (c *clients) secretNamespace(iss v1alpha1.Issuer) string {
 func (c *clients) For(ctx context.Context, iss v1alpha1.Issuer) (*pca.Client, error) {
 	spec := iss.GetSpec()
 	ns := c.secretNamespace(iss)
-	var secret corev1.Secret
-	err := c.reader.Get(ctx, types.NamespacedName{Namespace: ns, Name: spec.CredentialsRef.Name}, &secret)
+	key := types.NamespacedName{Namespace: ns, Name: spec.CredentialsRef.Name}
+	secretMeta := &metav1.PartialObjectMetadata{}
+	secretMeta.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Secret"))
+	err := c.reader.Get(ctx, key, secretMeta)
 	if apierrors.IsNotFound(err) {
 		return nil, &issuerConfigError{Reason: v1alpha1.ReasonSecretNotFound, Message: fmt.Sprintf(
 			"Secret %s/%s not found: create it with keys %s, %s and %s", ns, spec.CredentialsRef.Name,
@@ -89,19 +96,24 @@ func (c *clients) For(ctx context.Context, iss v1alpha1.Issuer) (*pca.Client, er
 	if err != nil {
 		return nil, fmt.Errorf("reading Secret %s/%s: %w", ns, spec.CredentialsRef.Name, err)
 	}
-	key := clientKey{uid: iss.GetUID(), generation: iss.GetGeneration(), secretRV: secret.ResourceVersion}
+	ck := clientKey{uid: iss.GetUID(), generation: iss.GetGeneration(), secretRV: secretMeta.ResourceVersion}
 	c.mu.Lock()
 	cached, ok := c.byKey[iss.GetUID()]
 	c.mu.Unlock()
-	if ok && cached.key == key {
+	if ok && cached.key == ck {
 		return cached.client, nil
 	}
+	var secret corev1.Secret
+	if err := c.apiReader.Get(ctx, key, &secret); err != nil {
+		return nil, fmt.Errorf("reading Secret %s/%s: %w", ns, spec.CredentialsRef.Name, err)
+	}
+	ck.secretRV = secret.ResourceVersion
 	pc, err := c.build(spec, &secret)
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
-	c.byKey[iss.GetUID()] = cachedClient{key: key, client: pc}
+	c.byKey[iss.GetUID()] = cachedClient{key: ck, client: pc}
 	c.mu.Unlock()
 	return pc, nil
 }

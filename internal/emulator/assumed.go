@@ -72,3 +72,31 @@ const (
 //     substring match.
 //   - A ROOT's chainCertificatePem is empty.
 //   - status EXPIRED is computed when read, once notAfter has passed.
+//   - In SIGN mode the CSR's key must fit the template's keyInfo: same
+//     algorithm, RSA at least keySize bits, EC on the keySize curve
+//     (checkCSRKey, leafpolicy.go).
+//   - Store create answers the short pca.StoreChange with the audit
+//     fields; modify and delete answer it without them.
+//   - A DELETED store is gone for everyone: not listed, and every path
+//     under it, the public CRL and OCSP ones included, answers 404
+//     (DeleteStore, service_stores.go). A deleted template is forgotten;
+//     the certificates it issued stay.
+//   - CRL endpoints of a store with crlActive false answer 409; a LEAF id
+//     answers 404 (crlIssuer, service_crl.go). Revoking a certificate does
+//     not re-issue the CRL: it is listed from the next CRL, made when the
+//     current one's nextUpdate has passed (checked lazily, when read) or on
+//     POST /crl. CRL numbers start at 1 and grow by one.
+//   - OCSP: unknown store 404; malformed request malformedRequest; store
+//     with ocspActive false, or an issuer not of the store, unauthorized;
+//     a serial the issuer never issued unknown (OCSP, service_ocsp.go).
+//     Responses are signed by the issuer itself, except for Ed25519
+//     issuers (which golang.org/x/crypto/ocsp cannot sign with): a
+//     delegated EC responder certificate, made in memory per issuer. The
+//     response cache is in memory; producedAt is the real time.
+//   - Certificates get a CRL distribution point (to .../crl/der of their
+//     issuer) and an AIA OCSP URL only when the store had crlActive /
+//     ocspActive at issue time and Options.BaseURL is set; a ROOT never
+//     gets them.
+//   - GET /ocsp/{req} also accepts standard base64, padded or not.
+//   - Download's filename is the certificate name with characters other
+//     than letters, digits, '.', '-' and '_' replaced by '_'.

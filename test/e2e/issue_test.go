@@ -21,24 +21,36 @@ import (
 // requested names, for EC and RSA keys.
 func TestCertificateThroughPCAIssuer(t *testing.T) {
 	ns := newNamespace(t)
-	iss := newIssuer(t, ns, "pca")
-	cond := waitIssuerReady(t, iss, metav1.ConditionTrue, v1alpha1.ReasonChecked)
-	if cond.Message == "" {
-		t.Error("Ready condition has no message")
+	// The PCA enforces a template's key algorithm: one issuer per template.
+	ecIssuer := newIssuer(t, ns, "pca-ec")
+	rsaTemplate, err := h.CreateLeafTemplate(t.Context(), "server-client-rsa", "RSA", 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	create(t, h.CredentialsSecret(ns, "rsa-credentials"))
+	rsaSpec := h.IssuerSpec("rsa-credentials")
+	rsaSpec.TemplateID = rsaTemplate
+	rsaIssuer := &v1alpha1.PCAIssuer{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "pca-rsa"}, Spec: rsaSpec}
+	create(t, rsaIssuer)
+	for _, iss := range []*v1alpha1.PCAIssuer{ecIssuer, rsaIssuer} {
+		if cond := waitIssuerReady(t, iss, metav1.ConditionTrue, v1alpha1.ReasonChecked); cond.Message == "" {
+			t.Error("Ready condition has no message")
+		}
 	}
 	cases := []struct {
-		name string
-		alg  cmapi.PrivateKeyAlgorithm
-		size int
-		dns  []string
-		ips  []string
+		name   string
+		issuer string
+		alg    cmapi.PrivateKeyAlgorithm
+		size   int
+		dns    []string
+		ips    []string
 	}{
-		{"ecdsa-p256-dns-and-ip", cmapi.ECDSAKeyAlgorithm, 256, []string{"web.example.internal", "www.example.internal"}, []string{"10.0.0.7"}},
-		{"rsa-2048-dns-and-ip", cmapi.RSAKeyAlgorithm, 2048, []string{"api.example.internal"}, []string{"192.168.10.1", "fd00::1"}},
+		{"ecdsa-p256-dns-and-ip", "pca-ec", cmapi.ECDSAKeyAlgorithm, 256, []string{"web.example.internal", "www.example.internal"}, []string{"10.0.0.7"}},
+		{"rsa-2048-dns-and-ip", "pca-rsa", cmapi.RSAKeyAlgorithm, 2048, []string{"api.example.internal"}, []string{"192.168.10.1", "fd00::1"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			crt := certificateFor(ns, tc.name, pcaIssuerRef(iss.Name), tc.alg, tc.size, tc.dns, tc.ips)
+			crt := certificateFor(ns, tc.name, pcaIssuerRef(tc.issuer), tc.alg, tc.size, tc.dns, tc.ips)
 			create(t, crt)
 			waitCertificateReady(t, crt)
 			chain, root, secret := issuedChain(t, crt)

@@ -43,6 +43,11 @@ func startEmulator(keyAlgorithm string) (*pcaEmulator, error) {
 	}
 	server := httptest.NewUnstartedServer(emu.Handler())
 	server.StartTLS()
+	// Certificates carry CRL and OCSP URLs only when the base URL is known.
+	if err := emu.SetBaseURL(server.URL); err != nil {
+		server.Close()
+		return nil, err
+	}
 	caBundle := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: server.Certificate().Raw})
 	return &pcaEmulator{emu: emu, server: server, caBundle: caBundle, ids: ids}, nil
 }

@@ -72,6 +72,7 @@ func (h *Harness) RunManager(cfg ManagerConfig) (*Manager, error) {
 	lease, renew, retry := 4*time.Second, 3*time.Second, 500*time.Millisecond
 	mgrOpts := ctrl.Options{
 		Scheme:                  scheme,
+		Cache:                   controller.CacheOptions(),
 		Metrics:                 metricsserver.Options{BindAddress: metricsAddr},
 		HealthProbeBindAddress:  "0",
 		Logger:                  h.logger,

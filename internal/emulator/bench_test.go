@@ -1,0 +1,132 @@
+package emulator
+
+import (
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nhnpca/pca-issuer/internal/pca"
+)
+
+// The two benchmarks below compare the emulator's SIGN issuance of an EC
+// P-256 CSR, through its whole HTTP handler (routing, auth, JSON, CSR
+// checks, template rules, storage), with the bare x509.CreateCertificate
+// it cannot avoid. Their ratio is the emulator's overhead:
+//
+//	go test -run '^$' -bench 'SignIssuanceEC|BareCreateCertificateEC' -benchmem ./internal/emulator
+
+// BenchmarkSignIssuanceEC posts a SIGN issuance of a P-256 CSR through
+// Handler().ServeHTTP, one request per iteration, and checks each answer.
+func BenchmarkSignIssuanceEC(b *testing.B) {
+	emu, token, ids := benchEmulator(b)
+	body := benchIssueBody(b)
+	target := "/v2.0/appkeys/" + testAppKey + "/ca-stores/" + itoa(ids.CAStoreID) + "/templates/" + itoa(ids.TemplateID) + "/certificates"
+	handler := emu.Handler()
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodPost, target, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-NHN-AUTHORIZATION", "Bearer "+token)
+		rec := httptest.NewRecorder()
+		handler.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("issue: HTTP %d: %s", rec.Code, rec.Body.String())
+		}
+	}
+}
+
+// BenchmarkBareCreateCertificateEC signs a P-256 leaf with a P-256 issuer
+// key through x509.CreateCertificate alone: the floor of any issuance.
+func BenchmarkBareCreateCertificateEC(b *testing.B) {
+	issuerKey := benchECKey(b)
+	leafKey := benchECKey(b)
+	now := time.Now()
+	issuerTmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Bench Intermediate"},
+		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
+	}
+	issuerDER, err := x509.CreateCertificate(rand.Reader, issuerTmpl, issuerTmpl, issuerKey.Public(), issuerKey)
+	if err != nil {
+		b.Fatal(err)
+	}
+	issuer, err := x509.ParseCertificate(issuerDER)
+	if err != nil {
+		b.Fatal(err)
+	}
+	leaf := &x509.Certificate{
+		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "app.example.com"},
+		DNSNames:  []string{"app.example.com"},
+		NotBefore: now, NotAfter: now.Add(24 * time.Hour),
+		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
+	}
+	for b.Loop() {
+		if _, err := x509.CreateCertificate(rand.Reader, leaf, issuer, leafKey.Public(), issuerKey); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchEmulator returns an in-memory emulator bootstrapped with an EC CA
+// and an ADMIN token taken from its token endpoint.
+func benchEmulator(b *testing.B) (*Emulator, string, *BootstrapResult) {
+	b.Helper()
+	emu, err := New(Options{AppKey: testAppKey, AccessKeys: []AccessKey{{adminID, adminKey, RoleAdmin}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = emu.Close() })
+	ids, err := emu.Bootstrap(BootstrapOptions{KeyAlgorithm: pca.KeyAlgorithmEC})
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodPost, "/oauth2/token/create", strings.NewReader(url.Values{"grant_type": {"client_credentials"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(adminID, adminKey)
+	rec := httptest.NewRecorder()
+	emu.Handler().ServeHTTP(rec, req)
+	var tok pca.Token
+	if err := json.Unmarshal(rec.Body.Bytes(), &tok); err != nil || tok.AccessToken == "" {
+		b.Fatalf("token: HTTP %d %s (%v)", rec.Code, rec.Body.String(), err)
+	}
+	return emu, tok.AccessToken, ids
+}
+
+// benchIssueBody is the JSON of a SIGN issuance of a fresh P-256 CSR for
+// one DNS name, valid a day, as pca-issuer sends it.
+func benchIssueBody(b *testing.B) []byte {
+	b.Helper()
+	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{
+		Subject: pkix.Name{CommonName: "app.example.com"}, DNSNames: []string{"app.example.com"},
+	}, benchECKey(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	csr := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}))
+	body, err := json.Marshal(pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 24 * 3600, RemoveRootsFromChain: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return body
+}
+
+func benchECKey(b *testing.B) *ecdsa.PrivateKey {
+	b.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return key
+}
