@@ -63,3 +63,25 @@ func hashBits(alg x509.SignatureAlgorithm) int {
 	}
 	return 0
 }
+
+// signerAlgorithm returns the algorithm a parent CA signs a child with.
+// Assumed: signatureAlgorithm is checked against the child's own key
+// (seed: "Must match the selected key"), but the signature is the
+// parent's, so when the parent's key is of another family it signs with
+// its own family at the requested hash size (SHA-256 when the request was
+// Ed25519).
+func signerAlgorithm(requested x509.SignatureAlgorithm, signer x509.PublicKeyAlgorithm) x509.SignatureAlgorithm {
+	bits := hashBits(requested)
+	if bits == 0 {
+		bits = 256
+	}
+	switch signer {
+	case x509.Ed25519:
+		return x509.PureEd25519
+	case x509.RSA:
+		return map[int]x509.SignatureAlgorithm{256: x509.SHA256WithRSA, 384: x509.SHA384WithRSA, 512: x509.SHA512WithRSA}[bits]
+	case x509.ECDSA:
+		return map[int]x509.SignatureAlgorithm{256: x509.ECDSAWithSHA256, 384: x509.ECDSAWithSHA384, 512: x509.ECDSAWithSHA512}[bits]
+	}
+	return requested
+}

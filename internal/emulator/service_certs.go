@@ -135,6 +135,7 @@ func (s *service) signIssuer(actor string, store storeRecord, plan issuerPlan, k
 				pca.NewDateTime(expiry).Format(pca.DateTimeLayout), pca.NewDateTime(parent.cert.NotAfter).Format(pca.DateTimeLayout))
 		}
 		profile.CRLURL, profile.OCSPURL = s.revocationURLs(store, parent.rec.ID)
+		profile.SignatureAlgorithm = signerAlgorithm(profile.SignatureAlgorithm, parent.cert.PublicKeyAlgorithm)
 	}
 	id, idErr := s.db.NextID(kindCert)
 	if idErr != nil {
