@@ -18,6 +18,9 @@ const (
 	ReasonSecretNotFound = "SecretNotFound"
 	// ReasonSecretInvalid: the Secret lacks a key or holds an empty one.
 	ReasonSecretInvalid = "SecretInvalid"
+	// ReasonSpecInvalid: spec.url or spec.tokenURL is not usable (not an
+	// absolute URL, or the token endpoint is not at tokenURL).
+	ReasonSpecInvalid = "SpecInvalid"
 	// ReasonCABundleInvalid: spec.caBundle holds no PEM certificate.
 	ReasonCABundleInvalid = "CABundleInvalid"
 	// ReasonCredentialsRejected: the token endpoint or the API refused the

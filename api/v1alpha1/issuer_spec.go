@@ -28,6 +28,7 @@ type PCAIssuerSpec struct {
 	// URL is the PCA API base URL.
 	// +kubebuilder:default="https://kr1-pca.api.nhncloudservice.com"
 	// +kubebuilder:validation:Pattern=`^https?://`
+	// +kubebuilder:validation:XValidation:rule="isURL(self) && url(self).getHostname() != ''",message="url must be an absolute http(s) URL with a host"
 	// +optional
 	URL string `json:"url,omitempty"`
 
@@ -35,6 +36,7 @@ type PCAIssuerSpec struct {
 	// Key tokens; the token endpoint is TokenURL + /oauth2/token/create.
 	// +kubebuilder:default="https://oauth.api.nhncloudservice.com"
 	// +kubebuilder:validation:Pattern=`^https?://`
+	// +kubebuilder:validation:XValidation:rule="isURL(self) && url(self).getHostname() != ''",message="tokenURL must be an absolute http(s) URL with a host"
 	// +optional
 	TokenURL string `json:"tokenURL,omitempty"`
 

@@ -118,7 +118,7 @@ func (r *CertificateRequestReconciler) sign(ctx context.Context, cr *cmapi.Certi
 		setPending(cr, fmt.Sprintf("%s cannot be used: %v", r.issuerName(cr), err), now)
 		return ctrl.Result{RequeueAfter: r.opts.PendingRetryInterval}, nil // the issuer's check reports it
 	}
-	tmpl, err := r.templates.Get(ctx, pc, iss.GetUID(), spec.CAStoreID, templateID, now.Time)
+	tmpl, err := r.templates.Get(ctx, pc, iss, templateID, now.Time)
 	if err != nil {
 		return r.failure(ctx, cr, iss, templateError(err, templateID, spec), now)
 	}

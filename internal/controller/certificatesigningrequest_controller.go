@@ -155,7 +155,7 @@ func (r *CertificateSigningRequestReconciler) sign(ctx context.Context, csr *cer
 	if err != nil {
 		return ctrl.Result{RequeueAfter: r.opts.PendingRetryInterval}, nil // the issuer's check reports it
 	}
-	tmpl, err := r.templates.Get(ctx, pc, iss.GetUID(), spec.CAStoreID, spec.TemplateID, now)
+	tmpl, err := r.templates.Get(ctx, pc, iss, spec.TemplateID, now)
 	if err == nil {
 		var res *signResult
 		res, err = issue(ctx, pc, spec.CAStoreID, tmpl, signRequest{

@@ -57,7 +57,7 @@ type clients struct {
 	userAgent                string
 
 	mu    sync.Mutex
-	byKey map[types.UID]cachedClient
+	byKey map[types.NamespacedName]cachedClient
 }
 
 type cachedClient struct {
@@ -66,7 +66,7 @@ type cachedClient struct {
 }
 
 func newClients(reader, apiReader client.Reader, clusterResourceNamespace, userAgent string) *clients {
-	return &clients{reader: reader, apiReader: apiReader, clusterResourceNamespace: clusterResourceNamespace, userAgent: userAgent, byKey: map[types.UID]cachedClient{}}
+	return &clients{reader: reader, apiReader: apiReader, clusterResourceNamespace: clusterResourceNamespace, userAgent: userAgent, byKey: map[types.NamespacedName]cachedClient{}}
 }
 
 // secretNamespace is where the issuer's Secret must be: its own namespace,
@@ -98,7 +98,7 @@ func (c *clients) For(ctx context.Context, iss v1alpha1.Issuer) (*pca.Client, er
 	}
 	ck := clientKey{uid: iss.GetUID(), generation: iss.GetGeneration(), secretRV: secretMeta.ResourceVersion}
 	c.mu.Lock()
-	cached, ok := c.byKey[iss.GetUID()]
+	cached, ok := c.byKey[issuerKey(iss)]
 	c.mu.Unlock()
 	if ok && cached.key == ck {
 		return cached.client, nil
@@ -113,16 +113,23 @@ func (c *clients) For(ctx context.Context, iss v1alpha1.Issuer) (*pca.Client, er
 		return nil, err
 	}
 	c.mu.Lock()
-	c.byKey[iss.GetUID()] = cachedClient{key: ck, client: pc}
+	c.byKey[issuerKey(iss)] = cachedClient{key: ck, client: pc}
 	c.mu.Unlock()
 	return pc, nil
 }
 
 // Forget drops the client of a deleted issuer.
-func (c *clients) Forget(uid types.UID) {
+func (c *clients) Forget(key types.NamespacedName) {
 	c.mu.Lock()
-	delete(c.byKey, uid)
+	delete(c.byKey, key)
 	c.mu.Unlock()
+}
+
+// issuerKey names an issuer in the caches: namespace/name, with an empty
+// namespace for a PCAClusterIssuer. The UID is checked apart, so that a
+// re-created issuer does not inherit the old one's client or templates.
+func issuerKey(iss v1alpha1.Issuer) types.NamespacedName {
+	return types.NamespacedName{Namespace: iss.GetNamespace(), Name: iss.GetName()}
 }
 
 // build makes a PCA client from the spec and the Secret's three keys.
@@ -144,7 +151,7 @@ func (c *clients) build(spec *v1alpha1.PCAIssuerSpec, secret *corev1.Secret) (*p
 	if err != nil {
 		return nil, err
 	}
-	return pca.New(pca.Config{
+	pc, err := pca.New(pca.Config{
 		URL:             orDefault(spec.URL, v1alpha1.DefaultURL),
 		TokenURL:        orDefault(spec.TokenURL, v1alpha1.DefaultTokenURL),
 		AppKey:          values[v1alpha1.SecretKeyAppKey],
@@ -156,6 +163,10 @@ func (c *clients) build(spec *v1alpha1.PCAIssuerSpec, secret *corev1.Secret) (*p
 		Observe:         metrics.ObserveAPICall,
 		OnTokenRefresh:  metrics.ObserveTokenRefresh,
 	})
+	if err != nil {
+		return nil, &issuerConfigError{Reason: v1alpha1.ReasonSpecInvalid, Message: fmt.Sprintf("%v: fix spec.url and spec.tokenURL", err)}
+	}
+	return pc, nil
 }
 
 // httpClientFor returns an HTTP client trusting caBundle, or the system

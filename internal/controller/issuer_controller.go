@@ -12,6 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
@@ -52,14 +53,16 @@ func (r *IssuerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 	iss := r.newIssuer()
 	if err := r.client.Get(ctx, req.NamespacedName, iss); err != nil {
 		if client.IgnoreNotFound(err) == nil {
-			return ctrl.Result{}, nil // deleted: nothing to do
+			r.clients.Forget(req.NamespacedName)
+			r.templates.Forget(req.NamespacedName)
+			return ctrl.Result{}, nil // deleted: drop its client and templates, done
 		}
 		return ctrl.Result{}, err // requeue with backoff
 	}
 	orig := iss.DeepCopyObject().(issuerObject)
 	health := checkIssuer(ctx, r.clients, iss)
 	if health.template != nil {
-		r.templates.Put(iss.GetUID(), health.template, time.Now())
+		r.templates.Put(iss, health.template, time.Now())
 	}
 	changed := setIssuerReady(iss, health)
 	if changed {
@@ -123,7 +126,11 @@ func (r *IssuerReconciler) secretToIssuers(ctx context.Context, obj client.Objec
 func (r *IssuerReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		Named(r.kind).
-		For(r.newIssuer()).
+		// Status writes (ours, or a signer's marking the issuer not Ready)
+		// must not trigger a check: a check that passes while signing keeps
+		// failing (e.g. a VIEWER key) would loop. Timers, spec and Secret
+		// changes drive the checks.
+		For(r.newIssuer(), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.secretToIssuers), builder.OnlyMetadata).
 		Complete(r)
 }

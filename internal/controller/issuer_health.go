@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -66,7 +67,11 @@ func configFailure(err error) healthResult {
 // apiFailure turns a PCA error into a result; notFoundReason and
 // notFoundMessage describe an HTTP 404.
 func apiFailure(err error, notFoundReason, notFoundMessage string) healthResult {
+	var tokenErr *pca.TokenError
 	switch {
+	case errors.As(err, &tokenErr) && tokenErr.HTTPStatus == http.StatusNotFound:
+		return healthResult{status: metav1.ConditionFalse, reason: v1alpha1.ReasonSpecInvalid, message: fmt.Sprintf(
+			"the token endpoint answered 404 (%v): spec.tokenURL must be the OAuth base URL, without /oauth2/token/create", err)}
 	case pca.IsUnauthorized(err) || pca.IsForbidden(err):
 		return healthResult{status: metav1.ConditionFalse, reason: v1alpha1.ReasonCredentialsRejected, message: fmt.Sprintf(
 			"the PCA refused the credentials (%v): check appKey, userAccessKeyId and secretAccessKey in the Secret, and that the access key has the ADMIN role", err)}

@@ -12,11 +12,12 @@ import (
 
 // templateKey names a template as seen by one issuer.
 type templateKey struct {
-	issuer     types.UID
+	issuer     types.NamespacedName
 	templateID int64
 }
 
 type cachedTemplate struct {
+	uid     types.UID
 	tmpl    *pca.Template
 	fetched time.Time
 }
@@ -35,33 +36,33 @@ func newTemplateCache(maxAge time.Duration) *templateCache {
 	return &templateCache{maxAge: maxAge, byKey: map[templateKey]cachedTemplate{}}
 }
 
-// Put records a template read at now.
-func (c *templateCache) Put(issuer types.UID, tmpl *pca.Template, now time.Time) {
+// Put records a template iss read at now.
+func (c *templateCache) Put(iss issuerObject, tmpl *pca.Template, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.byKey[templateKey{issuer, tmpl.ID}] = cachedTemplate{tmpl: tmpl, fetched: now}
+	c.byKey[templateKey{issuerKey(iss), tmpl.ID}] = cachedTemplate{uid: iss.GetUID(), tmpl: tmpl, fetched: now}
 }
 
 // Get returns the template, reading it through pc when it is not cached or
 // older than maxAge.
-func (c *templateCache) Get(ctx context.Context, pc *pca.Client, issuer types.UID, storeID, templateID int64, now time.Time) (*pca.Template, error) {
-	key := templateKey{issuer, templateID}
+func (c *templateCache) Get(ctx context.Context, pc *pca.Client, iss issuerObject, templateID int64, now time.Time) (*pca.Template, error) {
+	key := templateKey{issuerKey(iss), templateID}
 	c.mu.Lock()
 	cached, ok := c.byKey[key]
 	c.mu.Unlock()
-	if ok && now.Sub(cached.fetched) < c.maxAge {
+	if ok && cached.uid == iss.GetUID() && now.Sub(cached.fetched) < c.maxAge {
 		return cached.tmpl, nil
 	}
-	tmpl, err := pc.GetTemplate(ctx, storeID, templateID)
+	tmpl, err := pc.GetTemplate(ctx, iss.GetSpec().CAStoreID, templateID)
 	if err != nil {
 		return nil, err
 	}
-	c.Put(issuer, tmpl, now)
+	c.Put(iss, tmpl, now)
 	return tmpl, nil
 }
 
 // Forget drops every template of a deleted issuer.
-func (c *templateCache) Forget(issuer types.UID) {
+func (c *templateCache) Forget(issuer types.NamespacedName) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for k := range c.byKey {
