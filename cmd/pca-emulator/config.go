@@ -102,6 +102,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.faults.FailAfterIssueStatus, "fail-after-issue-status", 0, "status answered after such an issuance; 0 drops the connection")
 	fs.StringVar(&c.bootstrapAlg, "bootstrap-key-algorithm", "EC", "key algorithm of the bootstrap CA: RSA or EC")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return c, flag.ErrHelp
+		}
 		return c, errUsage
 	}
 	if fs.NArg() > 0 {

@@ -29,12 +29,14 @@ func describe(tlsCrt, caCrt []byte, dir string) error {
 	fmt.Printf("  subject:   %s\n", leaf.Subject)
 	fmt.Printf("  DNS SANs:  %s\n", strings.Join(leaf.DNSNames, ", "))
 	fmt.Printf("  IP SANs:   %s\n", joinIPs(leaf))
-	fmt.Printf("  serial:    %X\n", leaf.SerialNumber)
-	fmt.Printf("  validity:  %s .. %s (%s)\n", leaf.NotBefore.UTC().Format(time.RFC3339), leaf.NotAfter.UTC().Format(time.RFC3339), leaf.NotAfter.Sub(leaf.NotBefore).Round(time.Hour))
+	fmt.Printf("  serial:    %s\n", strings.ReplaceAll(fmt.Sprintf("% X", leaf.SerialNumber.Bytes()), " ", ":"))
+	fmt.Printf("  validity:  %s .. %s (%s, notBefore back-dated by the template)\n",
+		leaf.NotBefore.UTC().Format(time.RFC3339), leaf.NotAfter.UTC().Format(time.RFC3339), leaf.NotAfter.Sub(leaf.NotBefore))
 	fmt.Println("  chain:")
-	for i, c := range append(chain, roots[0]) {
-		fmt.Printf("    %d. %s\n       issued by %s\n", i, c.Subject, c.Issuer)
+	for i, c := range chain {
+		fmt.Printf("    tls.crt[%d] %s\n               issued by %s\n", i, c.Subject, c.Issuer)
 	}
+	fmt.Printf("    ca.crt     %s (self-signed root)\n", roots[0].Subject)
 	fmt.Println()
 	pool, inter := x509.NewCertPool(), x509.NewCertPool()
 	pool.AddCert(roots[0])

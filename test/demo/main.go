@@ -56,16 +56,15 @@ func run() error {
 	ctx, cancel := context.WithTimeout(h.Context(), 2*time.Minute)
 	defer cancel()
 
-	crt, err := applySamples(ctx, h)
+	crt, applied, err := applySamples(ctx, h)
 	if err != nil {
 		return err
 	}
 	progress("waiting for Certificate %s/%s to be Ready", crt.Namespace, crt.Name)
-	issued := time.Now()
 	if err := h.WaitFor(ctx, crt, time.Minute, "Ready", func() bool { return certificateReady(crt) }); err != nil {
 		return err
 	}
-	progress("Certificate Ready %s after it was applied", time.Since(issued).Round(time.Millisecond))
+	progress("Certificate Ready %s after it was applied", time.Since(applied).Round(time.Millisecond))
 	var secret corev1.Secret
 	if err := h.Client.Get(ctx, client.ObjectKey{Namespace: namespace, Name: crt.Spec.SecretName}, &secret); err != nil {
 		return err
@@ -76,12 +75,13 @@ func run() error {
 	return describe(secret.Data[corev1.TLSCertKey], secret.Data["ca.crt"], out)
 }
 
-// applySamples creates the sample Secret, PCAIssuer and Certificate, with
-// the PCAIssuer pointed at the embedded emulator.
-func applySamples(ctx context.Context, h *harness.Harness) (*cmapi.Certificate, error) {
+// applySamples creates the sample Secret and PCAIssuer, with the PCAIssuer
+// pointed at the embedded emulator, waits for the issuer, then creates the
+// sample Certificate and returns it with the time it was applied.
+func applySamples(ctx context.Context, h *harness.Harness) (*cmapi.Certificate, time.Time, error) {
 	root, err := harness.RepoRoot()
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	var secret corev1.Secret
 	var iss v1alpha1.PCAIssuer
@@ -89,10 +89,10 @@ func applySamples(ctx context.Context, h *harness.Harness) (*cmapi.Certificate, 
 	for file, obj := range map[string]client.Object{"secret.yaml": &secret, "pcaissuer.yaml": &iss, "certificate.yaml": &crt} {
 		data, err := os.ReadFile(filepath.Join(root, "config", "samples", file))
 		if err != nil {
-			return nil, err
+			return nil, time.Time{}, err
 		}
 		if err := yaml.UnmarshalStrict(data, obj); err != nil {
-			return nil, fmt.Errorf("config/samples/%s: %w", file, err)
+			return nil, time.Time{}, fmt.Errorf("config/samples/%s: %w", file, err)
 		}
 		obj.SetNamespace(namespace)
 	}
@@ -100,18 +100,22 @@ func applySamples(ctx context.Context, h *harness.Harness) (*cmapi.Certificate, 
 	// bootstrap made the store and template: point the issuer there.
 	iss.Spec.URL, iss.Spec.TokenURL, iss.Spec.CABundle = h.PCAURL, h.PCAURL, h.PCACABundle
 	iss.Spec.CAStoreID, iss.Spec.TemplateID = h.PCA.CAStoreID, h.PCA.TemplateID
-	for _, obj := range []client.Object{&secret, &iss, &crt} {
+	apply := func(obj client.Object) error {
 		progress("applying %T %s/%s", obj, obj.GetNamespace(), obj.GetName())
-		if err := h.Client.Create(ctx, obj); err != nil {
-			return nil, err
+		return h.Client.Create(ctx, obj)
+	}
+	for _, obj := range []client.Object{&secret, &iss} {
+		if err := apply(obj); err != nil {
+			return nil, time.Time{}, err
 		}
 	}
 	progress("waiting for PCAIssuer %s to be Ready (store %d, template %d)", iss.Name, iss.Spec.CAStoreID, iss.Spec.TemplateID)
 	if err := h.WaitFor(ctx, &iss, time.Minute, "Ready", func() bool { return iss.Status.IsReady(iss.Generation) }); err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	progress("PCAIssuer Ready: %s", iss.Status.ReadyCondition().Message)
-	return &crt, nil
+	applied := time.Now()
+	return &crt, applied, apply(&crt)
 }
 
 func certificateReady(crt *cmapi.Certificate) bool {
