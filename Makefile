@@ -92,3 +92,4 @@ clean: ## Remove build output (keeps the control-plane cache).
 help: ## Show this help.
 	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*##/ {printf "  %-14s %s\n", $$1, $$2} /^##@/ {printf "\n%s\n", substr($$0, 5)}' $(MAKEFILE_LIST)
 include hack/helm.mk
+include hack/bench.mk

@@ -35,7 +35,3 @@ type PCAClusterIssuerList struct {
 	metav1.ListMeta `json:"metadata,omitempty"`
 	Items           []PCAClusterIssuer `json:"items"`
 }
-
-func init() {
-	SchemeBuilder.Register(&PCAClusterIssuer{}, &PCAClusterIssuerList{})
-}

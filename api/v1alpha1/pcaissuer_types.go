@@ -35,7 +35,3 @@ type PCAIssuerList struct {
 	metav1.ListMeta `json:"metadata,omitempty"`
 	Items           []PCAIssuer `json:"items"`
 }
-
-func init() {
-	SchemeBuilder.Register(&PCAIssuer{}, &PCAIssuerList{})
-}

@@ -128,7 +128,7 @@ func (r *CertificateRequestReconciler) sign(ctx context.Context, cr *cmapi.Certi
 		markInFlight: func(ctx context.Context) error { return r.markInFlight(ctx, cr, now) },
 	})
 	if errors.Is(err, errConflict) {
-		return ctrl.Result{Requeue: true}, nil // the request changed under us: read it again
+		return ctrl.Result{RequeueAfter: conflictRetry}, nil // the request changed under us: read it again
 	}
 	if err != nil {
 		return r.failure(ctx, cr, iss, err, now)

@@ -179,7 +179,7 @@ func (r *CertificateSigningRequestReconciler) sign(ctx context.Context, csr *cer
 	var issuerErr *signer.IssuerError
 	switch {
 	case errors.Is(err, errConflict):
-		return ctrl.Result{Requeue: true}, nil // changed under us: read again
+		return ctrl.Result{RequeueAfter: conflictRetry}, nil // changed under us: read again
 	case signer.IsPermanent(err):
 		r.fail(csr, "SigningFailed", err.Error(), now)
 		metrics.ObserveIssuance(label, metrics.ResultFailed)

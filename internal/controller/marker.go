@@ -17,6 +17,10 @@ import (
 // errConflict: the object changed since it was read; read it again.
 var errConflict = errors.New("the object changed since it was read")
 
+// conflictRetry is how soon a request whose marker write met a conflict is
+// read again: someone else just wrote it, so a fresh read will differ.
+const conflictRetry = 100 * time.Millisecond
+
 // ReasonTemplateFit is the reason of Warning events saying the request
 // does not fit its template (duration capped, usages outside).
 const ReasonTemplateFit = "TemplateFit"

@@ -31,12 +31,14 @@ type service struct {
 	ocspCache map[ocspCacheKey]cachedOCSP
 	// delegates are the OCSP responders of Ed25519 issuers, by issuer id.
 	delegates map[int64]ocspResponder
+	// issuers holds parsed issuer certificates and keys by id (issuerOf).
+	issuers map[int64]parsedIssuer
 }
 
 // newService returns a service over db with the clock now; appKey and
 // baseURL make the CRL and OCSP URLs put in certificates.
 func newService(db storage, now func() time.Time, appKey, baseURL string) *service {
-	return &service{db: db, now: now, issued: newIssuanceCounter(), appKey: appKey, baseURL: baseURL, ocspCache: map[ocspCacheKey]cachedOCSP{}, delegates: map[int64]ocspResponder{}}
+	return &service{db: db, now: now, issued: newIssuanceCounter(), appKey: appKey, baseURL: baseURL, ocspCache: map[ocspCacheKey]cachedOCSP{}, delegates: map[int64]ocspResponder{}, issuers: map[int64]parsedIssuer{}}
 }
 
 // loadStore returns a store, or 404.
@@ -88,18 +90,14 @@ func (s *service) loadIssuer(storeID, id int64, field string) (issuerCA, *apiErr
 	if rec.Type == pca.TypeLeaf {
 		return issuerCA{}, errValidation(field, "certificate %d is a LEAF, not an issuer", id)
 	}
-	cert, err := x509.ParseCertificate(rec.DER)
-	if err != nil {
-		return issuerCA{}, errInternal("parse issuer", err)
+	issuer, aErr := s.issuerOf(rec)
+	if aErr != nil {
+		return issuerCA{}, aErr
 	}
-	if st := certStatus(rec, cert, s.now()); st != pca.StatusActive {
+	if st := certStatus(rec, issuer.cert, s.now()); st != pca.StatusActive {
 		return issuerCA{}, errConflict("issuer certificate %d is %s", id, st)
 	}
-	key, err := parseSigner(rec.KeyPKCS8)
-	if err != nil {
-		return issuerCA{}, errInternal("read issuer key", err)
-	}
-	return issuerCA{rec: rec, cert: cert, key: key}, nil
+	return issuer, nil
 }
 
 // chainOf returns the issuers of a certificate from the direct issuer up to

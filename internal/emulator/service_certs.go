@@ -312,6 +312,13 @@ func (s *service) certDetail(rec certRecord, withoutRoot, withChildren bool) (pc
 	if err != nil {
 		return pca.Certificate{}, errInternal("parse certificate", err)
 	}
+	return s.certDetailOf(rec, cert, withoutRoot, withChildren)
+}
+
+// certDetailOf is certDetail for a certificate already parsed from rec.DER:
+// issuance has just parsed its leaf, and parsing it again cost several
+// percent of an issuance.
+func (s *service) certDetailOf(rec certRecord, cert *x509.Certificate, withoutRoot, withChildren bool) (pca.Certificate, *apiError) {
 	chain, aErr := s.chainOf(rec)
 	if aErr != nil {
 		return pca.Certificate{}, aErr

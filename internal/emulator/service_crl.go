@@ -26,15 +26,11 @@ func (s *service) crlIssuer(storeID, issuerID int64) (storeRecord, issuerCA, *ap
 	if rec.Type == pca.TypeLeaf {
 		return storeRecord{}, issuerCA{}, errNotFound("issuer certificate", issuerID)
 	}
-	cert, pErr := x509.ParseCertificate(rec.DER)
-	if pErr != nil {
-		return storeRecord{}, issuerCA{}, errInternal("parse issuer", pErr)
+	issuer, err := s.issuerOf(rec)
+	if err != nil {
+		return storeRecord{}, issuerCA{}, err
 	}
-	key, kErr := parseSigner(rec.KeyPKCS8)
-	if kErr != nil {
-		return storeRecord{}, issuerCA{}, errInternal("read issuer key", kErr)
-	}
-	return store, issuerCA{rec: rec, cert: cert, key: key}, nil
+	return store, issuer, nil
 }
 
 // currentCRL returns the issuer's CRL, issuing a new one first when there is

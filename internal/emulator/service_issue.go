@@ -67,7 +67,7 @@ func (s *service) IssueWithTemplate(actor string, storeID, templateID int64, req
 	if err != nil {
 		return pca.Certificate{}, err
 	}
-	d, err := s.certDetail(rec, req.Mode == pca.ModeSign && req.RemoveRootsFromChain, false)
+	d, err := s.certDetailOf(rec, cert, req.Mode == pca.ModeSign && req.RemoveRootsFromChain, false)
 	if err != nil {
 		return pca.Certificate{}, err
 	}

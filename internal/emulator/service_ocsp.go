@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"crypto/x509"
 	"math/big"
 	"time"
 
@@ -79,18 +78,13 @@ func (s *service) ocspIssuer(storeID int64, req *ocsp.Request) (issuerCA, bool, 
 		if rec.Type == pca.TypeLeaf {
 			continue
 		}
-		cert, err := x509.ParseCertificate(rec.DER)
+		issuer, err := s.issuerOf(rec)
 		if err != nil {
-			return issuerCA{}, false, errInternal("parse certificate", err)
+			return issuerCA{}, false, err
 		}
-		if !issuerMatches(req, cert) {
-			continue
+		if issuerMatches(req, issuer.cert) {
+			return issuer, true, nil
 		}
-		key, err := parseSigner(rec.KeyPKCS8)
-		if err != nil {
-			return issuerCA{}, false, errInternal("read issuer key", err)
-		}
-		return issuerCA{rec: rec, cert: cert, key: key}, true, nil
 	}
 	return issuerCA{}, false, nil
 }

@@ -27,6 +27,10 @@ type config struct {
 	timeout time.Duration
 	// creators is how many goroutines create the objects of a run.
 	creators int
+	// pprof profiles the manager's CPU during each PCAIssuer run.
+	pprof bool
+	// warmup Certificates go through the CA issuer, unmeasured, first.
+	warmup int
 }
 
 // parseConfig reads the flags of args (without the program name).
@@ -42,6 +46,8 @@ func parseConfig(args []string) (config, error) {
 	fs.StringVar(&c.out, "out", "_bench", "Folder for bench.json and latency.png.")
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Minute, "How long one run may wait for every object to be Ready.")
 	fs.IntVar(&c.creators, "creators", 32, "Goroutines creating a run's objects at once.")
+	fs.BoolVar(&c.pprof, "pprof", false, "Profile the manager's CPU during each PCAIssuer run into -out (manager-cpu-<run>-<k>.pprof; give them all to go tool pprof).")
+	fs.IntVar(&c.warmup, "warmup", 20, "Certificates issued through the CA issuer, unmeasured, before the first run.")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -67,6 +73,8 @@ func (c config) validate() error {
 		return errors.New("-finished-requests must not be negative")
 	case c.n == 0 && c.finishedRequests == 0:
 		return errors.New("nothing to run: -n and -finished-requests are both 0")
+	case c.warmup < 0:
+		return errors.New("-warmup must not be negative")
 	case c.creators < 1:
 		return errors.New("-creators must be at least 1")
 	case c.timeout <= 0:

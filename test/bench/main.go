@@ -103,17 +103,28 @@ func setup(ctx context.Context, cfg config) (*bench, func() error, error) {
 		return nil, nil, joinStop(err, h)
 	}
 	cleanup := func() error { return joinStop(os.RemoveAll(dir), h) }
+	b := &bench{cfg: cfg, h: h}
 	progress("building ./cmd/pca-issuer")
-	bin, err := buildManager(ctx, root, dir)
-	if err != nil {
+	if b.plainBin.path, err = buildManager(ctx, root, dir); err != nil {
 		return nil, nil, joinStop(err, h)
 	}
-	return &bench{cfg: cfg, h: h, managerBin: bin}, cleanup, nil
+	if cfg.pprof || cfg.finishedRequests > 0 {
+		progress("building ./cmd/pca-issuer with pprof")
+		if b.profBin.path, err = buildProfilingManager(ctx, root, dir); err != nil {
+			return nil, nil, joinStop(err, h)
+		}
+		b.profBin.profiling = true
+	}
+	return b, cleanup, nil
 }
 
 // runAll runs the built-in CA issuer, then a PCAIssuer run for each
 // latency and concurrency, and sets the throughput ratios.
 func (b *bench) runAll(ctx context.Context, fail func(string, error)) []runResult {
+	if b.cfg.warmup > 0 {
+		progress("warm-up: %d Certificates through cert-manager's CA issuer", b.cfg.warmup)
+		fail("warm-up", b.warmUp(ctx))
+	}
 	progress("run: %d Certificates through cert-manager's CA issuer", b.cfg.n)
 	builtin, err := b.runBuiltin(ctx)
 	fail(builtin.Name, err)

@@ -23,13 +23,16 @@ import (
 type managerProcess struct {
 	cmd         *exec.Cmd
 	metricsAddr string
-	done        chan error
-	gc          *gcTrace
-	logTail     *tail
+	// pprofAddr serves net/http/pprof when the binary is the profiling
+	// build; empty otherwise.
+	pprofAddr string
+	done      chan error
+	gc        *gcTrace
+	logTail   *tail
 }
 
-// buildManager builds ./cmd/pca-issuer of the module at root into dir and
-// returns the binary's path.
+// buildManager builds ./cmd/pca-issuer of the module at root into dir, as
+// is, and returns the binary's path.
 func buildManager(ctx context.Context, root, dir string) (string, error) {
 	bin := filepath.Join(dir, "pca-issuer")
 	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/pca-issuer")
@@ -40,15 +43,28 @@ func buildManager(ctx context.Context, root, dir string) (string, error) {
 	return bin, nil
 }
 
+// managerBinary is a built manager and whether it is the profiling build.
+type managerBinary struct {
+	path      string
+	profiling bool
+}
+
 // startManager starts bin against kubeconfig with the given reconcile
 // concurrency, metrics on a free loopback port and GC tracing on stderr,
-// and returns once /metrics answers.
-func startManager(ctx context.Context, bin, kubeconfig, clusterNS string, reconciles int) (*managerProcess, error) {
+// and returns once /metrics answers. A profiling build also serves pprof
+// on another free loopback port.
+func startManager(ctx context.Context, bin managerBinary, kubeconfig, clusterNS string, reconciles int) (*managerProcess, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin,
+	var pprofAddr string
+	if bin.profiling {
+		if pprofAddr, err = freeAddr(); err != nil {
+			return nil, err
+		}
+	}
+	cmd := exec.Command(bin.path,
 		"--kubeconfig", kubeconfig,
 		"--metrics-bind-address", addr,
 		"--health-probe-bind-address", "0",
@@ -57,7 +73,7 @@ func startManager(ctx context.Context, bin, kubeconfig, clusterNS string, reconc
 	)
 	// gctrace=1 prints the live heap after each GC on stderr; the memory
 	// run reads it, as nothing else can force a GC in another process.
-	cmd.Env = append(os.Environ(), "GODEBUG=gctrace=1")
+	cmd.Env = append(os.Environ(), "GODEBUG=gctrace=1", pprofEnv+"="+pprofAddr)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, err
@@ -65,7 +81,7 @@ func startManager(ctx context.Context, bin, kubeconfig, clusterNS string, reconc
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting the manager: %w", err)
 	}
-	m := &managerProcess{cmd: cmd, metricsAddr: addr, done: make(chan error, 1), gc: &gcTrace{}, logTail: &tail{max: 20}}
+	m := &managerProcess{cmd: cmd, metricsAddr: addr, pprofAddr: pprofAddr, done: make(chan error, 1), gc: &gcTrace{}, logTail: &tail{max: 20}}
 	go m.readStderr(stderr)
 	go func() { m.done <- cmd.Wait() }()
 	if err := m.waitMetrics(ctx, 60*time.Second); err != nil {
@@ -111,13 +127,22 @@ func (m *managerProcess) stop() error {
 		return err
 	}
 	select {
-	case <-m.done:
-		return nil
+	case err := <-m.done:
+		return exitAfterSignal(err)
 	case <-time.After(15 * time.Second):
 		_ = m.cmd.Process.Kill()
-		<-m.done
-		return errors.New("the manager did not stop within 15 s of SIGTERM and was killed")
+		return fmt.Errorf("the manager did not stop within 15 s of SIGTERM and was killed (%v)", <-m.done)
 	}
+}
+
+// exitAfterSignal drops the error of a process ended by a signal: after
+// SIGTERM that is the expected end, not a failure.
+func exitAfterSignal(err error) error {
+	var exit *exec.ExitError
+	if errors.As(err, &exit) && !exit.Exited() {
+		return nil
+	}
+	return err
 }
 
 // clockTicks is USER_HZ, the unit of utime and stime in /proc/<pid>/stat;

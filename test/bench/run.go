@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"slices"
 	"sync"
 	"time"
@@ -50,12 +51,17 @@ type runResult struct {
 	// the rest.
 	APICalls                    map[string]int `json:"pcaApiCalls,omitempty"`
 	IssuanceCallsPerCertificate float64        `json:"issuanceCallsPerCertificate,omitempty"`
-	OtherCallsPerCertificate    float64        `json:"otherCallsPerCertificate,omitempty"`
+	// IssuanceCallsPerRequest divides by CertificateRequests instead: 1
+	// is exactly once per request.
+	IssuanceCallsPerRequest  float64 `json:"issuanceCallsPerRequest,omitempty"`
+	OtherCallsPerCertificate float64 `json:"otherCallsPerCertificate,omitempty"`
 	// Manager is the pca-issuer process's usage during the run.
 	Manager *managerUsage `json:"manager,omitempty"`
 	// HarnessCPUSeconds is this process's CPU during the run: cert-manager,
 	// the emulator and the benchmark's watchers.
 	HarnessCPUSeconds float64 `json:"harnessCpuSeconds"`
+	// CPUProfiles are the manager's CPU profiles of the run (-pprof).
+	CPUProfiles []string `json:"cpuProfiles,omitempty"`
 	// Error says why the run fell short, when it did.
 	Error string `json:"error,omitempty"`
 	// LatenciesSeconds are every Ready Certificate's latency, sorted.
@@ -67,7 +73,7 @@ type managerUsage struct {
 	CPUSeconds   float64 `json:"cpuSeconds"`
 	PeakRSSBytes int64   `json:"peakRssBytes"`
 	// PeakHeapInuseBytes and PeakHeapAllocBytes are the highest
-	// go_memstats_heap_inuse_bytes and _alloc_bytes scraped every 250 ms.
+	// go_memstats_heap_inuse_bytes and _alloc_bytes scraped every second.
 	PeakHeapInuseBytes int64 `json:"peakHeapInuseBytes"`
 	PeakHeapAllocBytes int64 `json:"peakHeapAllocBytes"`
 	// PeakLiveHeapBytes is the highest live heap a GC marked (gctrace).
@@ -77,9 +83,11 @@ type managerUsage struct {
 
 // bench holds what every run shares.
 type bench struct {
-	cfg        config
-	h          *harness.Harness
-	managerBin string
+	cfg config
+	h   *harness.Harness
+	// plainBin is ./cmd/pca-issuer as built; profBin adds pprof (see
+	// pprofSource) and is built only when a run needs it.
+	plainBin, profBin managerBinary
 }
 
 // runBuiltin issues N Certificates through cert-manager's CA issuer.
@@ -96,6 +104,18 @@ func (b *bench) runBuiltin(ctx context.Context) (runResult, error) {
 	return res, err
 }
 
+// warmUp issues cfg.warmup Certificates through the CA issuer, unmeasured,
+// so that the first measured run does not pay for cold caches.
+func (b *bench) warmUp(ctx context.Context) error {
+	ns := "bench-warmup"
+	if _, err := b.h.CreateCAIssuer(ctx, ns, "ca"); err != nil {
+		return err
+	}
+	defer b.cleanup(ns)
+	res := runResult{Certificates: b.cfg.warmup}
+	return b.issue(ctx, &res, ns, func(name string) client.Object { return harness.CACertificate(ns, name, "ca") })
+}
+
 // runPCA issues N Certificates through a PCAIssuer served by a manager
 // process with the given concurrency, the emulator adding latency.
 func (b *bench) runPCA(ctx context.Context, latency time.Duration, reconciles int) (res runResult, err error) {
@@ -105,7 +125,11 @@ func (b *bench) runPCA(ctx context.Context, latency time.Duration, reconciles in
 		Issuer: issuerPCA, AddedLatencyMs: float64(latency) / float64(time.Millisecond),
 		MaxConcurrentReconciles: reconciles, Certificates: b.cfg.n,
 	}
-	m, err := startManager(ctx, b.managerBin, b.h.Kubeconfig, b.h.ClusterResourceNamespace, reconciles)
+	bin := b.plainBin
+	if b.cfg.pprof {
+		bin = b.profBin
+	}
+	m, err := startManager(ctx, bin, b.h.Kubeconfig, b.h.ClusterResourceNamespace, reconciles)
 	if err != nil {
 		return res, err
 	}
@@ -114,6 +138,13 @@ func (b *bench) runPCA(ctx context.Context, latency time.Duration, reconciles in
 		return res, err
 	}
 	defer b.cleanup(ns)
+	if m.pprofAddr != "" {
+		prof := startCPUProfiles(ctx, m.pprofAddr, filepath.Join(b.cfg.out, fmt.Sprintf("manager-cpu-%dms-%d", latency.Milliseconds(), reconciles)))
+		defer func() {
+			files, perr := prof.stop()
+			res.CPUProfiles, err = files, errors.Join(err, perr)
+		}()
+	}
 	b.h.Emulator.SetFaults(emulator.Faults{Latency: latency})
 	defer b.h.Emulator.SetFaults(emulator.Faults{})
 	b.h.Emulator.ResetAPICallCounts()
@@ -138,6 +169,7 @@ func (b *bench) runPCA(ctx context.Context, latency time.Duration, reconciles in
 	}
 	res.APICalls = b.h.Emulator.APICallCounts()
 	res.IssuanceCallsPerCertificate, res.OtherCallsPerCertificate = perCertificate(res.APICalls, b.cfg.n)
+	res.IssuanceCallsPerRequest, _ = perCertificate(res.APICalls, res.CertificateRequests)
 	return res, issueErr
 }
 
@@ -156,11 +188,11 @@ func perCertificate(calls map[string]int, n int) (issuance, other float64) {
 	return float64(calls[emulator.OpIssueWithTemplate]) / float64(n), float64(rest) / float64(n)
 }
 
-// issue creates N objects named crt-0..crt-(N-1) at once, waits for all to
+// issue creates res.Certificates objects named crt-0..crt-(N-1) at once, waits for all to
 // be Ready and fills res's timing figures. A run that times out still
 // reports what was Ready, with the error.
 func (b *bench) issue(ctx context.Context, res *runResult, ns string, newObj func(name string) client.Object) error {
-	tracker := newReadyTracker(b.cfg.n)
+	tracker := newReadyTracker(res.Certificates)
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if err := watchReady(wctx, b.h.Config, ns, watchCertificates, tracker); err != nil {
@@ -171,7 +203,7 @@ func (b *bench) issue(ctx context.Context, res *runResult, ns string, newObj fun
 		return err
 	}
 	defer func() { res.CertificateRequests = requests.distinct() }()
-	created, createErr := b.createAll(ctx, b.cfg.n, func(i int) (client.Object, error) { return newObj(fmt.Sprintf("crt-%d", i)), nil })
+	created, createErr := b.createAll(ctx, res.Certificates, func(i int) (client.Object, error) { return newObj(fmt.Sprintf("crt-%d", i)), nil })
 	waitErr := createErr
 	if waitErr == nil {
 		waitErr = tracker.wait(ctx, b.cfg.timeout)
@@ -270,13 +302,14 @@ type heapPeaks struct {
 	inuse, alloc int64
 }
 
-// pollHeap scrapes addr every 250 ms for the heap gauges.
+// pollHeap scrapes addr every second for the heap gauges (each scrape
+// costs the manager a little CPU, so not more often).
 func pollHeap(ctx context.Context, addr string) *heapPeaks {
 	ctx, cancel := context.WithCancel(ctx)
 	p := &heapPeaks{cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(p.done)
-		tick := time.NewTicker(250 * time.Millisecond)
+		tick := time.NewTicker(time.Second)
 		defer tick.Stop()
 		for {
 			p.sample(ctx, addr)

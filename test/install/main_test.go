@@ -47,7 +47,7 @@ func run(m *testing.M) int {
 	if err != nil {
 		return fail(err)
 	}
-	defer os.RemoveAll(tmp)
+	defer func() { _ = os.RemoveAll(tmp) }()
 	if root, err = harness.RepoRoot(); err != nil {
 		return fail(err)
 	}

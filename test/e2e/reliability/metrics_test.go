@@ -68,7 +68,7 @@ func scrape(t *testing.T, addr, series string) float64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	sc := bufio.NewScanner(resp.Body)
 	for sc.Scan() {
 		if value, ok := strings.CutPrefix(sc.Text(), series+" "); ok {

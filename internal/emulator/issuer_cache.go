@@ -1,0 +1,37 @@
+package emulator
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/x509"
+)
+
+// parsedIssuer is an issuer certificate and key as parsed from its record.
+type parsedIssuer struct {
+	cert *x509.Certificate
+	key  crypto.Signer
+}
+
+// issuerOf returns an issuer record ready to sign. Parsing the certificate
+// and the PKCS #8 key (which recomputes the public point) on every issuance
+// cost about a tenth of it, so each issuer id is parsed once and kept for
+// the service's life. Nothing needs invalidating: a certificate's DER and
+// key never change (revocation only sets rec.Revoked, which callers read
+// from the fresh record), and ids are never reused. The DER is still
+// compared, so a record that did change is parsed again rather than trusted.
+// The caller holds s.mu.
+func (s *service) issuerOf(rec certRecord) (issuerCA, *apiError) {
+	if p, ok := s.issuers[rec.ID]; ok && bytes.Equal(p.cert.Raw, rec.DER) {
+		return issuerCA{rec: rec, cert: p.cert, key: p.key}, nil
+	}
+	cert, err := x509.ParseCertificate(rec.DER)
+	if err != nil {
+		return issuerCA{}, errInternal("parse issuer", err)
+	}
+	key, err := parseSigner(rec.KeyPKCS8)
+	if err != nil {
+		return issuerCA{}, errInternal("read issuer key", err)
+	}
+	s.issuers[rec.ID] = parsedIssuer{cert: cert, key: key}
+	return issuerCA{rec: rec, cert: cert, key: key}, nil
+}
