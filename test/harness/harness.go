@@ -136,7 +136,7 @@ func (h *Harness) startControlPlane() error {
 	if err != nil {
 		return err
 	}
-	assets, err := controlPlaneAssets(root)
+	assets, err := ControlPlaneAssets(root)
 	if err != nil {
 		return err
 	}

@@ -28,10 +28,10 @@ func RepoRoot() (string, error) {
 	}
 }
 
-// controlPlaneAssets returns the folder holding kube-apiserver and etcd:
+// ControlPlaneAssets returns the folder holding kube-apiserver and etcd:
 // KUBEBUILDER_ASSETS when set, else the cache that hack/control-plane.sh
 // fills (building the binaries on first use; its progress goes to stderr).
-func controlPlaneAssets(root string) (string, error) {
+func ControlPlaneAssets(root string) (string, error) {
 	if dir := os.Getenv("KUBEBUILDER_ASSETS"); dir != "" {
 		return dir, nil
 	}

@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
@@ -58,7 +57,7 @@ func run(m *testing.M) int {
 	if kustomizeBin, err = tool("KUSTOMIZE", "kustomize", tmp); err != nil {
 		return fail(err)
 	}
-	assets, err := controlPlaneAssets()
+	assets, err := harness.ControlPlaneAssets(root)
 	if err != nil {
 		return fail(err)
 	}
@@ -111,22 +110,6 @@ func tool(envVar, target, dir string) (string, error) {
 		return "", fmt.Errorf("make %s: %w\n%s", target, err, out)
 	}
 	return bin, nil
-}
-
-// controlPlaneAssets returns $KUBEBUILDER_ASSETS, else the folder that
-// hack/control-plane.sh fills.
-func controlPlaneAssets() (string, error) {
-	if dir := os.Getenv("KUBEBUILDER_ASSETS"); dir != "" {
-		return dir, nil
-	}
-	cmd := exec.Command(filepath.Join(root, "hack", "control-plane.sh"))
-	cmd.Dir = root
-	cmd.Stderr = os.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return "", fmt.Errorf("building the control plane: %w", err)
-	}
-	return strings.TrimSpace(string(out)), nil
 }
 
 // ctx is the context of API calls; the tests are bounded by go test's

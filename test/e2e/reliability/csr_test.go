@@ -69,20 +69,11 @@ func TestKubernetesCSRForClusterIssuer(t *testing.T) {
 // csr-issuer with a fresh P-256 key and a one-hour expiration.
 func newCSR(t *testing.T, name string) *certificatesv1.CertificateSigningRequest {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cn := name + ".example.internal"
-	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{CommonName: cn}, DNSNames: []string{cn}}, key)
-	if err != nil {
-		t.Fatal(err)
-	}
 	expiration := int32(3600)
 	csr := &certificatesv1.CertificateSigningRequest{
 		ObjectMeta: metav1.ObjectMeta{Name: name},
 		Spec: certificatesv1.CertificateSigningRequestSpec{
-			Request:           pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}),
+			Request:           csrPEM(t, name+".example.internal"),
 			SignerName:        controller.SignerPrefixClusterIssuer + "csr-issuer",
 			ExpirationSeconds: &expiration,
 			Usages:            []certificatesv1.KeyUsage{certificatesv1.UsageDigitalSignature, certificatesv1.UsageServerAuth},
@@ -90,4 +81,18 @@ func newCSR(t *testing.T, name string) *certificatesv1.CertificateSigningRequest
 	}
 	create(t, csr)
 	return csr
+}
+
+// csrPEM returns a PEM CSR for cn (CN and DNS SAN) with a fresh P-256 key.
+func csrPEM(t *testing.T, cn string) []byte {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{CommonName: cn}, DNSNames: []string{cn}}, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der})
 }
