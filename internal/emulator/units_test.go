@@ -19,6 +19,7 @@ func TestFormatSerial(t *testing.T) {
 		{0x1234ab, "12:34:AB"},
 		{1, "01"},
 		{0xff00, "FF:00"},
+		{0, "00"},
 	}
 	for _, tc := range tests {
 		if got := formatSerial(big.NewInt(tc.in)); got != tc.want {
