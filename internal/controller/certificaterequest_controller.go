@@ -13,7 +13,6 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -21,7 +20,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
-	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 	"github.com/nhnpca/pca-issuer/internal/metrics"
@@ -32,13 +30,7 @@ import (
 // issuerRef points at a PCAIssuer or PCAClusterIssuer, through the issuer's
 // template in SIGN mode.
 type CertificateRequestReconciler struct {
-	client    client.Client
-	apiReader client.Reader
-	clients   *clients
-	templates *templateCache
-	recorder  recorder.EventRecorder
-	clock     clock.PassiveClock
-	opts      Options
+	signing
 }
 
 // +kubebuilder:rbac:groups=cert-manager.io,resources=certificaterequests,verbs=get;list;watch;patch;update
@@ -125,7 +117,7 @@ func (r *CertificateRequestReconciler) sign(ctx context.Context, cr *cmapi.Certi
 	res, err := issue(ctx, pc, spec.CAStoreID, tmpl, signRequest{
 		csrPEM: cr.Spec.Request, duration: durationOf(cr), isCA: cr.Spec.IsCA, usages: cr.Spec.Usages,
 		templateID: templateID, started: markerTime(cr.Annotations),
-		markInFlight: func(ctx context.Context) error { return r.markInFlight(ctx, cr, now) },
+		markInFlight: func(ctx context.Context) error { return markInFlight(ctx, r.client, cr, now.Time) },
 	})
 	if errors.Is(err, errConflict) {
 		return ctrl.Result{RequeueAfter: conflictRetry}, nil // the request changed under us: read it again
@@ -145,17 +137,6 @@ func (r *CertificateRequestReconciler) sign(ctx context.Context, cr *cmapi.Certi
 		"%s by template %d of PCA store %d (certificate %d, serial %s)", verb, templateID, spec.CAStoreID, res.certificateID, res.serial), now)
 	metrics.ObserveIssuance(issuerLabel(cr), metrics.ResultIssued)
 	return ctrl.Result{}, nil // apply patch, done
-}
-
-// markInFlight writes the in-flight marker with an optimistic lock, so
-// that two writers cannot both believe they own the issuance.
-func (r *CertificateRequestReconciler) markInFlight(ctx context.Context, cr *cmapi.CertificateRequest, now metav1.Time) error {
-	before := cr.DeepCopy()
-	if cr.Annotations == nil {
-		cr.Annotations = map[string]string{}
-	}
-	cr.Annotations[AnnotationIssuanceStarted] = now.UTC().Format(time.RFC3339Nano)
-	return patchMarker(ctx, r.client, cr, before)
 }
 
 // failure turns a signer error kind into the request's status.

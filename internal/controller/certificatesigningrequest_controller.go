@@ -14,16 +14,15 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
-	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 	"github.com/nhnpca/pca-issuer/internal/metrics"
+	"github.com/nhnpca/pca-issuer/internal/pca"
 	"github.com/nhnpca/pca-issuer/internal/signer"
 )
 
@@ -43,13 +42,7 @@ const (
 // CertificateSigningRequestReconciler signs approved Kubernetes
 // CertificateSigningRequests whose signerName names one of our issuers.
 type CertificateSigningRequestReconciler struct {
-	client    client.Client
-	apiReader client.Reader
-	clients   *clients
-	templates *templateCache
-	recorder  recorder.EventRecorder
-	clock     clock.PassiveClock
-	opts      Options
+	signing
 }
 
 // signerRef is a parsed signer name.
@@ -148,33 +141,19 @@ func (r *CertificateSigningRequestReconciler) reconcile(ctx context.Context, csr
 	return r.sign(ctx, csr, iss, now)
 }
 
+// sign signs through the issuer and turns the outcome into status: the
+// chain, a Failed condition, or a requeue.
 func (r *CertificateSigningRequestReconciler) sign(ctx context.Context, csr *certificatesv1.CertificateSigningRequest, iss issuerObject, now time.Time) (ctrl.Result, error) {
-	spec := iss.GetSpec()
 	label := metrics.IssuerLabel(iss.GetNamespace(), iss.GetName())
 	pc, err := r.clients.For(ctx, iss)
 	if err != nil {
 		return ctrl.Result{RequeueAfter: r.opts.PendingRetryInterval}, nil // the issuer's check reports it
 	}
-	tmpl, err := r.templates.Get(ctx, pc, iss, spec.TemplateID, now)
+	res, err := r.issue(ctx, csr, iss, pc, now)
 	if err == nil {
-		var res *signResult
-		res, err = issue(ctx, pc, spec.CAStoreID, tmpl, signRequest{
-			csrPEM: csr.Spec.Request, duration: csrDuration(csr), isCA: csr.Annotations[AnnotationRequestIsCA] == "true",
-			usages: csrUsages(csr), templateID: spec.TemplateID, started: markerTime(csr.Annotations),
-			markInFlight: func(ctx context.Context) error {
-				before := csr.DeepCopy()
-				if csr.Annotations == nil {
-					csr.Annotations = map[string]string{}
-				}
-				csr.Annotations[AnnotationIssuanceStarted] = now.UTC().Format(time.RFC3339Nano)
-				return patchMarker(ctx, r.client, csr, before)
-			},
-		})
-		if err == nil {
-			csr.Status.Certificate = res.certificate
-			metrics.ObserveIssuance(label, metrics.ResultIssued)
-			return ctrl.Result{}, nil // apply patch, done
-		}
+		csr.Status.Certificate = res.certificate
+		metrics.ObserveIssuance(label, metrics.ResultIssued)
+		return ctrl.Result{}, nil // apply patch, done
 	}
 	var issuerErr *signer.IssuerError
 	switch {
@@ -194,6 +173,20 @@ func (r *CertificateSigningRequestReconciler) sign(ctx context.Context, csr *cer
 		metrics.ObserveIssuance(label, metrics.ResultRetry)
 		return ctrl.Result{}, err // requeue with backoff
 	}
+}
+
+// issue reads the issuer's template and signs the CSR exactly once.
+func (r *CertificateSigningRequestReconciler) issue(ctx context.Context, csr *certificatesv1.CertificateSigningRequest, iss issuerObject, pc *pca.Client, now time.Time) (*signResult, error) {
+	spec := iss.GetSpec()
+	tmpl, err := r.templates.Get(ctx, pc, iss, spec.TemplateID, now)
+	if err != nil {
+		return nil, signer.Classify(err)
+	}
+	return issue(ctx, pc, spec.CAStoreID, tmpl, signRequest{
+		csrPEM: csr.Spec.Request, duration: csrDuration(csr), isCA: csr.Annotations[AnnotationRequestIsCA] == "true",
+		usages: csrUsages(csr), templateID: spec.TemplateID, started: markerTime(csr.Annotations),
+		markInFlight: func(ctx context.Context) error { return markInFlight(ctx, r.client, csr, now) },
+	})
 }
 
 // mayReference asks the API server whether the CSR's requester may

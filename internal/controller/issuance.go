@@ -6,6 +6,10 @@ import (
 	"fmt"
 	"time"
 
+	"k8s.io/utils/clock"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/recorder"
+
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	"github.com/cert-manager/cert-manager/pkg/util/pki"
 
@@ -27,6 +31,19 @@ const AnnotationIssuanceStarted = "nhnpca.issuer.dev/issuance-started"
 // the cluster and the PCA. It is kept short: a renewal that reuses its key
 // (rotationPolicy: Never) must not adopt the certificate it renews.
 const adoptionSkew = 30 * time.Second
+
+// signing is what both request reconcilers (CertificateRequest and
+// CertificateSigningRequest) share: the API clients, the PCA clients and
+// template facts per issuer, events, a clock and the options.
+type signing struct {
+	client    client.Client
+	apiReader client.Reader
+	clients   *clients
+	templates *templateCache
+	recorder  recorder.EventRecorder
+	clock     clock.PassiveClock
+	opts      Options
+}
 
 // signRequest is what both request kinds (CertificateRequest and
 // CertificateSigningRequest) hand to the signing core.

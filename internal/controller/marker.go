@@ -36,9 +36,17 @@ func markerTime(annotations map[string]string) time.Time {
 	return t
 }
 
-// patchMarker writes obj's annotations with an optimistic lock against
-// before. A conflict is errConflict; other errors are retryable.
-func patchMarker(ctx context.Context, c client.Client, obj, before client.Object) error {
+// markInFlight writes the in-flight marker (time now) on a request with an
+// optimistic lock, so that two writers cannot both believe they own the
+// issuance. A conflict is errConflict; other errors are retryable.
+func markInFlight(ctx context.Context, c client.Client, obj client.Object, now time.Time) error {
+	before := obj.DeepCopyObject().(client.Object)
+	annotations := obj.GetAnnotations()
+	if annotations == nil {
+		annotations = map[string]string{}
+	}
+	annotations[AnnotationIssuanceStarted] = now.UTC().Format(time.RFC3339Nano)
+	obj.SetAnnotations(annotations)
 	err := c.Patch(ctx, obj, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}))
 	switch {
 	case apierrors.IsConflict(err):

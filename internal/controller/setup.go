@@ -36,17 +36,15 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 			return fmt.Errorf("setting up the %s controller: %w", r.kind, err)
 		}
 	}
-	crr := &CertificateRequestReconciler{
+	shared := signing{
 		client: mgr.GetClient(), apiReader: mgr.GetAPIReader(), clients: cs, templates: templates,
 		recorder: mgr.GetEventRecorder("pca-issuer"), clock: clock.RealClock{}, opts: opts,
 	}
+	crr := &CertificateRequestReconciler{shared}
 	if err := crr.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the CertificateRequest controller: %w", err)
 	}
-	csrr := &CertificateSigningRequestReconciler{
-		client: mgr.GetClient(), apiReader: mgr.GetAPIReader(), clients: cs, templates: templates,
-		recorder: mgr.GetEventRecorder("pca-issuer"), clock: clock.RealClock{}, opts: opts,
-	}
+	csrr := &CertificateSigningRequestReconciler{shared}
 	if err := csrr.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the CertificateSigningRequest controller: %w", err)
 	}

@@ -61,7 +61,7 @@ func run() error {
 		return err
 	}
 	progress("waiting for Certificate %s/%s to be Ready", crt.Namespace, crt.Name)
-	if err := h.WaitFor(ctx, crt, time.Minute, "Ready", func() bool { return certificateReady(crt) }); err != nil {
+	if err := h.WaitFor(ctx, crt, time.Minute, "Ready", func() bool { return harness.CertificateReady(crt) }); err != nil {
 		return err
 	}
 	progress("Certificate Ready %s after it was applied", time.Since(applied).Round(time.Millisecond))
@@ -116,15 +116,6 @@ func applySamples(ctx context.Context, h *harness.Harness) (*cmapi.Certificate, 
 	progress("PCAIssuer Ready: %s", iss.Status.ReadyCondition().Message)
 	applied := time.Now()
 	return &crt, applied, apply(&crt)
-}
-
-func certificateReady(crt *cmapi.Certificate) bool {
-	for _, c := range crt.Status.Conditions {
-		if c.Type == cmapi.CertificateConditionReady && c.Status == "True" && c.ObservedGeneration == crt.Generation {
-			return true
-		}
-	}
-	return false
 }
 
 // writeOut writes tls.crt and ca.crt into dir.

@@ -37,13 +37,13 @@ func TestWrongCredentialsThenFixed(t *testing.T) {
 			return false
 		}
 		cr = items[0]
-		c := readyOf(&cr)
+		c := harness.RequestReady(&cr)
 		return c != nil && c.Reason == cmapi.CertificateRequestReasonPending
 	})
 	if err != nil {
 		t.Fatalf("%v: %s", err, describeRequests(t.Context(), ns))
 	}
-	if c := readyOf(&cr); c.Status != cmmeta.ConditionFalse || !strings.Contains(c.Message, "PCAIssuer "+ns+"/pca") || !strings.Contains(c.Message, v1alpha1.ReasonCredentialsRejected) {
+	if c := harness.RequestReady(&cr); c.Status != cmmeta.ConditionFalse || !strings.Contains(c.Message, "PCAIssuer "+ns+"/pca") || !strings.Contains(c.Message, v1alpha1.ReasonCredentialsRejected) {
 		t.Errorf("Pending condition = %+v, want a message naming the issuer and %s", c, v1alpha1.ReasonCredentialsRejected)
 	}
 	if cr.Status.FailureTime != nil {
@@ -65,13 +65,4 @@ func TestWrongCredentialsThenFixed(t *testing.T) {
 	waitCertificateReady(t, crt)
 	chain, root, _ := issuedChain(t, crt)
 	verifyChain(t, chain, root)
-}
-
-func readyOf(cr *cmapi.CertificateRequest) *cmapi.CertificateRequestCondition {
-	for i := range cr.Status.Conditions {
-		if cr.Status.Conditions[i].Type == cmapi.CertificateRequestConditionReady {
-			return &cr.Status.Conditions[i]
-		}
-	}
-	return nil
 }

@@ -88,14 +88,7 @@ func pcaIssuerRef(name string) cmmeta.IssuerReference {
 // True for its current generation.
 func waitCertificateReady(t *testing.T, crt *cmapi.Certificate) {
 	t.Helper()
-	err := h.WaitFor(t.Context(), crt, harness.WaitTimeout, "Ready", func() bool {
-		for _, c := range crt.Status.Conditions {
-			if c.Type == cmapi.CertificateConditionReady && c.Status == cmmeta.ConditionTrue && c.ObservedGeneration == crt.Generation {
-				return true
-			}
-		}
-		return false
-	})
+	err := h.WaitFor(t.Context(), crt, harness.WaitTimeout, "Ready", func() bool { return harness.CertificateReady(crt) })
 	if err != nil {
 		t.Fatalf("%v; conditions: %+v; requests: %s", err, crt.Status.Conditions, describeRequests(t.Context(), crt.Namespace))
 	}

@@ -4,8 +4,6 @@
 package e2e
 
 import (
-	"fmt"
-	"os"
 	"testing"
 	"time"
 
@@ -17,20 +15,10 @@ import (
 var h *harness.Harness
 
 func TestMain(m *testing.M) {
-	var err error
-	h, err = harness.Start(harness.Options{
+	harness.RunTests(m, harness.Options{
 		Manager: &controller.Options{
 			IssuerRetryInterval:  2 * time.Second,
 			PendingRetryInterval: 2 * time.Second,
 		},
-	})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	if err := h.Stop(); err != nil {
-		fmt.Fprintln(os.Stderr, "stopping the harness:", err)
-	}
-	os.Exit(code)
+	}, func(started *harness.Harness) { h = started })
 }

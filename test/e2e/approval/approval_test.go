@@ -10,8 +10,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
-	"fmt"
-	"os"
 	"testing"
 	"time"
 
@@ -29,17 +27,7 @@ import (
 var h *harness.Harness
 
 func TestMain(m *testing.M) {
-	var err error
-	h, err = harness.Start(harness.Options{NoApprover: true, Manager: &controller.Options{}})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	if err := h.Stop(); err != nil {
-		fmt.Fprintln(os.Stderr, "stopping the harness:", err)
-	}
-	os.Exit(code)
+	harness.RunTests(m, harness.Options{NoApprover: true, Manager: &controller.Options{}}, func(started *harness.Harness) { h = started })
 }
 
 // TestApprovalConditions: an unapproved request waits untouched, a denied

@@ -6,7 +6,6 @@ package leader
 import (
 	"context"
 	"fmt"
-	"os"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -23,17 +22,7 @@ import (
 var h *harness.Harness
 
 func TestMain(m *testing.M) {
-	var err error
-	h, err = harness.Start(harness.Options{})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	if err := h.Stop(); err != nil {
-		fmt.Fprintln(os.Stderr, "stopping the harness:", err)
-	}
-	os.Exit(code)
+	harness.RunTests(m, harness.Options{}, func(started *harness.Harness) { h = started })
 }
 
 // candidate is one manager and the CertificateRequest status writes it

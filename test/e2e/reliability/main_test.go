@@ -6,8 +6,6 @@
 package reliability
 
 import (
-	"fmt"
-	"os"
 	"testing"
 	"time"
 
@@ -28,17 +26,7 @@ var managerOptions = controller.Options{
 }
 
 func TestMain(m *testing.M) {
-	var err error
-	h, err = harness.Start(harness.Options{Manager: &managerOptions})
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	if err := h.Stop(); err != nil {
-		fmt.Fprintln(os.Stderr, "stopping the harness:", err)
-	}
-	os.Exit(code)
+	harness.RunTests(m, harness.Options{Manager: &managerOptions}, func(started *harness.Harness) { h = started })
 }
 
 // noFaults clears the emulator's faults when a test ends.
