@@ -38,12 +38,22 @@ type certProfile struct {
 	OCSPURL string
 }
 
-// issueCertificate signs a certificate for pub from a profile. A nil issuer
-// makes a self-signed certificate, signed by issuerKey which must then be
-// pub's own key. It fails without a serial number.
+// issueCertificate signs a certificate for pub from a profile and parses
+// it back. A nil issuer makes a self-signed certificate, signed by issuerKey
+// which must then be pub's own key. It fails without a serial number.
 func issueCertificate(p certProfile, pub crypto.PublicKey, issuer *x509.Certificate, issuerKey crypto.Signer) (*x509.Certificate, error) {
+	der, _, err := signCertificate(p, pub, issuer, issuerKey)
+	if err != nil {
+		return nil, err
+	}
+	return x509.ParseCertificate(der)
+}
+
+// signCertificate signs a certificate for pub from a profile, as
+// issueCertificate, and returns its DER and the template it was made from.
+func signCertificate(p certProfile, pub crypto.PublicKey, issuer *x509.Certificate, issuerKey crypto.Signer) ([]byte, *x509.Certificate, error) {
 	if p.Serial == nil || p.Serial.Sign() <= 0 {
-		return nil, fmt.Errorf("no positive serial number")
+		return nil, nil, fmt.Errorf("no positive serial number")
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:          p.Serial,
@@ -69,7 +79,7 @@ func issueCertificate(p certProfile, pub crypto.PublicKey, issuer *x509.Certific
 		tmpl.MaxPathLenZero = p.MaxPathLen == 0
 	}
 	if err := applySANs(tmpl, p.SANs); err != nil {
-		return nil, fmt.Errorf("subject alternative names: %w", err)
+		return nil, nil, fmt.Errorf("subject alternative names: %w", err)
 	}
 	parent := issuer
 	if parent == nil {
@@ -77,7 +87,7 @@ func issueCertificate(p certProfile, pub crypto.PublicKey, issuer *x509.Certific
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, issuerKey)
 	if err != nil {
-		return nil, fmt.Errorf("sign certificate: %w", err)
+		return nil, nil, fmt.Errorf("sign certificate: %w", err)
 	}
-	return x509.ParseCertificate(der)
+	return der, tmpl, nil
 }

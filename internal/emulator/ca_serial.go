@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"fmt"
 	"math/big"
-	"strings"
 )
 
 // serialLimit is 2^159: serials below it are positive and fit in 20 octets
@@ -31,7 +30,13 @@ func formatSerial(n *big.Int) string {
 	if len(b) == 0 {
 		b = []byte{0}
 	}
-	// "% X" spaces the octets in one call; a Sprintf per octet was a
-	// visible part of an issuance.
-	return strings.ReplaceAll(fmt.Sprintf("% X", b), " ", ":")
+	const digits = "0123456789ABCDEF"
+	out := make([]byte, 0, 3*len(b))
+	for i, o := range b {
+		if i > 0 {
+			out = append(out, ':')
+		}
+		out = append(out, digits[o>>4], digits[o&0x0f])
+	}
+	return string(out)
 }

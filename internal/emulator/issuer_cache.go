@@ -6,23 +6,26 @@ import (
 	"crypto/x509"
 )
 
-// parsedIssuer is an issuer certificate and key as parsed from its record.
+// parsedIssuer is an issuer certificate and key as parsed from its record,
+// and the chain PEM of what it signs (issuerCA.chain).
 type parsedIssuer struct {
-	cert *x509.Certificate
-	key  crypto.Signer
+	cert  *x509.Certificate
+	key   crypto.Signer
+	chain *[2]string
 }
 
 // issuerOf returns an issuer record ready to sign. Parsing the certificate
 // and the PKCS #8 key (which recomputes the public point) on every issuance
-// cost about a tenth of it, so each issuer id is parsed once and kept for
-// the service's life. Nothing needs invalidating: a certificate's DER and
-// key never change (revocation only sets rec.Revoked, which callers read
-// from the fresh record), and ids are never reused. The DER is still
-// compared, so a record that did change is parsed again rather than trusted.
-// The caller holds s.mu.
+// cost about a tenth of it, and reading and encoding the issuer's chain for
+// the answer a few percent more, so each issuer id is parsed once and kept
+// for the service's life. Nothing needs invalidating: a certificate's DER,
+// key, type and parent never change (revocation only sets rec.Revoked,
+// which callers read from the fresh record), and ids are never reused. The
+// DER is still compared, so a record that did change is parsed again rather
+// than trusted. The caller holds s.mu.
 func (s *service) issuerOf(rec certRecord) (issuerCA, *apiError) {
 	if p, ok := s.issuers[rec.ID]; ok && bytes.Equal(p.cert.Raw, rec.DER) {
-		return issuerCA{rec: rec, cert: p.cert, key: p.key}, nil
+		return issuerCA{rec: rec, cert: p.cert, key: p.key, chain: p.chain}, nil
 	}
 	cert, err := x509.ParseCertificate(rec.DER)
 	if err != nil {
@@ -32,6 +35,12 @@ func (s *service) issuerOf(rec certRecord) (issuerCA, *apiError) {
 	if err != nil {
 		return issuerCA{}, errInternal("read issuer key", err)
 	}
-	s.issuers[rec.ID] = parsedIssuer{cert: cert, key: key}
-	return issuerCA{rec: rec, cert: cert, key: key}, nil
+	above, aErr := s.chainOf(rec)
+	if aErr != nil {
+		return issuerCA{}, aErr
+	}
+	chain := append([]certRecord{rec}, above...)
+	p := parsedIssuer{cert: cert, key: key, chain: &[2]string{pemChain(chain, false), pemChain(chain, true)}}
+	s.issuers[rec.ID] = p
+	return issuerCA{rec: rec, cert: cert, key: key, chain: p.chain}, nil
 }

@@ -66,6 +66,12 @@ func TestIssuerOfParsesOnceAndRereadsAChangedRecord(t *testing.T) {
 	if !bytes.Equal(first.cert.Raw, inter.DER) {
 		t.Error("cached certificate is not the record's")
 	}
+	if got, want := again.chainBelow(false), pemCert(inter.DER)+pemCert(root.DER); got != want {
+		t.Errorf("chain below the intermediate:\n%s\nwant the intermediate then the root:\n%s", got, want)
+	}
+	if got, want := again.chainBelow(true), pemCert(inter.DER); got != want {
+		t.Errorf("chain below the intermediate without root:\n%s\nwant the intermediate alone", got)
+	}
 
 	// A record whose DER differs from the cached one is parsed afresh.
 	changed := inter

@@ -67,7 +67,8 @@ func (e *Emulator) routes(admin bool) http.Handler {
 	if admin {
 		e.adminRoutes(mux)
 	}
-	return withFallback(mux)
+	mux.Handle("/", fallback(mux))
+	return mux
 }
 
 // counted counts a request under op, then runs h.
@@ -132,18 +133,16 @@ func writeBody(w http.ResponseWriter, body any) {
 	_, _ = w.Write(raw.data) // the client went away; nothing to do
 }
 
-// withFallback answers requests no route takes with an error envelope: 405
-// when the path exists under another method, else 404.
-func withFallback(mux *http.ServeMux) http.Handler {
+// fallback answers requests no other route takes with an error envelope:
+// 405 when the path exists under another method, else 404. It is the mux's
+// "/" route, so that a request is matched once; without it every request
+// would be matched twice, once to find out whether any route takes it.
+func fallback(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, pattern := mux.Handler(r); pattern != "" {
-			mux.ServeHTTP(w, r)
-			return
-		}
 		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
 			probe := r.Clone(r.Context())
 			probe.Method = m
-			if _, pattern := mux.Handler(probe); pattern != "" {
+			if _, pattern := mux.Handler(probe); pattern != "/" {
 				writeError(w, &apiError{Status: http.StatusMethodNotAllowed, Code: codeNotAllowed,
 					Message: fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path)})
 				return

@@ -71,6 +71,18 @@ type issuerCA struct {
 	rec  certRecord
 	cert *x509.Certificate
 	key  crypto.Signer
+	// chain is the PEM of the issuer and its own issuers up to the root:
+	// [0] with the root, [1] without (see chainBelow).
+	chain *[2]string
+}
+
+// chainBelow is the chainCertificatePem of a certificate the issuer signs:
+// the issuer then its own issuers, leaving the root out when withoutRoot.
+func (i issuerCA) chainBelow(withoutRoot bool) string {
+	if withoutRoot {
+		return i.chain[1]
+	}
+	return i.chain[0]
 }
 
 // loadIssuer returns the issuer named by a request field (parentCertId): it

@@ -312,33 +312,34 @@ func (s *service) certDetail(rec certRecord, withoutRoot, withChildren bool) (pc
 	if err != nil {
 		return pca.Certificate{}, errInternal("parse certificate", err)
 	}
-	return s.certDetailOf(rec, cert, withoutRoot, withChildren)
-}
-
-// certDetailOf is certDetail for a certificate already parsed from rec.DER:
-// issuance has just parsed its leaf, and parsing it again cost several
-// percent of an issuance.
-func (s *service) certDetailOf(rec certRecord, cert *x509.Certificate, withoutRoot, withChildren bool) (pca.Certificate, *apiError) {
 	chain, aErr := s.chainOf(rec)
 	if aErr != nil {
 		return pca.Certificate{}, aErr
 	}
-	d := describeCert(cert)
-	d.CertificateID, d.Name, d.Description, d.Type = rec.ID, rec.Name, rec.Description, rec.Type
-	d.Status = certStatus(rec, cert, s.now())
-	d.ChainCertificatePem = pemChain(chain, withoutRoot)
-	if len(cert.CRLDistributionPoints) > 0 {
-		d.CRLURL = cert.CRLDistributionPoints[0]
-	}
-	if len(cert.OCSPServer) > 0 {
-		d.OCSPURL = cert.OCSPServer[0]
-	}
+	d := s.describeRecord(rec, cert, pemChain(chain, withoutRoot))
 	if withChildren {
 		if d.ChildCertificateList, aErr = s.children(rec); aErr != nil {
 			return pca.Certificate{}, aErr
 		}
 	}
 	return d, nil
+}
+
+// describeRecord is the wire detail of rec, whose DER cert was parsed
+// from (or, for a new leaf, signed as), with chainPEM as its
+// chainCertificatePem.
+func (s *service) describeRecord(rec certRecord, cert *x509.Certificate, chainPEM string) pca.Certificate {
+	d := describeCert(cert)
+	d.CertificateID, d.Name, d.Description, d.Type = rec.ID, rec.Name, rec.Description, rec.Type
+	d.Status = certStatus(rec, cert, s.now())
+	d.ChainCertificatePem = chainPEM
+	if len(cert.CRLDistributionPoints) > 0 {
+		d.CRLURL = cert.CRLDistributionPoints[0]
+	}
+	if len(cert.OCSPServer) > 0 {
+		d.OCSPURL = cert.OCSPServer[0]
+	}
+	return d
 }
 
 // describeCert fills the detail fields that the certificate itself tells.

@@ -67,10 +67,7 @@ func (s *service) IssueWithTemplate(actor string, storeID, templateID int64, req
 	if err != nil {
 		return pca.Certificate{}, err
 	}
-	d, err := s.certDetailOf(rec, cert, req.Mode == pca.ModeSign && req.RemoveRootsFromChain, false)
-	if err != nil {
-		return pca.Certificate{}, err
-	}
+	d := s.describeRecord(rec, cert, issuer.chainBelow(req.Mode == pca.ModeSign && req.RemoveRootsFromChain))
 	s.issued.add(cert.RawSubjectPublicKeyInfo)
 	applyFormat(&d, rec.DER, req.Format)
 	if generated != nil {
@@ -115,7 +112,11 @@ func (s *service) signLeaf(actor string, store storeRecord, tmpl templateRecord,
 	if profile.Serial, err = s.newSerialFor(issuer.rec.ID); err != nil {
 		return certRecord{}, nil, err
 	}
-	cert, signErr := issueCertificate(profile, pub, issuer.cert, issuer.key)
+	var spki []byte
+	if csr != nil {
+		spki = csr.RawSubjectPublicKeyInfo
+	}
+	cert, signErr := issueLeaf(profile, pub, spki, issuer.cert, issuer.key)
 	if signErr != nil {
 		return certRecord{}, nil, errValidation("csr", "cannot sign: %v", signErr)
 	}

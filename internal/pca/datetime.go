@@ -42,7 +42,10 @@ func (d DateTime) MarshalJSON() ([]byte, error) {
 	if d.IsZero() {
 		return []byte("null"), nil
 	}
-	return []byte(`"` + d.UTC().Format(DateTimeLayout) + `"`), nil
+	b := make([]byte, 0, len(DateTimeLayout)+2)
+	b = append(b, '"')
+	b = d.UTC().AppendFormat(b, DateTimeLayout)
+	return append(b, '"'), nil
 }
 
 // UnmarshalJSON reads either spelling; null and "" leave the zero time.

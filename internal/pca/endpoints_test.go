@@ -202,6 +202,20 @@ func TestDateTimesParsedInBothSpellings(t *testing.T) {
 	}
 }
 
+func TestDateTimeWrittenInTheFirstSpelling(t *testing.T) {
+	kst := time.FixedZone("KST", 9*3600)
+	got, err := json.Marshal(struct {
+		At    DateTime `json:"at"`
+		Never DateTime `json:"never"`
+	}{At: NewDateTime(time.Date(2034, 1, 15, 19, 0, 0, 500, kst))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"at":"2034-01-15T10:00:00","never":null}`; string(got) != want {
+		t.Errorf("wire = %s, want %s", got, want)
+	}
+}
+
 func TestBadDateTimeIsAnError(t *testing.T) {
 	f := newFake(t)
 	f.api = okEnvelope(`{"certificateId":1,"notAfterDateTime":"15/01/2034"}`)

@@ -1,0 +1,55 @@
+package emulator
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/nhnpca/pca-issuer/internal/pca"
+)
+
+// TestBadBodiesAreNamed400s holds every way a JSON body can be wrong to a
+// 400 that names what is wrong, on the issuance endpoint.
+func TestBadBodiesAreNamed400s(t *testing.T) {
+	h := newHarness(t)
+	b := h.bootstrap("EC")
+	target := h.srv.URL + path("/%d/templates/%d/certificates", b.CAStoreID, b.TemplateID)
+	tests := []struct {
+		name, body, want string
+	}{
+		{"empty", "", "a JSON object is required"},
+		{"blank", " \n", "a JSON object is required"},
+		{"not JSON", "mode=SIGN", "not valid JSON"},
+		{"truncated", `{"mode":"SIGN"`, "not valid JSON"},
+		{"trailing data", `{"mode":"SIGN"} {}`, "not valid JSON"},
+		{"wrong type", `{"mode":"SIGN","ttlValue":"an hour"}`, "ttlValue"},
+		{"too large", `{"csr":"` + strings.Repeat("A", maxRequestBody) + `"}`, "larger than"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, target, strings.NewReader(tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("X-NHN-AUTHORIZATION", "Bearer "+h.admin)
+			resp, err := h.srv.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer func() { _ = resp.Body.Close() }()
+			raw, err := io.ReadAll(resp.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var env pca.Envelope[any]
+			if err := jsonUnmarshal(raw, &env); err != nil {
+				t.Fatalf("%v: %s", err, raw)
+			}
+			if resp.StatusCode != http.StatusBadRequest || env.Header.IsSuccessful || !strings.Contains(env.Header.ResultMessage, tc.want) {
+				t.Errorf("HTTP %d %+v, want 400 naming %q", resp.StatusCode, env.Header, tc.want)
+			}
+		})
+	}
+}
