@@ -6,8 +6,10 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -289,4 +291,45 @@ func apiCall(t *testing.T, method, url, token string, out any) int {
 		}
 	}
 	return resp.StatusCode
+}
+
+// TestServeDropsAClientThatSendsLessBodyThanItAnnounced holds serve to its
+// read timeout: a request whose body never arrives in full ends.
+func TestServeDropsAClientThatSendsLessBodyThanItAnnounced(t *testing.T) {
+	saved := readTimeout
+	readTimeout = 200 * time.Millisecond
+	t.Cleanup(func() { readTimeout = saved })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.ReadAll(r.Body) })
+	go func() { done <- serve(ctx, ln, h, io.Discard) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = conn.Close() }()
+	if _, err := io.WriteString(conn, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc"); err != nil {
+		t.Fatal(err)
+	}
+	// Far longer than the read timeout: the server must end the request
+	// (answer or close) before this, not wait for the missing 97 bytes.
+	if err := conn.SetReadDeadline(time.Now().Add(10 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	_, err = io.ReadAll(conn)
+	var netErr net.Error
+	if errors.As(err, &netErr) && netErr.Timeout() {
+		t.Fatal("the server still held the connection after 10 s")
+	}
 }

@@ -19,6 +19,11 @@ import (
 // shutdownGrace is how long in-flight requests get after a signal.
 const shutdownGrace = 5 * time.Second
 
+// readTimeout bounds reading one request, body included: a client that
+// announces more body than it sends must not hold a connection and its
+// goroutine for ever. Requests are at most a few MiB (CSR, OCSP).
+var readTimeout = 30 * time.Second
+
 // run starts the emulator and serves until ctx ends, then shuts down
 // gracefully. Human-readable lines go to stderr; the bootstrap ids (with
 // --bootstrap) go to stdout as one JSON line once the listener is up.
@@ -155,7 +160,7 @@ func listen(cfg config, stderr io.Writer) (net.Listener, string, error) {
 
 // serve runs the HTTP server until ctx ends, then drains it.
 func serve(ctx context.Context, ln net.Listener, h http.Handler, stderr io.Writer) error {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: readTimeout, IdleTimeout: 2 * time.Minute}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {

@@ -141,6 +141,29 @@ func TestIntermediateChainsToRoot(t *testing.T) {
 	}
 }
 
+// TestValidityIsInWholeSeconds: with a clock between two seconds, an
+// intermediate may still last exactly as long as its root, and a leaf as
+// long as what its issuer has left, since certificates carry whole seconds.
+func TestValidityIsInWholeSeconds(t *testing.T) {
+	h := newHarness(t)
+	h.clock.Advance(600 * time.Millisecond)
+	var store pca.Store
+	h.ok(http.MethodPost, path(""), pca.StoreRequest{Name: "s"}, &store)
+	storeID := store.ID
+	req := rootRequest()
+	req.TTLValue = 3600
+	var root, inter pca.Certificate
+	h.ok(http.MethodPost, path("/%d/certs", storeID), req, &root)
+	req.CertificateType, req.ParentCertID, req.Name, req.MaxDepth = pca.TypeIntermediate, root.CertificateID, "inter", ptr(0)
+	h.ok(http.MethodPost, path("/%d/certs", storeID), req, &inter)
+	templateID := h.createTemplate(storeID, inter.CertificateID, nil)
+	_, csr := newCSR(t, "", nil, nil, nil)
+	_, leaf, _ := issued(t, h.issue(storeID, templateID, pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, CommonName: "svc", TTLValue: 3600}))
+	if want := h.clock.Now().Truncate(time.Second).Add(time.Hour); !leaf.NotAfter.Equal(want) {
+		t.Errorf("leaf notAfter %v, want %v", leaf.NotAfter, want)
+	}
+}
+
 func TestCertListFiltersAndSearches(t *testing.T) {
 	h := newHarness(t)
 	b := h.bootstrap("EC")

@@ -7,7 +7,8 @@ import (
 )
 
 // parsedIssuer is an issuer certificate and key as parsed from its record,
-// and the chain PEM of what it signs (issuerCA.chain).
+// and, once an issuance needed it, the chain PEM of what it signs
+// (service.chainBelow).
 type parsedIssuer struct {
 	cert  *x509.Certificate
 	key   crypto.Signer
@@ -25,7 +26,7 @@ type parsedIssuer struct {
 // than trusted. The caller holds s.mu.
 func (s *service) issuerOf(rec certRecord) (issuerCA, *apiError) {
 	if p, ok := s.issuers[rec.ID]; ok && bytes.Equal(p.cert.Raw, rec.DER) {
-		return issuerCA{rec: rec, cert: p.cert, key: p.key, chain: p.chain}, nil
+		return issuerCA{rec: rec, cert: p.cert, key: p.key}, nil
 	}
 	cert, err := x509.ParseCertificate(rec.DER)
 	if err != nil {
@@ -35,12 +36,29 @@ func (s *service) issuerOf(rec certRecord) (issuerCA, *apiError) {
 	if err != nil {
 		return issuerCA{}, errInternal("read issuer key", err)
 	}
-	above, aErr := s.chainOf(rec)
-	if aErr != nil {
-		return issuerCA{}, aErr
+	s.issuers[rec.ID] = parsedIssuer{cert: cert, key: key}
+	return issuerCA{rec: rec, cert: cert, key: key}, nil
+}
+
+// chainBelow is the chainCertificatePem of a certificate the issuer signs:
+// the issuer then its own issuers up to the root, leaving the root out when
+// withoutRoot. It is built on first use and kept with the parsed issuer, for
+// the reasons issuerOf gives. The caller holds s.mu.
+func (s *service) chainBelow(issuer issuerCA, withoutRoot bool) (string, *apiError) {
+	p, kept := s.issuers[issuer.rec.ID]
+	if p.chain == nil {
+		above, err := s.chainOf(issuer.rec)
+		if err != nil {
+			return "", err
+		}
+		chain := append([]certRecord{issuer.rec}, above...)
+		p.chain = &[2]string{pemChain(chain, false), pemChain(chain, true)}
+		if kept {
+			s.issuers[issuer.rec.ID] = p
+		}
 	}
-	chain := append([]certRecord{rec}, above...)
-	p := parsedIssuer{cert: cert, key: key, chain: &[2]string{pemChain(chain, false), pemChain(chain, true)}}
-	s.issuers[rec.ID] = p
-	return issuerCA{rec: rec, cert: cert, key: key, chain: p.chain}, nil
+	if withoutRoot {
+		return p.chain[1], nil
+	}
+	return p.chain[0], nil
 }

@@ -66,11 +66,17 @@ func TestIssuerOfParsesOnceAndRereadsAChangedRecord(t *testing.T) {
 	if !bytes.Equal(first.cert.Raw, inter.DER) {
 		t.Error("cached certificate is not the record's")
 	}
-	if got, want := again.chainBelow(false), pemCert(inter.DER)+pemCert(root.DER); got != want {
-		t.Errorf("chain below the intermediate:\n%s\nwant the intermediate then the root:\n%s", got, want)
+	for _, withoutRoot := range []bool{false, true, false} {
+		want := pemCert(inter.DER) + pemCert(root.DER)
+		if withoutRoot {
+			want = pemCert(inter.DER)
+		}
+		if got, err := svc.chainBelow(again, withoutRoot); err != nil || got != want {
+			t.Errorf("chain below the intermediate (without root %v):\n%s (%v)\nwant:\n%s", withoutRoot, got, err, want)
+		}
 	}
-	if got, want := again.chainBelow(true), pemCert(inter.DER); got != want {
-		t.Errorf("chain below the intermediate without root:\n%s\nwant the intermediate alone", got)
+	if svc.issuers[inter.ID].chain == nil {
+		t.Error("the chain was not kept with the parsed issuer")
 	}
 
 	// A record whose DER differs from the cached one is parsed afresh.

@@ -1,13 +1,11 @@
 package emulator
 
 import (
-	"bytes"
-	"crypto"
 	"crypto/ecdsa"
-	"crypto/ed25519"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"math/big"
+	"net"
 	"net/http"
 	"reflect"
 	"testing"
@@ -39,14 +37,15 @@ func TestIssuanceAnswerMatchesTheLeaf(t *testing.T) {
 			{"many-usages", func(r *pca.TemplateRequest) {
 				r.KeyUsage = []string{pca.KeyUsageDigitalSignature, pca.KeyUsageKeyEncipherment}
 				r.ExtendedKeyUsage = []string{pca.ExtKeyUsageServerAuth, pca.ExtKeyUsageClientAuth}
-				r.Policies = []string{"2.23.140.1.2.1", "1.2.3.4"}
 				r.SubjectInfo = pca.SubjectInfo{Organization: "Example", Country: "KR", Locality: "Seongnam"}
 				r.BasicConstraintsValidForNonCa = true
 				r.SignatureBits = 384
 				r.BackDateValidation = ptr(int64(90))
 			}, pca.ModeSign},
 			{"unkept", func(r *pca.TemplateRequest) { r.StoreInServer = ptr(false) }, pca.ModeSign},
-			// Parsed: these fields change on the way through DER.
+			// Parsed: these fields change on the way through DER, or Go's
+			// parser has rules of its own for them.
+			{"policies", func(r *pca.TemplateRequest) { r.Policies = []string{"2.23.140.1.2.1", "1.2.3.4"} }, pca.ModeSign},
 			{"eku-oids", func(r *pca.TemplateRequest) {
 				r.ExtendedKeyUsage = nil
 				r.ExtendedKeyUsageOids = []string{"1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.17"} // clientAuth, by number
@@ -111,13 +110,16 @@ func TestSignedLeafEqualsParsedLeaf(t *testing.T) {
 		Serial: big.NewInt(77), Subject: pkix.Name{CommonName: "svc", Organization: []string{"Example"}, SerialNumber: "SN-1"},
 		NotBefore: now, NotAfter: now.Add(time.Hour), BasicConstraintsValid: true,
 		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		Policies: []x509.OID{mustOID(t, "2.23.140.1.2.1")}, SANs: sanSet{DNS: []string{"svc"}},
+		SANs:               sanSet{DNS: []string{"svc"}, IPs: []net.IP{net.ParseIP("10.0.0.1")}, Emails: []string{"ops@example.com"}},
 		SignatureAlgorithm: x509.ECDSAWithSHA384, CRLURL: "https://pca.test/crl", OCSPURL: "https://pca.test/ocsp",
 	}, leafKey.Public(), issuer, issuerKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := signedLeaf(tmpl, der, leafKey.Public(), nil)
+	if !plainLeaf(tmpl) {
+		t.Fatal("the profile is not one signedLeaf describes without parsing")
+	}
+	got, err := signedLeaf(tmpl, der, leafKey.Public())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +137,6 @@ func TestSignedLeafEqualsParsedLeaf(t *testing.T) {
 		"NotAfter":                got.NotAfter.Equal(want.NotAfter) && got.NotAfter.Location() == time.UTC,
 		"KeyUsage":                got.KeyUsage == want.KeyUsage,
 		"ExtKeyUsage":             reflect.DeepEqual(got.ExtKeyUsage, want.ExtKeyUsage) && len(want.UnknownExtKeyUsage) == 0,
-		"Policies":                reflect.DeepEqual(got.Policies, want.Policies),
 		"SignatureAlgorithm":      got.SignatureAlgorithm == want.SignatureAlgorithm,
 		"IsCA":                    got.IsCA == want.IsCA && got.BasicConstraintsValid == want.BasicConstraintsValid,
 		"CRLDistributionPoints":   reflect.DeepEqual(got.CRLDistributionPoints, want.CRLDistributionPoints),
@@ -148,34 +149,60 @@ func TestSignedLeafEqualsParsedLeaf(t *testing.T) {
 	}
 }
 
-func mustOID(t *testing.T, s string) x509.OID {
-	t.Helper()
-	oid, err := x509.ParseOID(s)
-	if err != nil {
-		t.Fatal(err)
+// TestUnreadableLeavesAreRefused holds the emulator to refusing, with a 400
+// and nothing kept or counted, leaves that Go's encoder writes but its
+// parser refuses: signedLeaf parses such leaves instead of trusting them.
+func TestUnreadableLeavesAreRefused(t *testing.T) {
+	h := newHarness(t)
+	b := h.bootstrap("EC")
+	tests := []struct {
+		name string
+		edit func(*pca.TemplateRequest)
+		req  pca.IssueRequest
+	}{
+		{"URI SAN host not a domain", func(r *pca.TemplateRequest) { r.URLSansWhitelist = []string{"*"} },
+			pca.IssueRequest{URLSans: []string{"https://a..example/x"}}},
+		{"non-ASCII DNS SAN beside an otherName", func(r *pca.TemplateRequest) {
+			r.OtherSansWhitelist = []pca.OidInfo{{OID: "1.3.6.1.4.1.311.20.2.3", Type: "UTF8String", Value: "*"}}
+		}, pca.IssueRequest{Sans: []string{"bücher.example"}, OtherSans: []pca.OidInfo{{OID: "1.3.6.1.4.1.311.20.2.3", Type: "UTF8String", Value: "u@example.com"}}}},
+		{"policy listed twice (a template stored before the rule)", nil, pca.IssueRequest{}},
 	}
-	return oid
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			templateID := h.createTemplate(b.CAStoreID, b.IntermediateCertID, tc.edit)
+			if tc.edit == nil {
+				rec, _, _ := h.emu.svc.db.GetTemplate(templateID)
+				rec.Request.Policies = []string{"1.2.3.4", "1.2.3.4"}
+				if err := h.emu.svc.db.PutTemplate(rec); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before, issuedBefore := h.certCount(t, b.CAStoreID), h.emu.IssuanceCount()
+			req := tc.req
+			req.Mode, req.CommonName, req.TTLValue = pca.ModeGenerate, "svc.example.com", 3600
+			h.issue(b.CAStoreID, templateID, req).wantError(t, http.StatusBadRequest, "x509")
+			if after := h.certCount(t, b.CAStoreID); after != before || h.emu.IssuanceCount() != issuedBefore {
+				t.Errorf("a refused leaf was kept or counted: %d certificates before, %d after", before, after)
+			}
+		})
+	}
+	// New templates cannot list a policy twice in the first place.
+	req := baseTemplate(b.IntermediateCertID)
+	req.Policies = []string{"1.2.3.4", "2.23.140.1.2.1", "1.2.3.4"}
+	h.call(http.MethodPost, path("/%d/templates", b.CAStoreID), h.admin, req).wantError(t, http.StatusBadRequest, "policies[2]")
 }
 
-// TestCSRKeyInfoIsTheLeafsKeyInfo holds the rule signedLeaf relies on when
-// it takes a CSR's SubjectPublicKeyInfo as the leaf's: for every key type a
-// template allows, the CSR's bytes are those CreateCertificate writes.
-func TestCSRKeyInfoIsTheLeafsKeyInfo(t *testing.T) {
-	_, edKey, err := ed25519.GenerateKey(nil)
-	if err != nil {
+// certCount is how many certificates the store lists; it fails t when the
+// list cannot be read.
+func (h *harness) certCount(t *testing.T, storeID int64) int {
+	t.Helper()
+	r := h.call(http.MethodGet, path("/%d/certs", storeID), h.admin, nil)
+	var list pca.CertificateList
+	if r.status != http.StatusOK {
+		t.Fatalf("list certificates: HTTP %d %+v", r.status, r.header)
+	}
+	if err := jsonUnmarshal(r.body, &list); err != nil {
 		t.Fatal(err)
 	}
-	for name, key := range map[string]crypto.Signer{"EC": p256Key(t), "RSA": rsaKey(t, 2048), "ED25519": edKey} {
-		csr, err := x509.ParseCertificateRequest(pemBlock(t, csrOfKey(t, key, "k", nil, nil, nil), "CERTIFICATE REQUEST"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := x509.MarshalPKIXPublicKey(key.Public())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(csr.RawSubjectPublicKeyInfo, want) {
-			t.Errorf("%s: the CSR's SubjectPublicKeyInfo differs from the one a certificate gets", name)
-		}
-	}
+	return list.TotalCnt
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/nhnpca/pca-issuer/internal/pca"
 )
@@ -53,10 +54,17 @@ func decodeBody(r *http.Request, dst any) *apiError {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return errValidation("body", "a JSON object is required")
 	}
+	// encoding/json would replace bad bytes with U+FFFD and carry on, into
+	// names and subjects; JSON text is UTF-8 (RFC 8259 8.1).
+	if !utf8.Valid(data) {
+		return errValidation("body", "not valid UTF-8")
+	}
 	var typeErr *json.UnmarshalTypeError
 	switch err := json.Unmarshal(data, dst); {
 	case err == nil:
 		return nil
+	case errors.As(err, &typeErr) && typeErr.Field == "":
+		return errValidation("body", "a JSON object is required, got a JSON %s", typeErr.Value)
 	case errors.As(err, &typeErr):
 		return errValidation(typeErr.Field, "expected a JSON %s, got %s", typeErr.Type, typeErr.Value)
 	default:

@@ -24,6 +24,9 @@ func TestBadBodiesAreNamed400s(t *testing.T) {
 		{"truncated", `{"mode":"SIGN"`, "not valid JSON"},
 		{"trailing data", `{"mode":"SIGN"} {}`, "not valid JSON"},
 		{"wrong type", `{"mode":"SIGN","ttlValue":"an hour"}`, "ttlValue"},
+		{"array", `[{"mode":"SIGN"}]`, "a JSON object is required, got a JSON array"},
+		{"string", `"SIGN"`, "a JSON object is required, got a JSON string"},
+		{"invalid UTF-8", "{\"mode\":\"SIGN\",\"commonName\":\"a\xff.example.com\"}", "not valid UTF-8"},
 		{"too large", `{"csr":"` + strings.Repeat("A", maxRequestBody) + `"}`, "larger than"},
 	}
 	for _, tc := range tests {

@@ -71,19 +71,13 @@ type issuerCA struct {
 	rec  certRecord
 	cert *x509.Certificate
 	key  crypto.Signer
-	// chain is the PEM of the issuer and its own issuers up to the root:
-	// [0] with the root, [1] without (see chainBelow).
-	chain *[2]string
 }
 
-// chainBelow is the chainCertificatePem of a certificate the issuer signs:
-// the issuer then its own issuers, leaving the root out when withoutRoot.
-func (i issuerCA) chainBelow(withoutRoot bool) string {
-	if withoutRoot {
-		return i.chain[1]
-	}
-	return i.chain[0]
-}
+// certNow is the time for a new certificate's validity: now cut to whole
+// seconds in UTC, the precision a certificate carries (RFC 5280 4.1.2.5),
+// so that a validity computed from it compares exactly with an issuer's
+// notAfter read back from its certificate.
+func (s *service) certNow() time.Time { return s.now().UTC().Truncate(time.Second) }
 
 // loadIssuer returns the issuer named by a request field (parentCertId): it
 // must be a ROOT or INTERMEDIATE of the store (else 400 naming the field)

@@ -100,7 +100,7 @@ func (s *service) CreateIssuerCert(actor string, storeID int64, req pca.IssuerCe
 
 // signIssuer makes and keeps the certificate of a checked plan.
 func (s *service) signIssuer(actor string, store storeRecord, plan issuerPlan, key crypto.Signer) (certRecord, *apiError) {
-	now := s.now()
+	now := s.certNow()
 	expiry, given, err := notAfter(now, plan.req.TTLValue, plan.req.SpecificDate)
 	if err != nil {
 		return certRecord{}, err

@@ -67,7 +67,11 @@ func (s *service) IssueWithTemplate(actor string, storeID, templateID int64, req
 	if err != nil {
 		return pca.Certificate{}, err
 	}
-	d := s.describeRecord(rec, cert, issuer.chainBelow(req.Mode == pca.ModeSign && req.RemoveRootsFromChain))
+	chain, err := s.chainBelow(issuer, req.Mode == pca.ModeSign && req.RemoveRootsFromChain)
+	if err != nil {
+		return pca.Certificate{}, err
+	}
+	d := s.describeRecord(rec, cert, chain)
 	s.issued.add(cert.RawSubjectPublicKeyInfo)
 	applyFormat(&d, rec.DER, req.Format)
 	if generated != nil {
@@ -94,7 +98,7 @@ func (s *service) signLeaf(actor string, store storeRecord, tmpl templateRecord,
 	if err != nil {
 		return certRecord{}, nil, err
 	}
-	now := s.now()
+	now := s.certNow()
 	notBefore, expiry, err := leafValidity(t, req, now, issuer.cert.NotAfter)
 	if err != nil {
 		return certRecord{}, nil, err
@@ -112,11 +116,7 @@ func (s *service) signLeaf(actor string, store storeRecord, tmpl templateRecord,
 	if profile.Serial, err = s.newSerialFor(issuer.rec.ID); err != nil {
 		return certRecord{}, nil, err
 	}
-	var spki []byte
-	if csr != nil {
-		spki = csr.RawSubjectPublicKeyInfo
-	}
-	cert, signErr := issueLeaf(profile, pub, spki, issuer.cert, issuer.key)
+	cert, signErr := issueLeaf(profile, pub, issuer.cert, issuer.key)
 	if signErr != nil {
 		return certRecord{}, nil, errValidation("csr", "cannot sign: %v", signErr)
 	}

@@ -82,7 +82,7 @@ func checkTemplateLists(req pca.TemplateRequest) *apiError {
 		checkEnum("keyUsage", req.KeyUsage, keyUsages),
 		checkEnum("extendedKeyUsage", req.ExtendedKeyUsage, extKeyUsages),
 		checkOIDs("extendedKeyUsageOids", req.ExtendedKeyUsageOids),
-		checkOIDs("policies", req.Policies),
+		checkPolicies(req.Policies),
 		checkSubjectInfo(req.SubjectInfo),
 		checkOidInfos("otherFields", req.OtherFields),
 	}

@@ -198,6 +198,24 @@ func checkOIDs(field string, list []string) *apiError {
 	return nil
 }
 
+// checkPolicies checks a template's policies: OIDs, none listed twice,
+// as a policy "MUST NOT appear more than once" in a certificate (RFC 5280
+// 4.2.1.4), and Go's parser refuses a certificate where one does.
+func checkPolicies(list []string) *apiError {
+	if err := checkOIDs("policies", list); err != nil {
+		return err
+	}
+	seen := make(map[string]int, len(list))
+	for i, s := range list {
+		oid, _ := parseOID(s) // checked above
+		if j, dup := seen[oid.String()]; dup {
+			return errValidation(fmt.Sprintf("policies[%d]", i), "%s is policies[%d] again; a policy may appear once (RFC 5280 4.2.1.4)", s, j)
+		}
+		seen[oid.String()] = i
+	}
+	return nil
+}
+
 // checkEnum refuses values not in a table.
 func checkEnum[T any](field string, values []string, table map[string]T) *apiError {
 	for i, v := range values {
