@@ -19,12 +19,11 @@ func issueLeaf(p certProfile, pub crypto.PublicKey, issuer *x509.Certificate, is
 // signedLeaf returns the leaf that x509.CreateCertificate just encoded as
 // der from tmpl. A leaf of the common shape is not parsed back: parsing it
 // again only to describe it was a twentieth of a SIGN issuance. The fields
-// set are those the issuance answer, the serial registry and the issuance
-// counter read (describeCert, certStatus, keepCert, issuanceCounter), each
-// equal to what x509.ParseCertificate(der) gives:
+// set are those the issuance answer and the serial registry read
+// (describeCert, certStatus, keepCert), each equal to what
+// x509.ParseCertificate(der) gives:
 //
-//   - Raw is der; PublicKey is pub and RawSubjectPublicKeyInfo its PKIX
-//     encoding, which is what CreateCertificate writes;
+//   - Raw is der and PublicKey is pub;
 //   - NotBefore and NotAfter are cut to whole seconds in UTC, the precision
 //     of UTCTime and GeneralizedTime (RFC 5280 4.1.2.5);
 //   - the rest is copied from tmpl, which CreateCertificate encodes as is.
@@ -44,14 +43,9 @@ func signedLeaf(tmpl *x509.Certificate, der []byte, pub crypto.PublicKey) (*x509
 	if !plainLeaf(tmpl) {
 		return x509.ParseCertificate(der)
 	}
-	spki, err := x509.MarshalPKIXPublicKey(pub)
-	if err != nil {
-		return nil, err
-	}
 	// tmpl is this issuance's own: it becomes the leaf.
 	tmpl.Raw = der
 	tmpl.PublicKey = pub
-	tmpl.RawSubjectPublicKeyInfo = spki
 	tmpl.NotBefore = tmpl.NotBefore.UTC().Truncate(time.Second)
 	tmpl.NotAfter = tmpl.NotAfter.UTC().Truncate(time.Second)
 	return tmpl, nil

@@ -1,13 +1,19 @@
 package emulator
 
 import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/x509"
+	"strconv"
 	"sync"
 )
 
 // issuanceCounter counts template issuances, in total and per public key
-// (SHA-256 of the SubjectPublicKeyInfo DER). Tests read it to see how often
-// the issuer really asked for a certificate.
+// (SHA-256 of keyIdentity). Tests read it to see how often the issuer
+// really asked for a certificate.
 type issuanceCounter struct {
 	mu     sync.Mutex
 	total  int
@@ -18,12 +24,15 @@ func newIssuanceCounter() *issuanceCounter {
 	return &issuanceCounter{perKey: map[[sha256.Size]byte]int{}}
 }
 
-// add counts one issuance for the key whose SubjectPublicKeyInfo is spki.
-func (c *issuanceCounter) add(spki []byte) {
+// add counts one issuance for the key pub.
+func (c *issuanceCounter) add(pub crypto.PublicKey) {
+	id, known := keyIdentity(pub)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.total++
-	c.perKey[sha256.Sum256(spki)]++
+	if known {
+		c.perKey[sha256.Sum256(id)]++
+	}
 }
 
 // count returns the total.
@@ -33,9 +42,39 @@ func (c *issuanceCounter) count() int {
 	return c.total
 }
 
-// countFor returns the issuances for one SubjectPublicKeyInfo.
-func (c *issuanceCounter) countFor(spki []byte) int {
+// countFor returns the issuances for the key pub; 0 for a key of no
+// type x509 can encode.
+func (c *issuanceCounter) countFor(pub crypto.PublicKey) int {
+	id, known := keyIdentity(pub)
+	if !known {
+		return 0
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.perKey[sha256.Sum256(spki)]
+	return c.perKey[sha256.Sum256(id)]
+}
+
+// keyIdentity is a byte string that two public keys share exactly when
+// they are the same key: the key type, then for EC the curve and the SEC 1
+// uncompressed point, for RSA the modulus and exponent, for Ed25519 the
+// key itself, and for any other key x509 encodes its PKIX encoding; known
+// is false for a key it cannot. Counting used to key on the PKIX encoding
+// of every issued key, whose ASN.1 marshalling was a percent of a SIGN
+// issuance; the encodings above are a copy each.
+func keyIdentity(pub crypto.PublicKey) (id []byte, known bool) {
+	switch k := pub.(type) {
+	case *ecdsa.PublicKey:
+		if point, err := k.Bytes(); err == nil {
+			return append([]byte("EC "+k.Curve.Params().Name+" "), point...), true
+		}
+	case *rsa.PublicKey:
+		return []byte("RSA " + k.N.Text(16) + " " + strconv.Itoa(k.E)), true
+	case ed25519.PublicKey:
+		return append([]byte("ED25519 "), k...), true
+	}
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		return nil, false
+	}
+	return append([]byte("PKIX "), der...), true
 }

@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"crypto"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
@@ -142,14 +141,11 @@ func (e *Emulator) Handler() http.Handler { return e.handler }
 func (e *Emulator) IssuanceCount() int { return e.svc.issued.count() }
 
 // IssuanceCountFor returns how many template issuances were for the public
-// key pub, matched by the SHA-256 of its SubjectPublicKeyInfo DER. A key that
-// cannot be marshalled counts 0.
+// key pub (an *ecdsa.PublicKey, *rsa.PublicKey, ed25519.PublicKey or any
+// key x509.MarshalPKIXPublicKey takes), matched by key value. Any other key
+// counts 0.
 func (e *Emulator) IssuanceCountFor(pub crypto.PublicKey) int {
-	spki, err := x509.MarshalPKIXPublicKey(pub)
-	if err != nil {
-		return 0
-	}
-	return e.svc.issued.countFor(spki)
+	return e.svc.issued.countFor(pub)
 }
 
 // SetAccessKey adds an access key or replaces the one with the same ID.

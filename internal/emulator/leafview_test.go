@@ -128,19 +128,18 @@ func TestSignedLeafEqualsParsedLeaf(t *testing.T) {
 		t.Fatal(err)
 	}
 	same := map[string]bool{
-		"Raw":                     reflect.DeepEqual(got.Raw, want.Raw),
-		"RawSubjectPublicKeyInfo": reflect.DeepEqual(got.RawSubjectPublicKeyInfo, want.RawSubjectPublicKeyInfo),
-		"PublicKey":               want.PublicKey.(*ecdsa.PublicKey).Equal(got.PublicKey),
-		"SerialNumber":            got.SerialNumber.Cmp(want.SerialNumber) == 0,
-		"Subject":                 reflect.DeepEqual(subjectInfoOf(got.Subject), subjectInfoOf(want.Subject)),
-		"NotBefore":               got.NotBefore.Equal(want.NotBefore) && got.NotBefore.Location() == time.UTC,
-		"NotAfter":                got.NotAfter.Equal(want.NotAfter) && got.NotAfter.Location() == time.UTC,
-		"KeyUsage":                got.KeyUsage == want.KeyUsage,
-		"ExtKeyUsage":             reflect.DeepEqual(got.ExtKeyUsage, want.ExtKeyUsage) && len(want.UnknownExtKeyUsage) == 0,
-		"SignatureAlgorithm":      got.SignatureAlgorithm == want.SignatureAlgorithm,
-		"IsCA":                    got.IsCA == want.IsCA && got.BasicConstraintsValid == want.BasicConstraintsValid,
-		"CRLDistributionPoints":   reflect.DeepEqual(got.CRLDistributionPoints, want.CRLDistributionPoints),
-		"OCSPServer":              reflect.DeepEqual(got.OCSPServer, want.OCSPServer),
+		"Raw":                   reflect.DeepEqual(got.Raw, want.Raw),
+		"PublicKey":             want.PublicKey.(*ecdsa.PublicKey).Equal(got.PublicKey),
+		"SerialNumber":          got.SerialNumber.Cmp(want.SerialNumber) == 0,
+		"Subject":               reflect.DeepEqual(subjectInfoOf(got.Subject), subjectInfoOf(want.Subject)),
+		"NotBefore":             got.NotBefore.Equal(want.NotBefore) && got.NotBefore.Location() == time.UTC,
+		"NotAfter":              got.NotAfter.Equal(want.NotAfter) && got.NotAfter.Location() == time.UTC,
+		"KeyUsage":              got.KeyUsage == want.KeyUsage,
+		"ExtKeyUsage":           reflect.DeepEqual(got.ExtKeyUsage, want.ExtKeyUsage) && len(want.UnknownExtKeyUsage) == 0,
+		"SignatureAlgorithm":    got.SignatureAlgorithm == want.SignatureAlgorithm,
+		"IsCA":                  got.IsCA == want.IsCA && got.BasicConstraintsValid == want.BasicConstraintsValid,
+		"CRLDistributionPoints": reflect.DeepEqual(got.CRLDistributionPoints, want.CRLDistributionPoints),
+		"OCSPServer":            reflect.DeepEqual(got.OCSPServer, want.OCSPServer),
 	}
 	for field, ok := range same {
 		if !ok {

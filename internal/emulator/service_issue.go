@@ -72,7 +72,7 @@ func (s *service) IssueWithTemplate(actor string, storeID, templateID int64, req
 		return pca.Certificate{}, err
 	}
 	d := s.describeRecord(rec, cert, chain)
-	s.issued.add(cert.RawSubjectPublicKeyInfo)
+	s.issued.add(pub)
 	applyFormat(&d, rec.DER, req.Format)
 	if generated != nil {
 		if d.PrivateKey, err = privateKeyField(generated, req.PrivateKeyFormat); err != nil {
