@@ -151,7 +151,7 @@ func TestValidityIsInWholeSeconds(t *testing.T) {
 	h.ok(http.MethodPost, path(""), pca.StoreRequest{Name: "s"}, &store)
 	storeID := store.ID
 	req := rootRequest()
-	req.TTLValue = 3600
+	req.TTLValue = 24 * 3600
 	var root, inter pca.Certificate
 	h.ok(http.MethodPost, path("/%d/certs", storeID), req, &root)
 	req.CertificateType, req.ParentCertID, req.Name, req.MaxDepth = pca.TypeIntermediate, root.CertificateID, "inter", ptr(0)
@@ -162,6 +162,21 @@ func TestValidityIsInWholeSeconds(t *testing.T) {
 	if want := h.clock.Now().Truncate(time.Second).Add(time.Hour); !leaf.NotAfter.Equal(want) {
 		t.Errorf("leaf notAfter %v, want %v", leaf.NotAfter, want)
 	}
+
+	// A date within the current second is already past for a certificate.
+	thisSecond := h.clock.Now().Add(200 * time.Millisecond).UTC().Format("2006-01-02T15:04:05.000")
+	_, csr = newCSR(t, "", nil, nil, nil)
+	h.issue(storeID, templateID, pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, CommonName: "svc", SpecificDate: thisSecond}).
+		wantError(t, http.StatusBadRequest, "specificDate")
+
+	// A template whose maxSpecificDate has passed issues nothing.
+	until := h.createTemplate(storeID, inter.CertificateID, func(r *pca.TemplateRequest) {
+		r.MaxTTL, r.MaxSpecificDate = nil, h.clock.Now().Add(time.Hour).UTC().Format(pca.DateTimeLayout)
+	})
+	h.clock.Advance(2 * time.Hour)
+	h.admin = h.token(adminID, adminKey)
+	h.issue(storeID, until, pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, CommonName: "svc"}).
+		wantError(t, http.StatusBadRequest, "maxSpecificDate")
 }
 
 func TestCertListFiltersAndSearches(t *testing.T) {

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"crypto"
+	"crypto/ecdh"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
@@ -54,9 +55,13 @@ func (c *issuanceCounter) countFor(pub crypto.PublicKey) int {
 	return c.perKey[sha256.Sum256(id)]
 }
 
+// ecdhCurveNames are the NIST curves' names as elliptic.Curve's Params
+// gives them, for keyIdentity.
+var ecdhCurveNames = map[ecdh.Curve]string{ecdh.P256(): "P-256", ecdh.P384(): "P-384", ecdh.P521(): "P-521"}
+
 // keyIdentity is a byte string that two public keys share exactly when
-// they are the same key: the key type, then for EC the curve and the SEC 1
-// uncompressed point, for RSA the modulus and exponent, for Ed25519 the
+// they are the same key: the key type, then for EC (as *ecdsa.PublicKey or
+// a NIST-curve *ecdh.PublicKey) the curve and the SEC 1 uncompressed point, for RSA the modulus and exponent, for Ed25519 the
 // key itself, and for any other key x509 encodes its PKIX encoding; known
 // is false for a key it cannot. Counting used to key on the PKIX encoding
 // of every issued key, whose ASN.1 marshalling was a percent of a SIGN
@@ -69,6 +74,11 @@ func keyIdentity(pub crypto.PublicKey) (id []byte, known bool) {
 		}
 	case *rsa.PublicKey:
 		return []byte("RSA " + k.N.Text(16) + " " + strconv.Itoa(k.E)), true
+	case *ecdh.PublicKey:
+		// The same EC key, held for key agreement: named as ecdsa names it.
+		if name, ok := ecdhCurveNames[k.Curve()]; ok {
+			return append([]byte("EC "+name+" "), k.Bytes()...), true
+		}
 	case ed25519.PublicKey:
 		return append([]byte("ED25519 "), k...), true
 	}

@@ -42,6 +42,13 @@ func TestIssuanceCounterMatchesKeysByValue(t *testing.T) {
 			t.Errorf("key %d (%T): counted %d, want %d", i, k, got, i+1)
 		}
 	}
+	ecdhKey, err := keys[0].(*ecdsa.PublicKey).ECDH()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.countFor(ecdhKey); got != 1 {
+		t.Errorf("the first P-256 key as an *ecdh.PublicKey: counted %d, want 1", got)
+	}
 	if got, total := c.countFor(struct{}{}), c.count(); got != 0 || total != 15 {
 		t.Errorf("unknown key counted %d, total %d; want 0 and 15", got, total)
 	}

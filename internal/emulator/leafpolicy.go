@@ -219,6 +219,8 @@ func leafValidity(tmpl pca.TemplateRequest, req pca.IssueRequest, now time.Time,
 	switch {
 	case !given && tmpl.MaxTTL != nil:
 		expiry = now.Add(secondsDuration(*tmpl.MaxTTL))
+	case !given && !certTime(maxDate).After(now):
+		return time.Time{}, time.Time{}, errValidation("maxSpecificDate", "the template's maxSpecificDate %s has passed: the template issues no more certificates", tmpl.MaxSpecificDate)
 	case !given:
 		expiry = maxDate
 	case tmpl.MaxTTL != nil && expiry.Sub(now) > secondsDuration(*tmpl.MaxTTL):
@@ -226,7 +228,7 @@ func leafValidity(tmpl pca.TemplateRequest, req pca.IssueRequest, now time.Time,
 	case !maxDate.IsZero() && expiry.After(maxDate):
 		return time.Time{}, time.Time{}, errValidation(field, "notAfter is past the template's maxSpecificDate %s", tmpl.MaxSpecificDate)
 	}
-	if expiry.After(issuerNotAfter) {
+	if certTime(expiry).After(issuerNotAfter) {
 		return time.Time{}, time.Time{}, errValidation(field, "notAfter %s would pass the issuer certificate's notAfter %s",
 			pca.NewDateTime(expiry).Format(pca.DateTimeLayout), pca.NewDateTime(issuerNotAfter).Format(pca.DateTimeLayout))
 	}

@@ -51,7 +51,8 @@ func decodeBody(r *http.Request, dst any) *apiError {
 	if err != nil {
 		return errValidation("body", "cannot be read: %v", err)
 	}
-	if len(bytes.TrimSpace(data)) == 0 {
+	// encoding/json takes null for an empty object; the API wants one.
+	if trimmed := bytes.TrimSpace(data); len(trimmed) == 0 || string(trimmed) == "null" {
 		return errValidation("body", "a JSON object is required")
 	}
 	// encoding/json would replace bad bytes with U+FFFD and carry on, into

@@ -20,6 +20,7 @@ func TestBadBodiesAreNamed400s(t *testing.T) {
 	}{
 		{"empty", "", "a JSON object is required"},
 		{"blank", " \n", "a JSON object is required"},
+		{"null", " null ", "a JSON object is required"},
 		{"not JSON", "mode=SIGN", "not valid JSON"},
 		{"truncated", `{"mode":"SIGN"`, "not valid JSON"},
 		{"trailing data", `{"mode":"SIGN"} {}`, "not valid JSON"},

@@ -73,12 +73,6 @@ type issuerCA struct {
 	key  crypto.Signer
 }
 
-// certNow is the time for a new certificate's validity: now cut to whole
-// seconds in UTC, the precision a certificate carries (RFC 5280 4.1.2.5),
-// so that a validity computed from it compares exactly with an issuer's
-// notAfter read back from its certificate.
-func (s *service) certNow() time.Time { return s.now().UTC().Truncate(time.Second) }
-
 // loadIssuer returns the issuer named by a request field (parentCertId): it
 // must be a ROOT or INTERMEDIATE of the store (else 400 naming the field)
 // that is neither revoked nor expired (else 409).

@@ -100,7 +100,7 @@ func (s *service) CreateIssuerCert(actor string, storeID int64, req pca.IssuerCe
 
 // signIssuer makes and keeps the certificate of a checked plan.
 func (s *service) signIssuer(actor string, store storeRecord, plan issuerPlan, key crypto.Signer) (certRecord, *apiError) {
-	now := s.certNow()
+	now := s.now()
 	expiry, given, err := notAfter(now, plan.req.TTLValue, plan.req.SpecificDate)
 	if err != nil {
 		return certRecord{}, err
@@ -130,7 +130,7 @@ func (s *service) signIssuer(actor string, store storeRecord, plan issuerPlan, k
 		if err := checkPathLength(parent.cert, plan.maxDepth); err != nil {
 			return certRecord{}, err
 		}
-		if expiry.After(parent.cert.NotAfter) {
+		if certTime(expiry).After(parent.cert.NotAfter) {
 			return certRecord{}, errValidation(expiryField(plan.req.SpecificDate), "notAfter %s would pass the parent certificate's notAfter %s",
 				pca.NewDateTime(expiry).Format(pca.DateTimeLayout), pca.NewDateTime(parent.cert.NotAfter).Format(pca.DateTimeLayout))
 		}

@@ -63,11 +63,13 @@ func (s *service) IssueWithTemplate(actor string, storeID, templateID int64, req
 			return pca.Certificate{}, err
 		}
 	}
-	rec, cert, err := s.signLeaf(actor, store, tmpl, issuer, req, csr, pub)
+	// The chain first: a failure after signLeaf would leave a kept leaf
+	// that nobody was given.
+	chain, err := s.chainBelow(issuer, req.Mode == pca.ModeSign && req.RemoveRootsFromChain)
 	if err != nil {
 		return pca.Certificate{}, err
 	}
-	chain, err := s.chainBelow(issuer, req.Mode == pca.ModeSign && req.RemoveRootsFromChain)
+	rec, cert, err := s.signLeaf(actor, store, tmpl, issuer, req, csr, pub)
 	if err != nil {
 		return pca.Certificate{}, err
 	}
@@ -98,7 +100,7 @@ func (s *service) signLeaf(actor string, store storeRecord, tmpl templateRecord,
 	if err != nil {
 		return certRecord{}, nil, err
 	}
-	now := s.certNow()
+	now := s.now()
 	notBefore, expiry, err := leafValidity(t, req, now, issuer.cert.NotAfter)
 	if err != nil {
 		return certRecord{}, nil, err
