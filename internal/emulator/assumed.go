@@ -72,6 +72,16 @@ const (
 //     substring match.
 //   - A ROOT's chainCertificatePem is empty.
 //   - status EXPIRED is computed when read, once notAfter has passed.
+//   - A request body must be one UTF-8 JSON object (decodeBody,
+//     respond.go); null, arrays, bad bytes and data after the object
+//     answer 400 naming "body".
+//   - Validity is checked in whole seconds, as the certificate holds it
+//     (certTime, validate.go): a specificDate within the current second is
+//     not in the future, a child may end in the same second as its parent,
+//     and a template whose maxSpecificDate has passed issues nothing.
+//   - A template may not list a policy twice (RFC 5280 4.2.1.4).
+//   - A path that is not in clean form (// or ..) answers Go's 307
+//     redirect to the clean path.
 //   - In SIGN mode the CSR's key must fit the template's keyInfo: same
 //     algorithm, RSA at least keySize bits, EC on the keySize curve
 //     (checkCSRKey, leafpolicy.go).

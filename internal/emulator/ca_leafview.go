@@ -3,7 +3,6 @@ package emulator
 import (
 	"crypto"
 	"crypto/x509"
-	"time"
 )
 
 // issueLeaf signs a leaf for pub from a profile, as issueCertificate, and
@@ -24,8 +23,8 @@ func issueLeaf(p certProfile, pub crypto.PublicKey, issuer *x509.Certificate, is
 // x509.ParseCertificate(der) gives:
 //
 //   - Raw is der and PublicKey is pub;
-//   - NotBefore and NotAfter are cut to whole seconds in UTC, the precision
-//     of UTCTime and GeneralizedTime (RFC 5280 4.1.2.5);
+//   - NotBefore and NotAfter are as certTime gives them, in UTC and whole
+//     seconds;
 //   - the rest is copied from tmpl, which CreateCertificate encodes as is.
 //
 // Any other leaf is parsed, for one of two reasons. Encoding changes what
@@ -46,8 +45,7 @@ func signedLeaf(tmpl *x509.Certificate, der []byte, pub crypto.PublicKey) (*x509
 	// tmpl is this issuance's own: it becomes the leaf.
 	tmpl.Raw = der
 	tmpl.PublicKey = pub
-	tmpl.NotBefore = tmpl.NotBefore.UTC().Truncate(time.Second)
-	tmpl.NotAfter = tmpl.NotAfter.UTC().Truncate(time.Second)
+	tmpl.NotBefore, tmpl.NotAfter = certTime(tmpl.NotBefore), certTime(tmpl.NotAfter)
 	return tmpl, nil
 }
 

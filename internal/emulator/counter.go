@@ -61,9 +61,10 @@ var ecdhCurveNames = map[ecdh.Curve]string{ecdh.P256(): "P-256", ecdh.P384(): "P
 
 // keyIdentity is a byte string that two public keys share exactly when
 // they are the same key: the key type, then for EC (as *ecdsa.PublicKey or
-// a NIST-curve *ecdh.PublicKey) the curve and the SEC 1 uncompressed point, for RSA the modulus and exponent, for Ed25519 the
-// key itself, and for any other key x509 encodes its PKIX encoding; known
-// is false for a key it cannot. Counting used to key on the PKIX encoding
+// a NIST-curve *ecdh.PublicKey) the curve and the SEC 1 uncompressed
+// point, for RSA the modulus and exponent, for Ed25519 the key itself, and
+// for any other key x509 encodes its PKIX encoding; known is false for a
+// key it cannot. Counting used to key on the PKIX encoding
 // of every issued key, whose ASN.1 marshalling was a percent of a SIGN
 // issuance; the encodings above are a copy each.
 func keyIdentity(pub crypto.PublicKey) (id []byte, known bool) {

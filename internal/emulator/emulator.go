@@ -141,9 +141,9 @@ func (e *Emulator) Handler() http.Handler { return e.handler }
 func (e *Emulator) IssuanceCount() int { return e.svc.issued.count() }
 
 // IssuanceCountFor returns how many template issuances were for the public
-// key pub (an *ecdsa.PublicKey, *rsa.PublicKey, ed25519.PublicKey or any
-// key x509.MarshalPKIXPublicKey takes), matched by key value. Any other key
-// counts 0.
+// key pub (an *ecdsa.PublicKey or NIST-curve *ecdh.PublicKey,
+// *rsa.PublicKey, ed25519.PublicKey, or any key x509.MarshalPKIXPublicKey
+// takes), matched by key value. Any other key counts 0.
 func (e *Emulator) IssuanceCountFor(pub crypto.PublicKey) int {
 	return e.svc.issued.countFor(pub)
 }

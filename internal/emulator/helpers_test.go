@@ -129,7 +129,8 @@ func path(format string, args ...any) string {
 	return "/v2.0/appkeys/" + testAppKey + "/ca-stores" + fmt.Sprintf(format, args...)
 }
 
-// call sends one API request with a token (none when empty).
+// call sends one API request with a JSON body (none when nil) and a token
+// (none when empty), and decodes the answer's envelope.
 func (h *harness) call(method, p, token string, body any) reply {
 	h.t.Helper()
 	var rd io.Reader
@@ -140,11 +141,24 @@ func (h *harness) call(method, p, token string, body any) reply {
 		}
 		rd = bytes.NewReader(b)
 	}
-	req, err := http.NewRequest(method, h.srv.URL+p, rd)
+	status, _, raw := h.raw(method, p, token, rd, "application/json")
+	var env pca.Envelope[json.RawMessage]
+	if err := json.Unmarshal(raw, &env); err != nil {
+		h.t.Fatalf("%s %s: HTTP %d, body is not an envelope: %v", method, p, status, err)
+	}
+	return reply{status: status, header: env.Header, body: env.Body}
+}
+
+// raw sends one request and returns the status, headers and body as is.
+func (h *harness) raw(method, p, token string, body io.Reader, contentType string) (int, http.Header, []byte) {
+	h.t.Helper()
+	req, err := http.NewRequest(method, h.srv.URL+p, body)
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	req.Header.Set("Content-Type", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
 	if token != "" {
 		req.Header.Set("X-NHN-AUTHORIZATION", "Bearer "+token)
 	}
@@ -153,11 +167,11 @@ func (h *harness) call(method, p, token string, body any) reply {
 		h.t.Fatal(err)
 	}
 	defer func() { _ = resp.Body.Close() }()
-	var env pca.Envelope[json.RawMessage]
-	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
-		h.t.Fatalf("%s %s: HTTP %d, body is not an envelope: %v", method, p, resp.StatusCode, err)
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		h.t.Fatal(err)
 	}
-	return reply{status: resp.StatusCode, header: env.Header, body: env.Body}
+	return resp.StatusCode, resp.Header, b
 }
 
 // ok sends a request as ADMIN, wants success and decodes the body into out.

@@ -2,38 +2,12 @@ package emulator
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/nhnpca/pca-issuer/internal/pca"
 )
-
-// raw sends one request and returns the status, headers and body as is.
-func (h *harness) raw(method, p, token string, body io.Reader, contentType string) (int, http.Header, []byte) {
-	h.t.Helper()
-	req, err := http.NewRequest(method, h.srv.URL+p, body)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	if token != "" {
-		req.Header.Set("X-NHN-AUTHORIZATION", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer func() { _ = resp.Body.Close() }()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	return resp.StatusCode, resp.Header, b
-}
 
 func TestStoreModifyAndDelete(t *testing.T) {
 	h := newHarness(t)

@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -14,7 +13,6 @@ import (
 func TestBadBodiesAreNamed400s(t *testing.T) {
 	h := newHarness(t)
 	b := h.bootstrap("EC")
-	target := h.srv.URL + path("/%d/templates/%d/certificates", b.CAStoreID, b.TemplateID)
 	tests := []struct {
 		name, body, want string
 	}{
@@ -32,27 +30,13 @@ func TestBadBodiesAreNamed400s(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, target, strings.NewReader(tc.body))
-			if err != nil {
-				t.Fatal(err)
-			}
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("X-NHN-AUTHORIZATION", "Bearer "+h.admin)
-			resp, err := h.srv.Client().Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer func() { _ = resp.Body.Close() }()
-			raw, err := io.ReadAll(resp.Body)
-			if err != nil {
-				t.Fatal(err)
-			}
+			status, _, raw := h.raw(http.MethodPost, path("/%d/templates/%d/certificates", b.CAStoreID, b.TemplateID), h.admin, strings.NewReader(tc.body), "application/json")
 			var env pca.Envelope[any]
 			if err := jsonUnmarshal(raw, &env); err != nil {
 				t.Fatalf("%v: %s", err, raw)
 			}
-			if resp.StatusCode != http.StatusBadRequest || env.Header.IsSuccessful || !strings.Contains(env.Header.ResultMessage, tc.want) {
-				t.Errorf("HTTP %d %+v, want 400 naming %q", resp.StatusCode, env.Header, tc.want)
+			if status != http.StatusBadRequest || env.Header.IsSuccessful || !strings.Contains(env.Header.ResultMessage, tc.want) {
+				t.Errorf("HTTP %d %+v, want 400 naming %q", status, env.Header, tc.want)
 			}
 		})
 	}

@@ -173,10 +173,11 @@ func notAfter(now time.Time, ttlValue int64, specificDate string) (time.Time, bo
 	return time.Time{}, false, nil
 }
 
-// certTime is t as a certificate holds it: cut to whole seconds (RFC 5280
-// 4.1.2.5). Validity checks compare what the certificate will say: a
-// notAfter a fraction of a second past its issuer's is the same second.
-func certTime(t time.Time) time.Time { return t.Truncate(time.Second) }
+// certTime is t as a certificate holds it and x509 reads it back: in UTC,
+// cut to whole seconds (RFC 5280 4.1.2.5). Validity checks compare what the
+// certificate will say: a notAfter a fraction of a second past its
+// issuer's is the same second.
+func certTime(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
 
 // checkOidInfos checks a list of OidInfo (otherSans, otherFields,
 // otherSansWhitelist): OID, type and a value of at most 255 characters.
