@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 	"github.com/nhnpca/pca-issuer/internal/pca"
 )
 
@@ -23,16 +24,16 @@ func TestClassify(t *testing.T) {
 		wantReason string
 		wantIn     string
 	}{
-		{"token-refused-is-credentials-rejected", &pca.TokenError{HTTPStatus: 401, Err: errors.New("invalid client")}, "issuer", ReasonCredentialsRejected, "appkey"},
-		{"token-bad-request-is-credentials-rejected", &pca.TokenError{HTTPStatus: 400, Err: errors.New("bad secret")}, "issuer", ReasonCredentialsRejected, "secret"},
-		{"http-401-is-credentials-rejected", apiError(401, "token expired"), "issuer", ReasonCredentialsRejected, "appkey"},
-		{"http-403-is-credentials-rejected-for-role", apiError(403, "forbidden"), "issuer", ReasonCredentialsRejected, "ADMIN"},
-		{"http-404-is-template-not-found", apiError(404, "template not found"), "issuer", ReasonTemplateNotFound, "templateId"},
-		{"wrapped-http-404-is-template-not-found", fmt.Errorf("issue: %w", apiError(404, "no store")), "issuer", ReasonTemplateNotFound, "caStoreId"},
-		{"http-400-is-refused-with-result-message", apiError(400, "IP SANs are not allowed"), "permanent", ReasonRefused, "IP SANs are not allowed"},
-		{"http-409-is-refused", apiError(409, "conflict"), "permanent", ReasonRefused, "conflict"},
-		{"http-422-is-refused", apiError(422, "ttl over maxTTL"), "permanent", ReasonRefused, "ttl over maxTTL"},
-		{"http-400-without-message-names-the-status", apiError(400, ""), "permanent", ReasonRefused, "HTTP 400"},
+		{"token-refused-is-credentials-rejected", &pca.TokenError{HTTPStatus: 401, Err: errors.New("invalid client")}, "issuer", v1alpha1.ReasonCredentialsRejected, "appkey"},
+		{"token-bad-request-is-credentials-rejected", &pca.TokenError{HTTPStatus: 400, Err: errors.New("bad secret")}, "issuer", v1alpha1.ReasonCredentialsRejected, "secret"},
+		{"http-401-is-credentials-rejected", apiError(401, "token expired"), "issuer", v1alpha1.ReasonCredentialsRejected, "appkey"},
+		{"http-403-is-credentials-rejected-for-role", apiError(403, "forbidden"), "issuer", v1alpha1.ReasonCredentialsRejected, "ADMIN"},
+		{"http-404-is-template-not-found", apiError(404, "template not found"), "issuer", v1alpha1.ReasonTemplateNotFound, "templateId"},
+		{"wrapped-http-404-is-template-not-found", fmt.Errorf("issue: %w", apiError(404, "no store")), "issuer", v1alpha1.ReasonTemplateNotFound, "caStoreId"},
+		{"http-400-is-refused-with-result-message", apiError(400, "IP SANs are not allowed"), "permanent", v1alpha1.ReasonRefused, "IP SANs are not allowed"},
+		{"http-409-is-refused", apiError(409, "conflict"), "permanent", v1alpha1.ReasonRefused, "conflict"},
+		{"http-422-is-refused", apiError(422, "ttl over maxTTL"), "permanent", v1alpha1.ReasonRefused, "ttl over maxTTL"},
+		{"http-400-without-message-names-the-status", apiError(400, ""), "permanent", v1alpha1.ReasonRefused, "HTTP 400"},
 		{"http-500-is-retryable", apiError(500, "internal"), "retryable", "", "internal"},
 		{"http-429-is-retryable", apiError(429, "slow down"), "retryable", "", "slow down"},
 		{"http-408-is-retryable", apiError(408, "timeout"), "retryable", "", "timeout"},
@@ -65,9 +66,9 @@ func TestClassify(t *testing.T) {
 func TestClassifyKeepsClassifiedErrors(t *testing.T) {
 	for _, err := range []error{
 		nil,
-		&PermanentError{Reason: ReasonNoNames, Message: "m"},
+		&PermanentError{Reason: v1alpha1.ReasonNoNames, Message: "m"},
 		&RetryableError{Err: errors.New("r")},
-		&IssuerError{Reason: ReasonTemplateNotFound, Message: "m"},
+		&IssuerError{Reason: v1alpha1.ReasonTemplateNotFound, Message: "m"},
 		fmt.Errorf("wrapped: %w", &RetryableError{Err: errors.New("r")}),
 	} {
 		if got := Classify(err); got != err {
