@@ -71,7 +71,7 @@ func TestCertificateRequestReconcile(t *testing.T) {
 		issuer       client.Object // nil: none
 		mutate       func(*cmapi.CertificateRequest)
 		pca          func(*fakePCA)
-		adopt        bool // FindLeaf finds a leaf for the request's CSR
+		adopt        bool                               // FindLeaf finds a leaf for the request's CSR
 		wantReady    *cmapi.CertificateRequestCondition // nil: no Ready condition
 		wantFailure  bool                               // failureTime set
 		wantCert     bool
@@ -260,7 +260,6 @@ func issuerFaultMessage(issuer string) string {
 	return issuer + " cannot sign right now (CredentialsRejected): the PCA refused the credentials: check the appkey and the User Access Key ID and secret in the issuer's Secret: " +
 		"pca: IssueWithTemplate: HTTP 401 (resultCode 40100): token expired; the issuer is being checked again"
 }
-
 
 func ready(status cmmeta.ConditionStatus, reason, message string) *cmapi.CertificateRequestCondition {
 	t := metav1.NewTime(now)

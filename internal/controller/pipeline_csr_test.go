@@ -36,7 +36,9 @@ func TestCertificateSigningRequestReconcile(t *testing.T) {
 	}{
 		{
 			name: "not-ours-is-left-alone", issuer: readyClusterIssuer(),
-			mutate: func(csr *certificatesv1.CertificateSigningRequest) { csr.Spec.SignerName = "kubernetes.io/kube-apiserver-client" },
+			mutate: func(csr *certificatesv1.CertificateSigningRequest) {
+				csr.Spec.SignerName = "kubernetes.io/kube-apiserver-client"
+			},
 		},
 		{
 			name: "unapproved-waits", issuer: readyClusterIssuer(),
@@ -89,7 +91,9 @@ func TestCertificateSigningRequestReconcile(t *testing.T) {
 		},
 		{
 			name: "retry-window-passed-fails", issuer: readyClusterIssuer(),
-			mutate:     func(csr *certificatesv1.CertificateSigningRequest) { csr.CreationTimestamp = metav1.NewTime(now.Add(-2 * time.Hour)) },
+			mutate: func(csr *certificatesv1.CertificateSigningRequest) {
+				csr.CreationTimestamp = metav1.NewTime(now.Add(-2 * time.Hour))
+			},
 			pca:        func(f *fakePCA) { f.issueErr = unavailableErr },
 			wantFailed: failed(v1alpha1.ReasonRetryWindowPassed, "RetryWindowPassed: gave up after 1h0m0s of retries (--max-retry-duration): "+unavailable),
 			wantEvents: []string{"Warning RetryWindowPassed RetryWindowPassed: gave up after 1h0m0s of retries (--max-retry-duration): " + unavailable},
@@ -98,10 +102,10 @@ func TestCertificateSigningRequestReconcile(t *testing.T) {
 		},
 		{
 			name: "issuer-fault-is-pending-and-enqueues-the-issuer", issuer: readyClusterIssuer(),
-			pca:          func(f *fakePCA) { f.issueErr = unauthorized },
-			wantEvents:   []string{pendingAfter + issuerFaultMessage("PCAClusterIssuer csr-issuer")},
-			wantResult:   ctrl.Result{RequeueAfter: testOpts.PendingRetryInterval},
-			wantIssued:   []int64{templateID}, wantTTL: 3600,
+			pca:        func(f *fakePCA) { f.issueErr = unauthorized },
+			wantEvents: []string{pendingAfter + issuerFaultMessage("PCAClusterIssuer csr-issuer")},
+			wantResult: ctrl.Result{RequeueAfter: testOpts.PendingRetryInterval},
+			wantIssued: []int64{templateID}, wantTTL: 3600,
 			wantReported: []string{"PCAClusterIssuer /csr-issuer"},
 		},
 		{
@@ -165,7 +169,9 @@ func TestCertificateSigningRequestReconcile(t *testing.T) {
 		},
 		{
 			name: "namespaced-signer-not-referenceable-fails", issuer: namespaced,
-			mutate:     func(csr *certificatesv1.CertificateSigningRequest) { csr.Spec.SignerName = SignerPrefixIssuer + "team.pca" },
+			mutate: func(csr *certificatesv1.CertificateSigningRequest) {
+				csr.Spec.SignerName = SignerPrefixIssuer + "team.pca"
+			},
 			options:    []fixtureOption{withReferenceAllowed(false)},
 			wantFailed: failed(v1alpha1.ReasonSignerNotReferenceable, notReferenceable),
 			wantEvents: []string{"Warning SignerNotReferenceable " + notReferenceable},
@@ -173,7 +179,9 @@ func TestCertificateSigningRequestReconcile(t *testing.T) {
 		},
 		{
 			name: "namespaced-signer-referenceable-is-issued", issuer: namespaced,
-			mutate:   func(csr *certificatesv1.CertificateSigningRequest) { csr.Spec.SignerName = SignerPrefixIssuer + "team.pca" },
+			mutate: func(csr *certificatesv1.CertificateSigningRequest) {
+				csr.Spec.SignerName = SignerPrefixIssuer + "team.pca"
+			},
 			options:  []fixtureOption{withReferenceAllowed(true)},
 			wantCert: true, wantEvents: []string{"Normal Issued " + signed},
 			wantIssued: []int64{templateID}, wantTTL: 3600,
