@@ -32,8 +32,9 @@ func (p *pipeline) decide(ctx context.Context, req request, ref issuerRef) decis
 		return decision{} // wait: approval updates the request and wakes us
 	}
 	if err := req.authorize(ctx); err != nil {
-		if signer.IsPermanent(err) {
-			return p.fail(req, ref, err, now)
+		var perm *signer.PermanentError
+		if errors.As(err, &perm) {
+			return p.fail(req, ref, perm, now)
 		}
 		return decision{err: err} // requeue with backoff
 	}
@@ -116,10 +117,11 @@ func (p *pipeline) checkSpec(s requestSpec) error {
 // a permanent error or when the retry window has passed, else Pending, with
 // the issuer reported for an issuer fault.
 func (p *pipeline) failure(req request, ref issuerRef, iss issuerObject, err error, now time.Time) decision {
+	var perm *signer.PermanentError
 	var issuerErr *signer.IssuerError
 	switch {
-	case signer.IsPermanent(err):
-		return p.fail(req, ref, err, now)
+	case errors.As(err, &perm):
+		return p.fail(req, ref, perm, now)
 	case now.Sub(req.object().GetCreationTimestamp().Time) > p.opts.MaxRetryDuration:
 		return p.fail(req, ref, &signer.PermanentError{Reason: v1alpha1.ReasonRetryWindowPassed, Err: err, Message: fmt.Sprintf(
 			"gave up after %s of retries (--max-retry-duration)", p.opts.MaxRetryDuration)}, now)
@@ -139,10 +141,8 @@ func (p *pipeline) failure(req request, ref issuerRef, iss issuerObject, err err
 // fail records a permanent failure: the reason starts the message and is
 // the event's reason. The error is terminal: the request is not requeued,
 // and is logged once with its reason.
-func (p *pipeline) fail(req request, ref issuerRef, err error, now time.Time) decision {
-	var perm *signer.PermanentError
-	errors.As(err, &perm)
-	message := perm.Reason + ": " + err.Error()
+func (p *pipeline) fail(req request, ref issuerRef, perm *signer.PermanentError, now time.Time) decision {
+	message := perm.Reason + ": " + perm.Error()
 	req.setFailed(perm.Reason, message, now)
 	metrics.ObserveIssuance(ref.label(), metrics.ResultFailed)
 	return decision{
