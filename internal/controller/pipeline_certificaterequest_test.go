@@ -154,9 +154,9 @@ func TestCertificateRequestReconcile(t *testing.T) {
 		{
 			name: "duration-below-minimum-fails-before-any-pca-call", issuer: readyIssuer(),
 			mutate:      func(cr *cmapi.CertificateRequest) { cr.Spec.Duration = &metav1.Duration{Duration: time.Second} },
-			wantReady:   ready(cmmeta.ConditionFalse, cmapi.CertificateRequestReasonFailed, "DurationTooShort: spec.duration 1s is below the minimum of 10m0s (--minimum-duration): request a longer duration"),
+			wantReady:   ready(cmmeta.ConditionFalse, cmapi.CertificateRequestReasonFailed, "DurationTooShort: spec.duration asks for 1s, below the minimum of 10m0s (--minimum-duration): request a longer duration"),
 			wantFailure: true,
-			wantEvents:  []string{"Warning DurationTooShort DurationTooShort: spec.duration 1s is below the minimum of 10m0s (--minimum-duration): request a longer duration"},
+			wantEvents:  []string{"Warning DurationTooShort DurationTooShort: spec.duration asks for 1s, below the minimum of 10m0s (--minimum-duration): request a longer duration"},
 			wantErr:     terminalError,
 		},
 		{

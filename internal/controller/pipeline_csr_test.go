@@ -132,6 +132,15 @@ func TestCertificateSigningRequestReconcile(t *testing.T) {
 			wantErr:    terminalError,
 		},
 		{
+			name: "negative-duration-annotation-fails-before-any-pca-call", issuer: readyClusterIssuer(),
+			mutate: func(csr *certificatesv1.CertificateSigningRequest) {
+				csr.Annotations = map[string]string{experimentalapi.CertificateSigningRequestDurationAnnotationKey: "-1h"}
+			},
+			wantFailed: failed(v1alpha1.ReasonInvalidDuration, negativeDuration),
+			wantEvents: []string{"Warning InvalidDuration " + negativeDuration},
+			wantErr:    terminalError,
+		},
+		{
 			name: "duration-annotation-below-minimum-fails-before-any-pca-call", issuer: readyClusterIssuer(),
 			mutate: func(csr *certificatesv1.CertificateSigningRequest) {
 				csr.Annotations = map[string]string{experimentalapi.CertificateSigningRequestDurationAnnotationKey: "1m"}
@@ -237,7 +246,8 @@ func TestCertificateSigningRequestReconcile(t *testing.T) {
 // Messages of the CSR cases.
 const (
 	badDuration      = `InvalidDuration: annotation experimental.cert-manager.io/request-duration="90 days" is not a duration: write it as Go does (e.g. 2160h), or remove it: failed to parse requested duration on annotation "experimental.cert-manager.io/request-duration": time: unknown unit " days" in duration "90 days"`
-	shortDuration    = `DurationTooShort: annotation experimental.cert-manager.io/request-duration="1m" 1m0s is below the minimum of 10m0s (--minimum-duration): request a longer duration`
+	negativeDuration = `InvalidDuration: annotation experimental.cert-manager.io/request-duration asks for -1h0m0s, which is negative: request a positive duration`
+	shortDuration    = `DurationTooShort: annotation experimental.cert-manager.io/request-duration asks for 1m0s, below the minimum of 10m0s (--minimum-duration): request a longer duration`
 	isCARefused      = "CANotSupported: PCA templates issue leaf certificates only: annotation experimental.cert-manager.io/request-is-ca asks for a CA certificate; remove it, or use another issuer for CA certificates"
 	notAllowed       = "TemplateNotAllowed: template 8 (annotation nhnpca.issuer.dev/template-id) is not in spec.allowedTemplateIds of PCAClusterIssuer csr-issuer: add it there, or remove the annotation"
 	notReferenceable = "SignerNotReferenceable: alice may not reference signer pcaissuers.nhnpca.issuer.dev/team.pca: grant it the verb reference on resource signers (group nhnpca.issuer.dev) named pca in namespace team"

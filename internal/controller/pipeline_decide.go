@@ -100,15 +100,20 @@ func (p *pipeline) sign(ctx context.Context, req request, ref issuerRef, iss iss
 }
 
 // checkSpec refuses, before any PCA call, what no PCA template can sign: a
-// CA certificate, or a duration below Options.MinimumDuration.
+// CA certificate, a negative duration, or one below
+// Options.MinimumDuration. Messages name the request's own field.
 func (p *pipeline) checkSpec(s requestSpec) error {
 	if s.isCA {
 		return &signer.PermanentError{Reason: v1alpha1.ReasonCANotSupported, Message: fmt.Sprintf(
 			"PCA templates issue leaf certificates only: %s asks for a CA certificate; remove it, or use another issuer for CA certificates", s.isCAField)}
 	}
+	if s.duration < 0 {
+		return &signer.PermanentError{Reason: v1alpha1.ReasonInvalidDuration, Message: fmt.Sprintf(
+			"%s asks for %s, which is negative: request a positive duration", s.durationField, s.duration)}
+	}
 	if s.duration > 0 && s.duration < p.opts.MinimumDuration {
 		return &signer.PermanentError{Reason: v1alpha1.ReasonDurationTooShort, Message: fmt.Sprintf(
-			"%s %s is below the minimum of %s (--minimum-duration): request a longer duration", s.durationField, s.duration, p.opts.MinimumDuration)}
+			"%s asks for %s, below the minimum of %s (--minimum-duration): request a longer duration", s.durationField, s.duration, p.opts.MinimumDuration)}
 	}
 	return nil
 }

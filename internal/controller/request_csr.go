@@ -64,13 +64,14 @@ func (a certificateSigningRequest) spec() (requestSpec, error) {
 		s.usages[i] = cmapi.KeyUsage(u) // Kubernetes usages share cert-manager's strings
 	}
 	s.durationField = "spec.expirationSeconds"
-	if v, ok := a.csr.Annotations[experimentalapi.CertificateSigningRequestDurationAnnotationKey]; ok {
-		s.durationField = fmt.Sprintf("annotation %s=%q", experimentalapi.CertificateSigningRequestDurationAnnotationKey, v)
+	v, annotated := a.csr.Annotations[experimentalapi.CertificateSigningRequestDurationAnnotationKey]
+	if annotated {
+		s.durationField = "annotation " + experimentalapi.CertificateSigningRequestDurationAnnotationKey
 	}
 	d, err := pki.DurationFromCertificateSigningRequest(a.csr)
 	if err != nil {
 		return s, &signer.PermanentError{Reason: v1alpha1.ReasonInvalidDuration, Err: err, Message: fmt.Sprintf(
-			"%s is not a duration: write it as Go does (e.g. 2160h), or remove it", s.durationField)}
+			"%s=%q is not a duration: write it as Go does (e.g. 2160h), or remove it", s.durationField, v)}
 	}
 	s.duration = d
 	return s, nil
