@@ -28,6 +28,13 @@ type Options struct {
 	// signing keeps failing with retryable errors is retried before it is
 	// marked Failed (flag --max-retry-duration).
 	MaxRetryDuration time.Duration
+
+	// MinimumDuration is the shortest certificate duration a request may
+	// ask for (flag --minimum-duration, default 10m, the floor the
+	// Kubernetes CertificateSigningRequest API sets on
+	// spec.expirationSeconds); a request asking for less fails instead of
+	// being issued and renewed over and over.
+	MinimumDuration time.Duration
 }
 
 // withDefaults returns o with every zero field set to its default.
