@@ -85,8 +85,8 @@ func loadOrCreateServingCert(dir string, hosts []string, now time.Time, mayRepla
 		return pair, certPath, nil
 	}
 	if !mayReplace && exists(certPath) {
-		return tls.Certificate{}, "", fmt.Errorf("%s does not cover %v for another day, and another pca-emulator without --data may be serving it: "+
-			"delete %s and %s to make a new one, or pass --data", certPath, hosts, certPath, keyPath)
+		return tls.Certificate{}, "", fmt.Errorf("%s and %s do not serve %v for another day, and another pca-emulator without --data may be using them: "+
+			"delete both to make a new pair, or pass --data", certPath, keyPath, hosts)
 	}
 	certPEM, keyPEM, err := emulator.NewServingCertificate(hosts)
 	if err != nil {
