@@ -29,7 +29,7 @@ $(CONTROLLER_GEN): hack/tools/controller-gen/go.mod
 	cd hack/tools/controller-gen && $(GO) build -o $(CONTROLLER_GEN) sigs.k8s.io/controller-tools/cmd/controller-gen
 
 .PHONY: controller-gen
-controller-gen: $(CONTROLLER_GEN)
+controller-gen: $(CONTROLLER_GEN) ## Build $(CONTROLLER_GEN) from the Go module proxy (hack/tools/controller-gen).
 
 ##@ Development
 
@@ -47,7 +47,7 @@ fmt: ## gofmt every Go file.
 	gofmt -w $$(git ls-files '*.go')
 
 .PHONY: vet
-vet:
+vet: ## go vet every package.
 	$(GO) vet ./...
 
 .PHONY: lint
@@ -84,12 +84,18 @@ test-demo: ## Run the demo into a fresh folder and check its chain with openssl.
 	$(MAKE) demo DEMO_OUT=$(DEMO_OUT)
 	openssl verify -CAfile $(DEMO_OUT)/ca.crt -untrusted $(DEMO_OUT)/tls.crt $(DEMO_OUT)/tls.crt
 
+##@ Other
+
 .PHONY: clean
 clean: ## Remove build output (keeps the control-plane cache).
 	rm -rf $(BIN)/pca-issuer $(BIN)/pca-emulator $(DEMO_OUT)
 
+# The variables named in help texts, passed to hack/help.awk by value.
+HELP_VARS = $(sort $(shell grep -h '^[a-zA-Z0-9_.-]*:.*\#\# ' $(MAKEFILE_LIST) | grep -o '\$$([A-Za-z_]*)' | tr -d '$$()'))
+
 .PHONY: help
-help: ## Show this help.
-	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*##/ {printf "  %-14s %s\n", $$1, $$2} /^##@/ {printf "\n%s\n", substr($$0, 5)}' $(MAKEFILE_LIST)
+help: ## Show this help, with the variables' current values.
+	@env $(foreach v,$(HELP_VARS),$(v)='$($(v))') awk -f hack/help.awk $(MAKEFILE_LIST)
+
 include hack/helm.mk
 include hack/bench.mk

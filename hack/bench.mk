@@ -8,8 +8,10 @@ BENCH_FINISHED   ?= 0
 BENCH_OUT        ?= $(CURDIR)/_bench
 BENCH_FLAGS      ?=
 
+##@ Benchmarks
+
 .PHONY: bench
-bench: control-plane ## Throughput, latency, PCA calls and memory vs cert-manager's CA issuer (BENCH_N, BENCH_LATENCY, BENCH_RECONCILES, BENCH_FINISHED, BENCH_FLAGS).
+bench: control-plane ## Throughput, latency, PCA calls and memory vs cert-manager's CA issuer into $(BENCH_OUT) (BENCH_N=$(BENCH_N) BENCH_LATENCY=$(BENCH_LATENCY) BENCH_RECONCILES=$(BENCH_RECONCILES) BENCH_FINISHED=$(BENCH_FINISHED) BENCH_FLAGS=$(BENCH_FLAGS)).
 	KUBEBUILDER_ASSETS=$$(hack/control-plane.sh $(CONTROL_PLANE_CACHE)) $(GO) run ./test/bench \
 		-n $(BENCH_N) -latency $(BENCH_LATENCY) -max-concurrent-reconciles $(BENCH_RECONCILES) \
 		-finished-requests $(BENCH_FINISHED) -out $(BENCH_OUT) $(BENCH_FLAGS)

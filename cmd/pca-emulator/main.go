@@ -31,6 +31,10 @@ func main() {
 		if !errors.Is(err, errUsage) {
 			fmt.Fprintln(os.Stderr, "pca-emulator:", err)
 		}
+		var bad usageError
+		if errors.Is(err, errUsage) || errors.As(err, &bad) {
+			os.Exit(2) // the command line is wrong, as flag.ExitOnError exits
+		}
 		os.Exit(1)
 	}
 }

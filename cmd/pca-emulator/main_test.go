@@ -195,18 +195,25 @@ func fetchToken(t *testing.T, client *http.Client, url, id, secret string) strin
 func TestServingCertIsReusedWhileItFits(t *testing.T) {
 	dir := t.TempDir()
 	now := time.Now()
-	first, _, err := loadOrCreateServingCert(dir, servingHosts("127.0.0.1"), now)
+	first, _, err := loadOrCreateServingCert(dir, servingHosts("127.0.0.1", nil), now, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, _, err := loadOrCreateServingCert(dir, servingHosts("127.0.0.1"), now)
+	again, _, err := loadOrCreateServingCert(dir, servingHosts("127.0.0.1", nil), now, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if string(first.Certificate[0]) != string(again.Certificate[0]) {
 		t.Error("a fitting certificate was not reused")
 	}
-	other, _, err := loadOrCreateServingCert(dir, servingHosts("pca.example.test"), now)
+	certPEM, _ := os.ReadFile(filepath.Join(dir, tlsCertFile))
+	if _, _, err := loadOrCreateServingCert(dir, servingHosts("pca.example.test", nil), now, false); err == nil || !strings.Contains(err.Error(), "another pca-emulator") {
+		t.Errorf("a certificate for another host replaced without the database held: %v", err)
+	}
+	if kept, _ := os.ReadFile(filepath.Join(dir, tlsCertFile)); string(kept) != string(certPEM) {
+		t.Error("a refused replacement changed tls.crt")
+	}
+	other, _, err := loadOrCreateServingCert(dir, servingHosts("pca.example.test", nil), now, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,18 +27,28 @@ var readTimeout = 30 * time.Second
 // run starts the emulator and serves until ctx ends, then shuts down
 // gracefully. Human-readable lines go to stderr; the bootstrap ids (with
 // --bootstrap) go to stdout as one JSON line once the listener is up.
+//
+// The order keeps a failed start from harming a running instance: every
+// flag is checked first, then the database is opened (which fails while
+// another process holds it), and only then are files written.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
 	}
-	if len(cfg.accessKeys) == 0 {
+	generated := len(cfg.accessKeys) == 0
+	if generated {
 		k, err := generatedAdminKey()
 		if err != nil {
 			return err
 		}
 		cfg.accessKeys = []emulator.AccessKey{k}
 	}
+	emu, err := openEmulator(cfg)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = emu.Close() }()
 	ln, scheme, err := listen(cfg, stderr)
 	if err != nil {
 		return err
@@ -48,18 +58,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	baseURL := cfg.baseURL
 	if baseURL == "" {
 		baseURL = publicBaseURL(scheme, ln.Addr())
+		if err := emu.SetBaseURL(baseURL); err != nil {
+			return err
+		}
 	}
-	emu, err := emulator.New(emulator.Options{
-		AppKey: cfg.appKey, AccessKeys: cfg.accessKeys, TokenLifetime: cfg.tokenLifetime,
-		DataDir: cfg.dataDir, BaseURL: baseURL, Admin: cfg.admin, Faults: cfg.faults,
-	})
-	if err != nil {
-		return err
-	}
-	defer func() { _ = emu.Close() }()
 	var boot *emulator.BootstrapResult
 	if cfg.bootstrap {
-		if boot, err = bootstrapOnce(emu, cfg); err != nil {
+		if boot, err = bootstrapOnce(emu, cfg, stderr); err != nil {
 			return err
 		}
 	}
@@ -67,9 +72,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if cfg.dataDir != "" {
 		_, _ = fmt.Fprintf(stderr, "pca-emulator: state kept in %s\n", filepath.Join(cfg.dataDir, emulator.DBFileName))
 	}
-	for _, k := range cfg.accessKeys {
-		_, _ = fmt.Fprintf(stderr, "pca-emulator: access key id=%s secret=%s role=%s\n", k.ID, k.Secret, k.Role)
-	}
+	printAccessKeys(stderr, cfg.accessKeys, generated)
 	if cfg.faults != (emulator.Faults{ErrorStatus: cfg.faults.ErrorStatus}) {
 		_, _ = fmt.Fprintf(stderr, "pca-emulator: faults %s\n", emu.Faults())
 	}
@@ -85,22 +88,64 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return serve(ctx, ln, emu.Handler(), stderr)
 }
 
+// openEmulator makes the emulator, opening the database of --data. The
+// base URL is set once the listener's address is known, unless --base-url
+// gave it. A database held by another process or damaged is explained in
+// terms of --data.
+func openEmulator(cfg config) (*emulator.Emulator, error) {
+	emu, err := emulator.New(emulator.Options{
+		AppKey: cfg.appKey, AccessKeys: cfg.accessKeys, TokenLifetime: cfg.tokenLifetime,
+		DataDir: cfg.dataDir, BaseURL: cfg.baseURL, Admin: cfg.admin, Faults: cfg.faults,
+	})
+	db := filepath.Join(cfg.dataDir, emulator.DBFileName)
+	switch {
+	case errors.Is(err, emulator.ErrDataLocked):
+		return nil, fmt.Errorf("--data %s: another process holds %s (is another pca-emulator running on this folder?): stop it, or pass another --data", cfg.dataDir, db)
+	case errors.Is(err, emulator.ErrDataDamaged):
+		return nil, fmt.Errorf("--data %s: %w; nothing was changed: move %s away to start with an empty state (a kept %s is checked and made again), or restore a copy", cfg.dataDir, err, db, bootstrapFile)
+	}
+	return emu, err
+}
+
+// printAccessKeys tells the access keys on stderr: a generated key with its
+// secret (nobody else knows it), keys from --access-key without theirs (the
+// user typed them; logs need not repeat them).
+func printAccessKeys(stderr io.Writer, keys []emulator.AccessKey, generated bool) {
+	for _, k := range keys {
+		if generated {
+			_, _ = fmt.Fprintf(stderr, "pca-emulator: access key id=%s secret=%s role=%s (generated)\n", k.ID, k.Secret, k.Role)
+			continue
+		}
+		_, _ = fmt.Fprintf(stderr, "pca-emulator: access key id=%s role=%s (secret as given by --access-key)\n", k.ID, k.Role)
+	}
+}
+
 // bootstrapFile keeps the bootstrap ids in --data, so a restart with
 // --bootstrap reuses the CA instead of making another.
 const bootstrapFile = "bootstrap.json"
 
-// bootstrapOnce runs Bootstrap, or with --data reads the ids a previous run
-// kept there.
-func bootstrapOnce(emu *emulator.Emulator, cfg config) (*emulator.BootstrapResult, error) {
+// bootstrapOnce runs Bootstrap, or with --data returns the ids a previous
+// run kept there while the database still holds what they name. When it
+// does not (the database was emptied, deleted or replaced), it says so on
+// stderr, bootstraps again and keeps the new ids.
+func bootstrapOnce(emu *emulator.Emulator, cfg config, stderr io.Writer) (*emulator.BootstrapResult, error) {
 	var kept string
 	if cfg.dataDir != "" {
 		kept = filepath.Join(cfg.dataDir, bootstrapFile)
 		if b, err := os.ReadFile(kept); err == nil {
 			var boot emulator.BootstrapResult
 			if err := json.Unmarshal(b, &boot); err != nil {
-				return nil, fmt.Errorf("%s: %w", kept, err)
+				return nil, fmt.Errorf("%s: %w (delete it to bootstrap again)", kept, err)
 			}
-			return &boot, nil
+			held, err := emu.BootstrapHeld(boot)
+			if err != nil {
+				return nil, err
+			}
+			if held {
+				return &boot, nil
+			}
+			_, _ = fmt.Fprintf(stderr, "pca-emulator: %s names store %d, certificates %d and %d and template %d, which %s does not hold; bootstrapping again\n",
+				kept, boot.CAStoreID, boot.RootCertID, boot.IntermediateCertID, boot.TemplateID, emulator.DBFileName)
 		}
 	}
 	boot, err := emu.Bootstrap(emulator.BootstrapOptions{KeyAlgorithm: cfg.bootstrapAlg})
@@ -111,7 +156,7 @@ func bootstrapOnce(emu *emulator.Emulator, cfg config) (*emulator.BootstrapResul
 	if err != nil {
 		return nil, err
 	}
-	return boot, os.WriteFile(kept, b, 0o600)
+	return boot, writeFileAtomic(kept, b, 0o600)
 }
 
 // publicBaseURL is the base URL clients reach the listener at: its address,
@@ -146,7 +191,10 @@ func listen(cfg config, stderr io.Writer) (net.Listener, string, error) {
 	} else {
 		host, _, _ := net.SplitHostPort(cfg.listen)
 		var certPath string
-		pair, certPath, err = loadOrCreateServingCert(cfg.tlsDir(), servingHosts(host), time.Now())
+		// With --data this process holds the folder's database, so no other
+		// instance serves its certificate.
+		mayReplace := cfg.dataDir != ""
+		pair, certPath, err = loadOrCreateServingCert(cfg.tlsDir(), servingHosts(host, cfg.tlsSANs), time.Now(), mayReplace)
 		if err == nil {
 			_, _ = fmt.Fprintf(stderr, "pca-emulator: serving certificate %s (trust it with curl --cacert or as a caBundle)\n", certPath)
 		}

@@ -1,15 +1,20 @@
 // Command pca-issuer is the controller manager of pca-issuer: it reconciles
 // PCAIssuers, PCAClusterIssuers and the cert-manager CertificateRequests
-// that point at them.
+// and Kubernetes CertificateSigningRequests that point at them.
+//
+// Run "pca-issuer --help" for the flags. It exits 0 after --help and
+// --version, 2 on a bad command line, and 1 when it cannot start or stops
+// with an error.
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"time"
 
+	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -21,52 +26,37 @@ import (
 // version is stamped at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
-// flags are the command-line settings of the manager.
-type flags struct {
-	metricsAddr, probeAddr   string
-	leaderElect              bool
-	leaderElectionNamespace  string
-	clusterResourceNamespace string
-	healthCheckInterval      time.Duration
-	maxConcurrentReconciles  int
-	maxRetryDuration         time.Duration
-}
-
-func parseFlags() (flags, zap.Options) {
-	var f flags
-	flag.StringVar(&f.metricsAddr, "metrics-bind-address", ":8080", "Address of the Prometheus metrics endpoint; 0 disables it.")
-	flag.StringVar(&f.probeAddr, "health-probe-bind-address", ":8081", "Address of the /healthz and /readyz endpoints.")
-	flag.BoolVar(&f.leaderElect, "leader-elect", false, "Elect a leader so that only one replica reconciles at a time.")
-	flag.StringVar(&f.leaderElectionNamespace, "leader-election-namespace", "", "Namespace of the leader election lease; defaults to the pod's namespace.")
-	flag.StringVar(&f.clusterResourceNamespace, "cluster-resource-namespace", "cert-manager", "Namespace whose Secrets PCAClusterIssuers may read.")
-	flag.DurationVar(&f.healthCheckInterval, "issuer-health-check-interval", 5*time.Minute, "How often a Ready issuer's store and template are read again.")
-	flag.IntVar(&f.maxConcurrentReconciles, "max-concurrent-reconciles", 4, "How many CertificateRequests are signed at once.")
-	flag.DurationVar(&f.maxRetryDuration, "max-retry-duration", time.Hour, "How long after its creation a request failing with retryable errors is retried before it is marked Failed.")
-	// --kubeconfig is registered by controller-runtime's config package.
-	opts := zap.Options{}
-	opts.BindFlags(flag.CommandLine)
-	flag.Parse()
-	return f, opts
-}
-
 func main() {
-	f, zapOpts := parseFlags()
+	f, zapOpts, err := parseFlags(os.Args[1:], os.Stdout, os.Stderr)
+	var bad usageError
+	switch {
+	case errors.Is(err, flag.ErrHelp), errors.Is(err, errVersion):
+		return
+	case errors.Is(err, errUsage):
+		os.Exit(2)
+	case errors.As(err, &bad):
+		fmt.Fprintln(os.Stderr, "pca-issuer:", err)
+		os.Exit(2)
+	}
+	cfg, err := restConfig(f.kubeconfig)
+	if err != nil {
+		// One line, no stack trace: there is nothing to debug.
+		fmt.Fprintln(os.Stderr, "pca-issuer:", err)
+		os.Exit(1)
+	}
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOpts)))
-	if err := run(ctrl.SetupSignalHandler(), f); err != nil {
+	if err := run(ctrl.SetupSignalHandler(), cfg, f); err != nil {
 		ctrl.Log.Error(err, "pca-issuer stopped")
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, f flags) error {
+// run starts the manager on the cluster of cfg and blocks until ctx ends.
+func run(ctx context.Context, cfg *rest.Config, f flags) error {
 	ctrl.Log.Info("starting pca-issuer", "version", version)
 	scheme, err := controller.NewScheme()
 	if err != nil {
 		return err
-	}
-	cfg, err := ctrl.GetConfig()
-	if err != nil {
-		return fmt.Errorf("loading the kubeconfig: %w", err)
 	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                  scheme,
@@ -85,6 +75,7 @@ func run(ctx context.Context, f flags) error {
 		IssuerHealthCheckInterval: f.healthCheckInterval,
 		MaxConcurrentReconciles:   f.maxConcurrentReconciles,
 		MaxRetryDuration:          f.maxRetryDuration,
+		MinimumDuration:           f.minimumDuration,
 	}); err != nil {
 		return err
 	}

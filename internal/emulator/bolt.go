@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -35,14 +34,16 @@ type boltStorage struct {
 }
 
 // openBoltStorage opens (or creates) DBFileName in dir, creating dir with
-// mode 0700. It fails when another process holds the file (after 2 s).
+// mode 0700. It fails with ErrDataLocked when another process holds the file
+// (after lockWait) and with ErrDataDamaged when the file is not a bbolt file
+// or fails bbolt's consistency check (openChecked).
 func openBoltStorage(dir string) (*boltStorage, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("emulator: data dir: %w", err)
 	}
-	db, err := bolt.Open(filepath.Join(dir, DBFileName), 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	db, err := openChecked(filepath.Join(dir, DBFileName))
 	if err != nil {
-		return nil, fmt.Errorf("emulator: open %s: %w", filepath.Join(dir, DBFileName), err)
+		return nil, err
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketStores, bucketCerts, bucketTemplates, bucketSerials, bucketCRLs, bucketSeq} {

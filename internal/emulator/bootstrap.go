@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"fmt"
+	"net/http"
 
 	"github.com/nhnpca/pca-issuer/internal/pca"
 )
@@ -82,4 +83,31 @@ func (e *Emulator) Bootstrap(opts BootstrapOptions) (*BootstrapResult, error) {
 		return nil, fmt.Errorf("emulator: bootstrap template: %w", err)
 	}
 	return &BootstrapResult{CAStoreID: store.ID, RootCertID: root.CertificateID, IntermediateCertID: inter.CertificateID, TemplateID: tmpl.TemplateID}, nil
+}
+
+// BootstrapHeld reports whether the emulator still holds what r names: the
+// store (not deleted), the root and intermediate in that store and the
+// template in that store. A caller that kept r across restarts (the
+// command's bootstrap.json) bootstraps again when it does not, for example
+// after the data file was emptied or deleted. Errors are storage failures.
+func (e *Emulator) BootstrapHeld(r BootstrapResult) (bool, error) {
+	s := e.svc
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	lookups := []func() *apiError{
+		func() *apiError { _, err := s.loadStore(r.CAStoreID); return err },
+		func() *apiError { _, err := s.loadCert(r.CAStoreID, r.RootCertID); return err },
+		func() *apiError { _, err := s.loadCert(r.CAStoreID, r.IntermediateCertID); return err },
+		func() *apiError { _, err := s.loadTemplate(r.CAStoreID, r.TemplateID); return err },
+	}
+	for _, lookup := range lookups {
+		switch err := lookup(); {
+		case err == nil:
+		case err.Status == http.StatusNotFound:
+			return false, nil
+		default:
+			return false, fmt.Errorf("emulator: bootstrap lookup: %w", err)
+		}
+	}
+	return true, nil
 }

@@ -27,7 +27,8 @@ type rawBody struct {
 // routes builds the HTTP handler: the token endpoint, the API endpoints
 // behind faults and auth, the public CRL and OCSP endpoints, the admin
 // route when enabled, and an enveloped 404/405 for everything else. Each
-// route counts its requests under an Op* name.
+// route counts its requests under an Op* name. A panicking handler answers
+// 500 (recoverPanics).
 func (e *Emulator) routes(admin bool) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("POST /oauth2/token/create", e.counted(OpToken, e.withFaults(http.HandlerFunc(e.handleToken), failOAuth)))
@@ -68,7 +69,7 @@ func (e *Emulator) routes(admin bool) http.Handler {
 		e.adminRoutes(mux)
 	}
 	mux.Handle("/", fallback(mux))
-	return mux
+	return recoverPanics(mux)
 }
 
 // counted counts a request under op, then runs h.

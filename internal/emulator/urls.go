@@ -13,11 +13,22 @@ func checkBaseURL(v string) (string, error) {
 	if v == "" {
 		return "", nil
 	}
-	u, err := url.Parse(v)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("emulator: BaseURL %q is not an absolute http(s) URL without query", v)
+	if err := CheckBaseURL(v); err != nil {
+		return "", fmt.Errorf("emulator: BaseURL: %w", err)
 	}
 	return strings.TrimRight(v, "/"), nil
+}
+
+// CheckBaseURL reports whether v can be Options.BaseURL: an absolute http
+// or https URL with a host and without query or fragment. The error says
+// so without naming the field, for callers that name it their way (the
+// command's --base-url).
+func CheckBaseURL(v string) error {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("%q is not an absolute http(s) URL without query or fragment", v)
+	}
+	return nil
 }
 
 // SetBaseURL changes the public base URL (Options.BaseURL) used in the CRL

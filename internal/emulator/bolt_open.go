@@ -1,0 +1,115 @@
+package emulator
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// ErrDataLocked is returned by New when another process holds the bbolt
+// file of Options.DataDir (bbolt takes an exclusive file lock while open).
+var ErrDataLocked = errors.New("another process holds the database")
+
+// ErrDataDamaged is returned by New when the bbolt file of Options.DataDir
+// is not a bbolt file or fails bbolt's consistency check (Tx.Check).
+var ErrDataDamaged = errors.New("the database is damaged")
+
+// lockWait is how long New waits for another process to release the bbolt
+// file: long enough for a restart racing the old process's exit, short
+// enough that a second instance gets its answer at once.
+var lockWait = 500 * time.Millisecond
+
+// maxCheckErrors bounds the consistency errors quoted in ErrDataDamaged.
+const maxCheckErrors = 3
+
+// openChecked opens the bbolt file at path for writing after checking it.
+// A file that already has content is first opened read-only and run
+// through bbolt's consistency check (checkFile): read-only, bbolt loads
+// nothing beyond the meta pages at open, so the check meets any damage
+// inside its own recover and the file can be closed again; a writable open
+// would load the freelist at once and may panic holding the file lock.
+func openChecked(path string) (*bolt.DB, error) {
+	if info, err := os.Stat(path); err == nil && info.Size() > 0 {
+		if err := checkFile(path); err != nil {
+			return nil, err
+		}
+	}
+	return openBolt(path, false)
+}
+
+// checkFile opens path read-only, runs checkBolt and closes it again. bbolt
+// panics on some damage (a page of the wrong type) instead of returning an
+// error; such panics become ErrDataDamaged too, so that a damaged file is
+// refused with a message rather than a crash or a server whose every
+// request fails.
+func checkFile(path string) (err error) {
+	db, err := openBolt(path, true)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("emulator: %s: %w (%v)", path, ErrDataDamaged, r)
+		}
+		closeQuietly(db)
+	}()
+	if problems := checkBolt(db); len(problems) > 0 {
+		return fmt.Errorf("emulator: %s: %w (%s)", path, ErrDataDamaged, strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// openBolt opens path, read-only or for writing, waiting lockWait for
+// another process's lock, and names the failures: ErrDataLocked, or
+// ErrDataDamaged for a file whose meta pages are not bbolt's (or a panic
+// while reading them).
+func openBolt(path string, readOnly bool) (db *bolt.DB, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			db, err = nil, fmt.Errorf("emulator: %s: %w (%v)", path, ErrDataDamaged, r)
+		}
+	}()
+	db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: lockWait, ReadOnly: readOnly})
+	switch {
+	case errors.Is(err, bolt.ErrTimeout):
+		return nil, fmt.Errorf("emulator: %s: %w", path, ErrDataLocked)
+	case errors.Is(err, bolt.ErrInvalid), errors.Is(err, bolt.ErrChecksum), errors.Is(err, bolt.ErrVersionMismatch):
+		return nil, fmt.Errorf("emulator: %s: %w (%v)", path, ErrDataDamaged, err)
+	case err != nil:
+		return nil, fmt.Errorf("emulator: open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// checkBolt runs Tx.Check and returns up to maxCheckErrors of the problems
+// it finds (Tx.Check turns its own panics into errors). The whole file is
+// read; the emulator's files are small.
+func checkBolt(db *bolt.DB) []string {
+	var problems []string
+	err := db.View(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			if len(problems) < maxCheckErrors {
+				problems = append(problems, err.Error())
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		problems = append(problems, err.Error())
+	}
+	return problems
+}
+
+// closeQuietly closes a database found damaged, releasing its file lock;
+// a panic or error while closing a damaged file changes nothing to report.
+func closeQuietly(db *bolt.DB) {
+	if db == nil {
+		return
+	}
+	defer func() { _ = recover() }()
+	_ = db.Close()
+}
