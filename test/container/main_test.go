@@ -1,0 +1,110 @@
+// Package container builds pca-issuer's image with make image and runs
+// it under runc as the chart runs it in a pod: read-only root filesystem,
+// user 65532, no capabilities, no new privileges, the chart's arguments,
+// and the chart's ServiceAccount token at the in-cluster paths. The
+// containerised manager reaches the test API server and the PCA emulator
+// over loopback (host network), issues a Certificate end to end and
+// releases its leader lease when stopped by SIGTERM.
+//
+// runc must be installed (make setup installs it): without it the tests
+// fail rather than skip.
+package container
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nhnpca/pca-issuer/test/harness"
+)
+
+// The shared fixture, set by TestMain.
+var (
+	// h is the control plane, cert-manager and emulator; no in-process
+	// pca-issuer manager runs.
+	h *harness.Harness
+	// root is the repository.
+	root string
+	// imageDir is the output of make image (one OCI layout per image).
+	imageDir string
+	// helmBin renders the chart.
+	helmBin string
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	tmp, err := os.MkdirTemp("", "pca-issuer-container-")
+	if err != nil {
+		return fail(err)
+	}
+	defer func() { _ = os.RemoveAll(tmp) }()
+	if root, err = harness.RepoRoot(); err != nil {
+		return fail(err)
+	}
+	if _, err := exec.LookPath("runc"); err != nil {
+		return fail(fmt.Errorf("runc is not installed (make setup, or apt-get install runc): %w", err))
+	}
+	if helmBin, err = helmTool(tmp); err != nil {
+		return fail(err)
+	}
+	imageDir = filepath.Join(tmp, "image")
+	if err := makeImage(imageDir); err != nil {
+		return fail(err)
+	}
+	if h, err = harness.Start(harness.Options{}); err != nil {
+		return fail(err)
+	}
+	code := m.Run()
+	if err := h.Stop(); err != nil {
+		fmt.Fprintln(os.Stderr, "stopping the harness:", err)
+	}
+	return code
+}
+
+func fail(err error) int {
+	fmt.Fprintln(os.Stderr, "test/container:", err)
+	return 1
+}
+
+// makeImage runs make image into dir, as users build the image.
+func makeImage(dir string) error {
+	cmd := exec.Command("make", "--no-print-directory", "image", "IMAGE_DIR="+dir)
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("make image: %w\n%s", err, out)
+	}
+	return nil
+}
+
+// helmTool returns $HELM when set (make test sets it), else builds helm
+// with its make target into dir.
+func helmTool(dir string) (string, error) {
+	if bin := os.Getenv("HELM"); bin != "" {
+		return bin, nil
+	}
+	bin := filepath.Join(dir, "helm")
+	cmd := exec.Command("make", "--no-print-directory", "helm", "HELM="+bin)
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("make helm: %w\n%s", err, out)
+	}
+	return bin, nil
+}
+
+// gitOutput runs git in the repository and returns its trimmed output.
+func gitOutput(t *testing.T, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = root
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("git %v: %v", args, err)
+	}
+	return strings.TrimSpace(string(out))
+}
