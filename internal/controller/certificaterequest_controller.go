@@ -33,9 +33,6 @@ type CertificateRequestReconciler struct {
 	signing
 }
 
-// +kubebuilder:rbac:groups=cert-manager.io,resources=certificaterequests,verbs=get;list;watch;patch;update
-// +kubebuilder:rbac:groups=cert-manager.io,resources=certificaterequests/status,verbs=get;patch;update
-
 // Reconcile signs one CertificateRequest. Requests of other issuers are
 // ignored; finished ones (issued, failed, denied) cost nothing. An approved
 // request is read again past the cache before any PCA call, so that a lagging
