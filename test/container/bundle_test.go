@@ -11,6 +11,8 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/nhnpca/pca-issuer/test/harness"
 )
 
 // serviceAccountDir is where kubelet mounts a pod's ServiceAccount token,
@@ -24,8 +26,9 @@ type bundle struct{ dir string }
 func (b bundle) rootfs() string { return filepath.Join(b.dir, "rootfs") }
 
 // newBundle unpacks the linux/amd64 variant of the pca-issuer image into
-// dir/rootfs and writes the ServiceAccount files into dir/serviceaccount.
-func newBundle(dir string, files *serviceAccountFiles) (bundle, platformImage, error) {
+// dir/rootfs and writes the chart's ServiceAccount files (token, ca.crt,
+// namespace) into dir/serviceaccount.
+func newBundle(dir string, id *harness.ChartIdentity) (bundle, platformImage, error) {
 	b := bundle{dir: dir}
 	l := layout{filepath.Join(imageDir, "pca-issuer")}
 	img, err := l.image("linux", "amd64")
@@ -48,21 +51,7 @@ func newBundle(dir string, files *serviceAccountFiles) (bundle, platformImage, e
 	if err := unpack(b.rootfs(), entries); err != nil {
 		return b, img, err
 	}
-	return b, img, writeServiceAccount(filepath.Join(dir, "serviceaccount"), files)
-}
-
-// writeServiceAccount writes the files readable by every user, as kubelet
-// does (0644) without an fsGroup.
-func writeServiceAccount(dir string, f *serviceAccountFiles) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	for name, data := range map[string][]byte{"token": f.token, "ca.crt": f.caCert, "namespace": f.namespace} {
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
+	return b, img, id.WriteServiceAccountFiles(filepath.Join(dir, "serviceaccount"))
 }
 
 // writeSpec writes config.json: runc's default spec (`runc spec`: its

@@ -13,16 +13,14 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+
+	"github.com/nhnpca/pca-issuer/test/harness"
 )
 
-// The release the tests render the chart as.
-const (
-	releaseName      = "pca-issuer"
-	releaseNamespace = "pca-issuer-system"
-)
-
-// renderedChart is the chart rendered with its default values, except for
-// the ports (free ones, as other test packages run beside this one).
+// renderedChart is the chart rendered as the harness renders it for the
+// manager's identity (release, namespace, cluster resource namespace),
+// with the ports set to free ones, as other test packages run beside this
+// one.
 type renderedChart struct {
 	objects    []*unstructured.Unstructured
 	deployment *appsv1.Deployment
@@ -30,7 +28,8 @@ type renderedChart struct {
 
 // renderChart runs helm template with the probe and metrics ports set.
 func renderChart(probePort, metricsPort int) (*renderedChart, error) {
-	cmd := exec.Command(helmBin, "template", releaseName, "charts/pca-issuer", "--namespace", releaseNamespace,
+	cmd := exec.Command(helmBin, "template", harness.ChartRelease, "charts/pca-issuer", "--namespace", harness.ChartNamespace,
+		"--set", "clusterResourceNamespace="+h.ClusterResourceNamespace,
 		"--set", "healthProbe.port="+strconv.Itoa(probePort), "--set", "metrics.port="+strconv.Itoa(metricsPort))
 	cmd.Dir = root
 	var stderr bytes.Buffer
@@ -68,17 +67,4 @@ func renderChart(probePort, metricsPort int) (*renderedChart, error) {
 		return nil, errors.New("the chart rendered no Deployment with one container")
 	}
 	return rc, nil
-}
-
-// ofKinds returns the rendered objects of the given kinds.
-func (rc *renderedChart) ofKinds(kinds ...string) []*unstructured.Unstructured {
-	var out []*unstructured.Unstructured
-	for _, o := range rc.objects {
-		for _, k := range kinds {
-			if o.GetKind() == k {
-				out = append(out, o)
-			}
-		}
-	}
-	return out
 }

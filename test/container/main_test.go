@@ -50,7 +50,7 @@ func run(m *testing.M) int {
 	if _, err := exec.LookPath("runc"); err != nil {
 		return fail(fmt.Errorf("runc is not installed (make setup, or apt-get install runc): %w", err))
 	}
-	if helmBin, err = helmTool(tmp); err != nil {
+	if helmBin, err = harness.HelmBinary(root); err != nil {
 		return fail(err)
 	}
 	imageDir = filepath.Join(tmp, "image")
@@ -80,21 +80,6 @@ func makeImage(dir string) error {
 		return fmt.Errorf("make image: %w\n%s", err, out)
 	}
 	return nil
-}
-
-// helmTool returns $HELM when set (make test sets it), else builds helm
-// with its make target into dir.
-func helmTool(dir string) (string, error) {
-	if bin := os.Getenv("HELM"); bin != "" {
-		return bin, nil
-	}
-	bin := filepath.Join(dir, "helm")
-	cmd := exec.Command("make", "--no-print-directory", "helm", "HELM="+bin)
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("make helm: %w\n%s", err, out)
-	}
-	return bin, nil
 }
 
 // gitOutput runs git in the repository and returns its trimmed output.

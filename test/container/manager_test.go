@@ -39,17 +39,13 @@ func TestManagerInContainer(t *testing.T) {
 	}
 	pod := &rc.deployment.Spec.Template.Spec
 	checkChartConfinement(t, pod)
-	identity, err := chartIdentity(ctx, rc)
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
-	b, img, err := newBundle(filepath.Join(dir, "bundle"), identity)
+	b, img, err := newBundle(filepath.Join(dir, "bundle"), h.Identity)
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkRootfs(t, b)
-	apiServer, err := url.Parse(h.Config.Host)
+	apiServer, err := url.Parse(h.Identity.Host)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,12 +212,12 @@ func waitHTTPOK(ctx context.Context, c *container, u string) error {
 }
 
 // waitLeaseHeld waits for the manager to hold the leader lease in the
-// release namespace (the pod's namespace, read from the mounted
-// ServiceAccount files) and returns the holder.
+// chart's leader election namespace (the manager takes the pod's, read from
+// the mounted ServiceAccount files) and returns the holder.
 func waitLeaseHeld(t *testing.T, ctx context.Context) string {
 	t.Helper()
 	lease := &coordinationv1.Lease{}
-	lease.Namespace, lease.Name = releaseNamespace, leaseName
+	lease.Namespace, lease.Name = h.Identity.LeaderElectionNamespace, leaseName
 	if err := h.WaitFor(ctx, lease, harness.WaitTimeout, "held", func() bool {
 		return lease.Spec.HolderIdentity != nil && *lease.Spec.HolderIdentity != ""
 	}); err != nil {
@@ -235,7 +231,7 @@ func waitLeaseHeld(t *testing.T, ctx context.Context) string {
 func checkLeaseReleased(t *testing.T, ctx context.Context, holder string) {
 	t.Helper()
 	lease := &coordinationv1.Lease{}
-	if err := h.Client.Get(ctx, types.NamespacedName{Namespace: releaseNamespace, Name: leaseName}, lease); err != nil {
+	if err := h.Client.Get(ctx, types.NamespacedName{Namespace: h.Identity.LeaderElectionNamespace, Name: leaseName}, lease); err != nil {
 		t.Fatal(err)
 	}
 	if id := lease.Spec.HolderIdentity; id != nil && *id != "" {
