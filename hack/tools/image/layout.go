@@ -42,10 +42,11 @@ func buildLayout(o options, spec imageSpec, platforms []platform, base []file, e
 		if err != nil {
 			return v1.Hash{}, fmt.Errorf("%s: %w", p, err)
 		}
-		idx = mutate.AppendManifests(idx, mutate.IndexAddendum{
-			Add:        img,
-			Descriptor: v1.Descriptor{Platform: &v1.Platform{OS: p.os, Architecture: p.arch}},
-		})
+		desc, err := imageDescriptor(img, p)
+		if err != nil {
+			return v1.Hash{}, err
+		}
+		idx = mutate.AppendManifests(idx, mutate.IndexAddendum{Add: described{img, desc}})
 	}
 	annotated, ok := mutate.Annotations(idx, labels(o, spec, epoch)).(v1.ImageIndex)
 	if !ok {
@@ -59,6 +60,32 @@ func buildLayout(o options, spec imageSpec, platforms []platform, base []file, e
 		annotationRefName:       o.version,
 		annotationContainerdRef: o.registry + "/" + spec.name + ":" + o.version,
 	})
+}
+
+// described is an image with the descriptor the index lists it by.
+// go-containerregistry otherwise derives one with artifactType set to the
+// config's media type, a field the image spec reserves for artifacts.
+type described struct {
+	v1.Image
+	desc v1.Descriptor
+}
+
+// Descriptor is the image's entry in the index.
+func (d described) Descriptor() (*v1.Descriptor, error) { return &d.desc, nil }
+
+// imageDescriptor is img's index entry for platform p: media type, size,
+// digest and platform only.
+func imageDescriptor(img v1.Image, p platform) (v1.Descriptor, error) {
+	d := v1.Descriptor{Platform: &v1.Platform{OS: p.os, Architecture: p.arch}}
+	var err error
+	if d.MediaType, err = img.MediaType(); err != nil {
+		return d, err
+	}
+	if d.Size, err = img.Size(); err != nil {
+		return d, err
+	}
+	d.Digest, err = img.Digest()
+	return d, err
 }
 
 // writeLayout replaces dir with an OCI layout holding idx, annotated with
