@@ -70,6 +70,7 @@ func TestManagerInContainer(t *testing.T) {
 	}
 	checkConfinement(t, c)
 	holder := waitLeaseHeld(t, ctx)
+	t.Logf("ready on :%d, confined, leading as %s", probePort, holder)
 	issueCertificate(t, ctx)
 
 	if err := c.signal("TERM"); err != nil {
