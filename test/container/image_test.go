@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -82,7 +81,7 @@ func equalTrees(a, b map[string][]byte) bool {
 // databases, the CA certificates and a static binary of the platform's
 // architecture.
 func TestImageContents(t *testing.T) {
-	epoch := commitTime(t)
+	epoch := stamp.epoch
 	for _, name := range imageNames {
 		for _, arch := range []string{"amd64", "arm64"} {
 			t.Run(name+"/"+arch, func(t *testing.T) {
@@ -103,17 +102,6 @@ func TestImageContents(t *testing.T) {
 	}
 }
 
-// commitTime is HEAD's commit time, which make image stamps everywhere.
-func commitTime(t *testing.T) time.Time {
-	t.Helper()
-	out := gitOutput(t, "log", "-1", "--format=%ct")
-	sec, err := strconv.ParseInt(out, 10, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return time.Unix(sec, 0).UTC()
-}
-
 func checkConfig(t *testing.T, img platformImage, name string, epoch time.Time) {
 	t.Helper()
 	c := img.config.Config
@@ -125,8 +113,8 @@ func checkConfig(t *testing.T, img platformImage, name string, epoch time.Time) 
 	}
 	want := map[string]string{
 		"org.opencontainers.image.source":   "https://github.com/nhnpca/pca-issuer",
-		"org.opencontainers.image.revision": gitOutput(t, "rev-parse", "HEAD"),
-		"org.opencontainers.image.version":  gitOutput(t, "describe", "--tags", "--always", "--dirty"),
+		"org.opencontainers.image.revision": stamp.revision,
+		"org.opencontainers.image.version":  stamp.version,
 		"org.opencontainers.image.title":    name,
 	}
 	for k, v := range want {

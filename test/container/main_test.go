@@ -15,8 +15,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nhnpca/pca-issuer/test/harness"
 )
@@ -32,7 +34,16 @@ var (
 	imageDir string
 	// helmBin renders the chart.
 	helmBin string
+	// stamp is what make image stamps into the images.
+	stamp buildStamp
 )
+
+// buildStamp is the version, revision and time (SOURCE_DATE_EPOCH) of a
+// build: the Makefile's defaults, read from git.
+type buildStamp struct {
+	version, revision string
+	epoch             time.Time
+}
 
 func TestMain(m *testing.M) {
 	os.Exit(run(m))
@@ -51,6 +62,9 @@ func run(m *testing.M) int {
 		return fail(fmt.Errorf("runc is not installed (make setup, or apt-get install runc): %w", err))
 	}
 	if helmBin, err = harness.HelmBinary(root); err != nil {
+		return fail(err)
+	}
+	if stamp, err = readStamp(); err != nil {
 		return fail(err)
 	}
 	imageDir = filepath.Join(tmp, "image")
@@ -72,9 +86,31 @@ func fail(err error) int {
 	return 1
 }
 
-// makeImage runs make image into dir, as users build the image.
+// readStamp reads the Makefile's defaults from git.
+func readStamp() (buildStamp, error) {
+	var s buildStamp
+	var err error
+	if s.version, err = git("describe", "--tags", "--always", "--dirty"); err != nil {
+		return s, err
+	}
+	if s.revision, err = git("rev-parse", "HEAD"); err != nil {
+		return s, err
+	}
+	ct, err := git("log", "-1", "--format=%ct")
+	if err != nil {
+		return s, err
+	}
+	sec, err := strconv.ParseInt(ct, 10, 64)
+	s.epoch = time.Unix(sec, 0).UTC()
+	return s, err
+}
+
+// makeImage runs make image into dir, as users build the image, with the
+// stamp given explicitly so that a VERSION or SOURCE_DATE_EPOCH in the
+// environment (or make's command line) does not change what is checked.
 func makeImage(dir string) error {
-	cmd := exec.Command("make", "--no-print-directory", "image", "IMAGE_DIR="+dir)
+	cmd := exec.Command("make", "--no-print-directory", "image", "IMAGE_DIR="+dir,
+		"VERSION="+stamp.version, "REVISION="+stamp.revision, "SOURCE_DATE_EPOCH="+strconv.FormatInt(stamp.epoch.Unix(), 10))
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("make image: %w\n%s", err, out)
@@ -82,14 +118,13 @@ func makeImage(dir string) error {
 	return nil
 }
 
-// gitOutput runs git in the repository and returns its trimmed output.
-func gitOutput(t *testing.T, args ...string) string {
-	t.Helper()
+// git runs git in the repository and returns its trimmed output.
+func git(args ...string) (string, error) {
 	cmd := exec.Command("git", args...)
 	cmd.Dir = root
 	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("git %v: %v", args, err)
+		return "", fmt.Errorf("git %v: %w", args, err)
 	}
-	return strings.TrimSpace(string(out))
+	return strings.TrimSpace(string(out)), nil
 }
