@@ -1,3 +1,5 @@
+//go:build linux
+
 package container
 
 import (
@@ -9,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 
+	"github.com/moby/profiles/seccomp"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	corev1 "k8s.io/api/core/v1"
 
@@ -56,7 +59,8 @@ func newBundle(dir string, id *harness.ChartIdentity) (bundle, platformImage, er
 
 // writeSpec writes config.json: runc's default spec (`runc spec`: its
 // default mounts, masked and read-only paths) with the process, user,
-// capabilities, privileges, root filesystem and memory limit taken from
+// capabilities, privileges, seccomp filter, root filesystem and memory
+// limit taken from
 // the image's config and the chart's Deployment, the ServiceAccount
 // mounted read-only, and the host's network namespace (host networking)
 // so that loopback reaches the API server and the emulator.
@@ -75,6 +79,11 @@ func (b bundle) writeSpec(img platformImage, d *corev1.PodSpec, apiServer *url.U
 	}
 	c := d.Containers[0]
 	if err := applySecurity(&s, d.SecurityContext, c.SecurityContext); err != nil {
+		return err
+	}
+	// After the capabilities: the profile allows some calls only to
+	// processes holding the capability they need.
+	if s.Linux.Seccomp, err = seccompProfile(&s, d.SecurityContext); err != nil {
 		return err
 	}
 	s.Process.Terminal = false
@@ -118,6 +127,16 @@ func applySecurity(s *specs.Spec, pod *corev1.PodSecurityContext, c *corev1.Secu
 	s.Process.NoNewPrivileges = c.AllowPrivilegeEscalation != nil && !*c.AllowPrivilegeEscalation
 	s.Root.Readonly = c.ReadOnlyRootFilesystem != nil && *c.ReadOnlyRootFilesystem
 	return nil
+}
+
+// seccompProfile maps the chart's seccompProfile: RuntimeDefault is the
+// runtime's default filter, here moby's (containerd's and CRI-O's derive
+// from it), narrowed to the process's capabilities as runtimes do.
+func seccompProfile(s *specs.Spec, pod *corev1.PodSecurityContext) (*specs.LinuxSeccomp, error) {
+	if pod.SeccompProfile == nil || pod.SeccompProfile.Type != corev1.SeccompProfileTypeRuntimeDefault {
+		return nil, fmt.Errorf("the chart's seccompProfile is %+v; this test maps only RuntimeDefault", pod.SeccompProfile)
+	}
+	return seccomp.GetDefaultProfile(s)
 }
 
 func withoutNetwork(ns []specs.LinuxNamespace) []specs.LinuxNamespace {

@@ -1,7 +1,10 @@
+//go:build linux
+
 // Package container builds pca-issuer's image with make image and runs
 // it under runc as the chart runs it in a pod: read-only root filesystem,
-// user 65532, no capabilities, no new privileges, the chart's arguments,
-// and the chart's ServiceAccount token at the in-cluster paths. The
+// user 65532, no capabilities, no new privileges, the RuntimeDefault
+// seccomp filter, the chart's arguments and memory limit, and the chart's
+// ServiceAccount token at the in-cluster paths. The
 // containerised manager reaches the test API server and the PCA emulator
 // over loopback (host network), issues a Certificate end to end and
 // releases its leader lease when stopped by SIGTERM.

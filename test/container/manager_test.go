@@ -1,3 +1,5 @@
+//go:build linux
+
 package container
 
 import (
@@ -133,7 +135,8 @@ func checkRootfs(t *testing.T, b bundle) {
 
 // checkConfinement reads the running manager's /proc entries from the
 // host: it must run as 65532 with no capability in any set, with
-// no_new_privs, and its root must be mounted read-only.
+// no_new_privs and a seccomp filter, and its root must be mounted
+// read-only.
 func checkConfinement(t *testing.T, c *container) {
 	t.Helper()
 	pid, err := c.pid()
@@ -148,6 +151,7 @@ func checkConfinement(t *testing.T, c *container) {
 		"Uid": "65532\t65532\t65532\t65532", "Gid": "65532\t65532\t65532\t65532",
 		"CapInh": "0000000000000000", "CapPrm": "0000000000000000", "CapEff": "0000000000000000",
 		"CapBnd": "0000000000000000", "CapAmb": "0000000000000000", "NoNewPrivs": "1",
+		"Seccomp": "2", // a filter
 	}
 	for _, line := range strings.Split(string(status), "\n") {
 		k, v, _ := strings.Cut(line, ":")
