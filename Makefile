@@ -74,8 +74,8 @@ build: ## Build bin/pca-issuer and bin/pca-emulator.
 
 .PHONY: image
 image: ## Build the manager's and emulator's images as OCI layouts in $(IMAGE_DIR)/ (no container engine).
-	$(GO) -C hack/tools/image run . -repo $(CURDIR) -out $(abspath $(IMAGE_DIR)) -platforms $(PLATFORMS) \
-		-version $(VERSION) -revision $(REVISION) -epoch $(SOURCE_DATE_EPOCH) -ldflags "$(LDFLAGS)"
+	$(GO) -C hack/tools/image run . -repo=$(CURDIR) -out=$(abspath $(IMAGE_DIR)) -platforms=$(PLATFORMS) \
+		-version=$(VERSION) -revision=$(REVISION) -epoch=$(SOURCE_DATE_EPOCH) -ldflags="$(LDFLAGS)"
 
 ##@ Run
 

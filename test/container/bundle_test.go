@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 
 	"github.com/moby/profiles/seccomp"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -28,13 +29,14 @@ type bundle struct{ dir string }
 
 func (b bundle) rootfs() string { return filepath.Join(b.dir, "rootfs") }
 
-// newBundle unpacks the linux/amd64 variant of the pca-issuer image into
+// newBundle unpacks the pca-issuer image's variant for this machine
+// (linux/amd64 in CI) into
 // dir/rootfs and writes the chart's ServiceAccount files (token, ca.crt,
 // namespace) into dir/serviceaccount.
 func newBundle(dir string, id *harness.ChartIdentity) (bundle, platformImage, error) {
 	b := bundle{dir: dir}
 	l := layout{filepath.Join(imageDir, "pca-issuer")}
-	img, err := l.image("linux", "amd64")
+	img, err := l.image("linux", runtime.GOARCH)
 	if err != nil {
 		return b, img, err
 	}
