@@ -102,7 +102,11 @@ func (h *Harness) RunManager(cfg ManagerConfig) (*Manager, error) {
 			return cfg.WrapClient(inner), nil
 		}
 	}
-	mgr, err := ctrl.NewManager(h.Identity.Config(), mgrOpts)
+	restConfig := h.Identity.Config()
+	// As ctrl.GetConfig in cmd/pca-issuer: no client-side rate limit, the
+	// API server's priority and fairness decides.
+	restConfig.QPS = -1
+	mgr, err := ctrl.NewManager(restConfig, mgrOpts)
 	if err != nil {
 		return nil, fmt.Errorf("harness: manager: %w", err)
 	}
