@@ -9,6 +9,11 @@ CONTROL_PLANE_CACHE ?= $(BIN)/control-plane
 CONTROLLER_GEN ?= $(BIN)/controller-gen
 GOLANGCI_LINT_VERSION ?= v2.15.0
 LDFLAGS     := -s -w -X main.version=$(VERSION)
+# Image metadata: the commit and its time, so that two builds of one commit
+# are identical.
+REVISION    ?= $(shell git rev-parse HEAD 2>/dev/null)
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+IMAGE_DIR   ?= dist/image
 DEMO_OUT    ?= $(CURDIR)/_demo
 
 .PHONY: all
@@ -17,9 +22,15 @@ all: build
 ##@ Set-up
 
 .PHONY: setup
-setup: ## Download modules and build the test control plane and tools (once).
+setup: ## Download modules, install runc, build the test control plane and tools (once).
 	$(GO) mod download
-	$(MAKE) control-plane controller-gen
+	$(GO) -C hack/tools/image mod download
+	$(MAKE) runc control-plane controller-gen
+
+.PHONY: runc
+runc: ## Install Debian's runc for the container test (skipped when present).
+	@command -v runc >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq runc; } || \
+		{ echo "runc is missing: install it as root (apt-get install runc)" >&2; exit 1; }
 
 .PHONY: control-plane
 control-plane: ## Build kube-apiserver and etcd into the cache (skipped when cached).
@@ -60,6 +71,11 @@ lint: ## Run golangci-lint (built from the Go module proxy).
 build: ## Build bin/pca-issuer and bin/pca-emulator.
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/pca-issuer ./cmd/pca-issuer
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/pca-emulator ./cmd/pca-emulator
+
+.PHONY: image
+image: ## Build the manager's and emulator's images as OCI layouts in $(IMAGE_DIR)/ (no container engine).
+	$(GO) -C hack/tools/image run . -repo=$(CURDIR) -out=$(abspath $(IMAGE_DIR)) -platforms=$(PLATFORMS) \
+		-version=$(VERSION) -revision=$(REVISION) -epoch=$(SOURCE_DATE_EPOCH) -ldflags="$(LDFLAGS)"
 
 ##@ Run
 
