@@ -34,6 +34,11 @@ const (
 	ReasonTemplateNotFound = "TemplateNotFound"
 	// ReasonTemplateNotUsable: the template cannot sign leaf certificates.
 	ReasonTemplateNotUsable = "TemplateNotUsable"
+	// ReasonEndpointRefused: spec.url or spec.tokenURL leads where the
+	// manager does not go (a redirect to another host, a loopback,
+	// link-local or unspecified address), or answered more than any real
+	// answer holds (docs/security.md, "Endpoints").
+	ReasonEndpointRefused = "EndpointRefused"
 	// ReasonUnreachable: the PCA API or the token endpoint did not answer
 	// or answered with a server error; retried.
 	ReasonUnreachable = "Unreachable"

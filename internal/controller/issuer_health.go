@@ -72,6 +72,9 @@ func apiFailure(err error, notFoundReason, notFoundMessage string) healthResult 
 	case errors.As(err, &tokenErr) && tokenErr.HTTPStatus == http.StatusNotFound:
 		return healthResult{status: metav1.ConditionFalse, reason: v1alpha1.ReasonSpecInvalid, message: fmt.Sprintf(
 			"the token endpoint answered 404 (%v): spec.tokenURL must be the OAuth base URL, without /oauth2/token/create", err)}
+	case pca.IsEndpointError(err):
+		return healthResult{status: metav1.ConditionFalse, reason: v1alpha1.ReasonEndpointRefused, message: fmt.Sprintf(
+			"%v: point spec.url and spec.tokenURL at the PCA's public https endpoints", err)}
 	case pca.IsUnauthorized(err) || pca.IsForbidden(err):
 		return healthResult{status: metav1.ConditionFalse, reason: v1alpha1.ReasonCredentialsRejected, message: fmt.Sprintf(
 			"the PCA refused the credentials (%v): check appKey, userAccessKeyId and secretAccessKey in the Secret, and that the access key has the ADMIN role", err)}

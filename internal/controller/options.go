@@ -1,6 +1,9 @@
 package controller
 
-import "time"
+import (
+	"net/netip"
+	"time"
+)
 
 // Options configure the reconcilers; cmd/pca-issuer fills them from flags.
 type Options struct {
@@ -28,6 +31,17 @@ type Options struct {
 	// signing keeps failing with retryable errors is retried before it is
 	// marked Failed (flag --max-retry-duration).
 	MaxRetryDuration time.Duration
+
+	// AllowedNetworks are address ranges that issuers' endpoints may reach
+	// although they are loopback, link-local or unspecified (flag
+	// --allowed-networks); empty refuses all of those
+	// (docs/security.md, "Endpoints").
+	AllowedNetworks []netip.Prefix
+
+	// AllowInsecureHTTP accepts http:// in spec.url and spec.tokenURL (flag
+	// --insecure-allow-http), for development against a local emulator
+	// only: credentials and tokens would cross the network in clear.
+	AllowInsecureHTTP bool
 }
 
 // withDefaults returns o with every zero field set to its default.

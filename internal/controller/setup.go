@@ -23,7 +23,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if err := addIndexes(ctx, mgr); err != nil {
 		return err
 	}
-	cs := newClients(mgr.GetClient(), mgr.GetAPIReader(), opts.ClusterResourceNamespace, UserAgent)
+	cs := newClients(mgr.GetClient(), mgr.GetAPIReader(), opts.ClusterResourceNamespace, UserAgent, endpointPolicyFrom(opts))
 	templates := newTemplateCache(opts.IssuerHealthCheckInterval)
 	issuers := []*IssuerReconciler{
 		{kind: kindIssuer, newIssuer: func() issuerObject { return &v1alpha1.PCAIssuer{} }, newList: func() client.ObjectList { return &v1alpha1.PCAIssuerList{} }},

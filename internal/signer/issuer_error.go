@@ -11,6 +11,10 @@ const (
 	// ReasonTemplateNotFound: the PCA answered HTTP 404: the CA store or the
 	// template is gone.
 	ReasonTemplateNotFound = "TemplateNotFound"
+	// ReasonEndpointRefused: the PCA endpoint redirected elsewhere, resolved
+	// to an address the manager does not dial, or answered more than any
+	// real answer holds.
+	ReasonEndpointRefused = "EndpointRefused"
 )
 
 // IssuerError means the issuer is not usable right now (credentials refused,
