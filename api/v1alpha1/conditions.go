@@ -16,6 +16,9 @@ const (
 	// ReasonSecretNotFound: the credentials Secret does not exist where the
 	// issuer may read it.
 	ReasonSecretNotFound = "SecretNotFound"
+	// ReasonSecretNotAllowed: the Secret's nhnpca.issuer.dev/allowed-issuers
+	// annotation does not list the issuer.
+	ReasonSecretNotAllowed = "SecretNotAllowed"
 	// ReasonSecretInvalid: the Secret lacks a key or holds an empty one.
 	ReasonSecretInvalid = "SecretInvalid"
 	// ReasonSpecInvalid: spec.url or spec.tokenURL is not usable (not an

@@ -110,6 +110,13 @@ const (
 // must be listed in spec.allowedTemplateIds.
 const AnnotationTemplateID = "nhnpca.issuer.dev/template-id"
 
+// AnnotationAllowedIssuers on a credentials Secret pins it to the issuers
+// it lists, comma-separated, each "PCAIssuer/<name>" or
+// "PCAClusterIssuer/<name>"; other issuers that name the Secret are refused
+// (reason SecretNotAllowed). Without it, any issuer of the Secret's
+// namespace may use the Secret (docs/security.md, "Credentials").
+const AnnotationAllowedIssuers = "nhnpca.issuer.dev/allowed-issuers"
+
 // SecretReference names a Secret. It has no namespace field on purpose: no
 // issuer may read another namespace's Secret.
 type SecretReference struct {

@@ -106,6 +106,9 @@ func (c *clients) For(ctx context.Context, iss v1alpha1.Issuer) (*pca.Client, er
 		return nil, fmt.Errorf("reading Secret %s/%s: %w", ns, spec.CredentialsRef.Name, err)
 	}
 	ck.secretRV = secret.ResourceVersion
+	if err := checkSecretPin(&secret, iss); err != nil {
+		return nil, err
+	}
 	pc, err := c.build(spec, &secret)
 	if err != nil {
 		return nil, err
