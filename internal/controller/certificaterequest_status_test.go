@@ -57,16 +57,16 @@ func TestSetReadyKeepsTransitionTimeWhileStatusHolds(t *testing.T) {
 func TestParseSignerName(t *testing.T) {
 	cases := []struct {
 		in   string
-		want signerRef
+		want issuerRef
 		ok   bool
 	}{
-		{"pcaclusterissuers.nhnpca.issuer.dev/prod", signerRef{kind: kindClusterIssuer, name: "prod"}, true},
-		{"pcaissuers.nhnpca.issuer.dev/team-a.web", signerRef{kind: kindIssuer, namespace: "team-a", name: "web"}, true},
-		{"pcaissuers.nhnpca.issuer.dev/team-a.web.v2", signerRef{kind: kindIssuer, namespace: "team-a", name: "web.v2"}, true},
-		{"pcaissuers.nhnpca.issuer.dev/no-namespace", signerRef{}, false},
-		{"pcaclusterissuers.nhnpca.issuer.dev/", signerRef{}, false},
-		{"issuers.cert-manager.io/team-a.web", signerRef{}, false},
-		{"kubernetes.io/kube-apiserver-client", signerRef{}, false},
+		{"pcaclusterissuers.nhnpca.issuer.dev/prod", issuerRef{kind: kindClusterIssuer, name: "prod", field: "spec.signerName"}, true},
+		{"pcaissuers.nhnpca.issuer.dev/team-a.web", issuerRef{kind: kindIssuer, namespace: "team-a", name: "web", field: "spec.signerName"}, true},
+		{"pcaissuers.nhnpca.issuer.dev/team-a.web.v2", issuerRef{kind: kindIssuer, namespace: "team-a", name: "web.v2", field: "spec.signerName"}, true},
+		{"pcaissuers.nhnpca.issuer.dev/no-namespace", issuerRef{}, false},
+		{"pcaclusterissuers.nhnpca.issuer.dev/", issuerRef{}, false},
+		{"issuers.cert-manager.io/team-a.web", issuerRef{}, false},
+		{"kubernetes.io/kube-apiserver-client", issuerRef{}, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.in, func(t *testing.T) {

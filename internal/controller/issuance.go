@@ -6,10 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"k8s.io/utils/clock"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/recorder"
-
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	"github.com/cert-manager/cert-manager/pkg/util/pki"
 
@@ -32,21 +28,8 @@ const AnnotationIssuanceStarted = "nhnpca.issuer.dev/issuance-started"
 // (rotationPolicy: Never) must not adopt the certificate it renews.
 const adoptionSkew = 30 * time.Second
 
-// signing is what both request reconcilers (CertificateRequest and
-// CertificateSigningRequest) share: the API clients, the PCA clients and
-// template facts per issuer, events, a clock and the options.
-type signing struct {
-	client    client.Client
-	apiReader client.Reader
-	clients   *clients
-	templates *templateCache
-	recorder  recorder.EventRecorder
-	clock     clock.PassiveClock
-	opts      Options
-}
-
-// signRequest is what both request kinds (CertificateRequest and
-// CertificateSigningRequest) hand to the signing core.
+// signRequest is what the pipeline hands to the signing core, the same for
+// every request kind.
 type signRequest struct {
 	csrPEM     []byte
 	duration   time.Duration
@@ -73,7 +56,7 @@ type signResult struct {
 // the template, looks for a certificate issued by an earlier attempt, marks
 // the request in flight, posts the CSR and checks the answer. Errors are the
 // kinds of internal/signer, or errConflict.
-func issue(ctx context.Context, pc *pca.Client, storeID int64, tmpl *pca.Template, req signRequest) (*signResult, error) {
+func issue(ctx context.Context, pc pcaAPI, storeID int64, tmpl *pca.Template, req signRequest) (*signResult, error) {
 	res := &signResult{}
 	duration, capped := signer.FitDuration(req.duration, tmpl)
 	if capped {
@@ -119,7 +102,7 @@ func (res *signResult) fill(csrPEM []byte, cert *pca.Certificate) (*signResult, 
 // findIssued looks for a leaf certificate issued for this CSR since the
 // marker: same common name, created after started (less adoptionSkew), and
 // the CSR's public key. It returns nil when there is none.
-func findIssued(ctx context.Context, pc *pca.Client, storeID int64, commonName string, started time.Time, csrPEM []byte) (*pca.Certificate, error) {
+func findIssued(ctx context.Context, pc pcaAPI, storeID int64, commonName string, started time.Time, csrPEM []byte) (*pca.Certificate, error) {
 	csr, err := pki.DecodeX509CertificateRequestBytes(csrPEM)
 	if err != nil {
 		return nil, signer.Classify(err)

@@ -32,6 +32,7 @@ type IssuerReconciler struct {
 	client    client.Client
 	clients   *clients
 	templates *templateCache
+	faults    *issuerFaults
 	recorder  recorder.EventRecorder
 	opts      Options
 	kind      string
@@ -122,15 +123,16 @@ func (r *IssuerReconciler) secretToIssuers(ctx context.Context, obj client.Objec
 }
 
 // SetupWithManager registers the reconciler with mgr, watching the issuer
-// kind and the Secrets issuers read.
+// kind, the Secrets issuers read, and the issuer faults requests report.
 func (r *IssuerReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		Named(r.kind).
-		// Status writes (ours, or a signer's marking the issuer not Ready)
-		// must not trigger a check: a check that passes while signing keeps
-		// failing (e.g. a VIEWER key) would loop. Timers, spec and Secret
-		// changes drive the checks.
+		// Only this reconciler writes an issuer's status, and its own
+		// status writes must not trigger a check (each check would write
+		// and trigger the next). Timers, spec and Secret changes, and
+		// faults reported by requests drive the checks.
 		For(r.newIssuer(), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.secretToIssuers), builder.OnlyMetadata).
+		WatchesRawSource(r.faults.source(r.kind)).
 		Complete(r)
 }

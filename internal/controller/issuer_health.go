@@ -33,6 +33,11 @@ func checkIssuer(ctx context.Context, cs *clients, iss v1alpha1.Issuer) healthRe
 		return configFailure(err)
 	}
 	store, err := pc.GetStore(ctx, spec.CAStoreID)
+	if err != nil && pca.IsNotFound(err) && urlIsWrong(ctx, pc, err) {
+		return healthResult{status: metav1.ConditionFalse, reason: v1alpha1.ReasonSpecInvalid, message: fmt.Sprintf(
+			"the PCA API answered 404 for the store list at spec.url %s (%v): spec.url must be the API's base URL (e.g. %s), with no path such as /v2.0",
+			orDefault(spec.URL, v1alpha1.DefaultURL), err, v1alpha1.DefaultURL)}
+	}
 	if err != nil {
 		return apiFailure(err, v1alpha1.ReasonStoreNotFound, fmt.Sprintf(
 			"store %d not found: set spec.caStoreId to the id of a store of this appkey", spec.CAStoreID))
@@ -53,6 +58,25 @@ func checkIssuer(ctx context.Context, cs *clients, iss v1alpha1.Issuer) healthRe
 	return healthResult{status: metav1.ConditionTrue, reason: v1alpha1.ReasonChecked, template: tmpl, message: fmt.Sprintf(
 		"store %d (%s) and template %d (%s) read with the credentials of Secret %s/%s",
 		store.ID, store.Name, tmpl.ID, tmpl.Name, cs.secretNamespace(iss), spec.CredentialsRef.Name)}
+}
+
+// storeLister is the call urlIsWrong makes.
+type storeLister interface {
+	ListStores(ctx context.Context, opts pca.ListOptions) (*pca.StoreList, error)
+}
+
+// urlIsWrong tells, after a 404 for the issuer's store (notFound), whether
+// spec.url is wrong rather than spec.caStoreId: the 404 is not the API's
+// own answer (no envelope with a resultCode), or the store list, which
+// always exists, answers 404 too. An extra path in spec.url (e.g. .../v2.0)
+// sends every call to a path the API does not have.
+func urlIsWrong(ctx context.Context, pc storeLister, notFound error) bool {
+	var e *pca.Error
+	if errors.As(notFound, &e) && e.ResultCode == 0 {
+		return true // not the API's envelope: a proxy's or a web server's 404
+	}
+	_, err := pc.ListStores(ctx, pca.ListOptions{Size: 1})
+	return pca.IsNotFound(err)
 }
 
 // configFailure turns an error of clients.For into a result.

@@ -22,6 +22,9 @@ const (
 	// issuerRefIndex indexes CertificateRequests by "<kind>/<name>" of
 	// their issuerRef, for our group only.
 	issuerRefIndex = "spec.issuerRef"
+	// signerNameIndex indexes CertificateSigningRequests by
+	// spec.signerName, for our signer names only.
+	signerNameIndex = "spec.signerName"
 )
 
 // issuerKind returns the kind an issuerRef names when it points at this

@@ -9,8 +9,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/nhnpca/pca-issuer/api/v1alpha1"
-	"github.com/nhnpca/pca-issuer/internal/pca"
 	"github.com/nhnpca/pca-issuer/internal/signer"
 )
 
@@ -20,10 +18,6 @@ var errConflict = errors.New("the object changed since it was read")
 // conflictRetry is how soon a request whose marker write met a conflict is
 // read again: someone else just wrote it, so a fresh read will differ.
 const conflictRetry = 100 * time.Millisecond
-
-// ReasonTemplateFit is the reason of Warning events saying the request
-// does not fit its template (duration capped, usages outside).
-const ReasonTemplateFit = "TemplateFit"
 
 // markerTime returns the in-flight marker's time, zero when absent or
 // unreadable (an unreadable marker is treated as absent: the next write
@@ -55,15 +49,4 @@ func markInFlight(ctx context.Context, c client.Client, obj client.Object, now t
 		return &signer.RetryableError{Err: fmt.Errorf("writing the in-flight marker: %w", err)}
 	}
 	return nil
-}
-
-// templateError classifies a failure to read the signing template. A
-// template chosen by annotation that does not exist fails the request; the
-// issuer's own template missing is an issuer fault.
-func templateError(err error, templateID int64, spec *v1alpha1.PCAIssuerSpec) error {
-	if templateID != spec.TemplateID && pca.IsNotFound(err) {
-		return &signer.PermanentError{Reason: ReasonTemplateNotAllowed, Err: err, Message: fmt.Sprintf(
-			"template %d (annotation %s) does not exist in store %d: fix the annotation", templateID, v1alpha1.AnnotationTemplateID, spec.CAStoreID)}
-	}
-	return signer.Classify(err)
 }

@@ -18,13 +18,13 @@ type Options struct {
 	// next check, unless its Secret or spec changes first.
 	IssuerRetryInterval time.Duration
 
-	// PendingRetryInterval is how long a CertificateRequest waiting for its
-	// issuer waits before it looks again; the issuer turning Ready wakes it
+	// PendingRetryInterval is how long a request waiting for its issuer
+	// waits before it looks again; the issuer turning Ready wakes it
 	// earlier.
 	PendingRetryInterval time.Duration
 
-	// MaxConcurrentReconciles is the number of CertificateRequests signed at
-	// once.
+	// MaxConcurrentReconciles is the number of requests of each kind
+	// (CertificateRequests, CertificateSigningRequests) signed at once.
 	MaxConcurrentReconciles int
 
 	// MaxRetryDuration is how long after its creation a request whose
@@ -42,6 +42,14 @@ type Options struct {
 	// --insecure-allow-http), for development against a local emulator
 	// only: credentials and tokens would cross the network in clear.
 	AllowInsecureHTTP bool
+
+	// MinimumDuration is the shortest certificate validity a request may
+	// ask for (flag --minimum-duration); a shorter one fails with reason
+	// DurationTooShort before any PCA call. Default 10 minutes, the floor
+	// of the Kubernetes CertificateSigningRequest API's
+	// spec.expirationSeconds: every issuance is a billable certificate, and
+	// a very short one makes cert-manager renew it in a loop.
+	MinimumDuration time.Duration
 }
 
 // withDefaults returns o with every zero field set to its default.
@@ -60,6 +68,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxRetryDuration <= 0 {
 		o.MaxRetryDuration = time.Hour
+	}
+	if o.MinimumDuration <= 0 {
+		o.MinimumDuration = 10 * time.Minute
 	}
 	if o.MaxConcurrentReconciles <= 0 {
 		o.MaxConcurrentReconciles = 4

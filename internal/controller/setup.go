@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	certificatesv1 "k8s.io/api/certificates/v1"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -25,26 +26,27 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	}
 	cs := newClients(mgr.GetClient(), mgr.GetAPIReader(), opts.ClusterResourceNamespace, UserAgent, endpointPolicyFrom(opts))
 	templates := newTemplateCache(opts.IssuerHealthCheckInterval)
+	faults := newIssuerFaults()
 	issuers := []*IssuerReconciler{
 		{kind: kindIssuer, newIssuer: func() issuerObject { return &v1alpha1.PCAIssuer{} }, newList: func() client.ObjectList { return &v1alpha1.PCAIssuerList{} }},
 		{kind: kindClusterIssuer, newIssuer: func() issuerObject { return &v1alpha1.PCAClusterIssuer{} }, newList: func() client.ObjectList { return &v1alpha1.PCAClusterIssuerList{} }},
 	}
 	for _, r := range issuers {
-		r.client, r.clients, r.templates, r.opts = mgr.GetClient(), cs, templates, opts
+		r.client, r.clients, r.templates, r.faults, r.opts = mgr.GetClient(), cs, templates, faults, opts
 		r.recorder = mgr.GetEventRecorder("pca-issuer")
 		if err := r.SetupWithManager(mgr); err != nil {
 			return fmt.Errorf("setting up the %s controller: %w", r.kind, err)
 		}
 	}
-	shared := signing{
-		client: mgr.GetClient(), apiReader: mgr.GetAPIReader(), clients: cs, templates: templates,
-		recorder: mgr.GetEventRecorder("pca-issuer"), clock: clock.RealClock{}, opts: opts,
+	p := &pipeline{
+		client: mgr.GetClient(), apiReader: mgr.GetAPIReader(), pcaFor: pcaSourceOf(cs), templates: templates,
+		faults: faults, recorder: mgr.GetEventRecorder("pca-issuer"), clock: clock.RealClock{}, opts: opts,
 	}
-	crr := &CertificateRequestReconciler{shared}
+	crr := &CertificateRequestReconciler{pipeline: p}
 	if err := crr.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the CertificateRequest controller: %w", err)
 	}
-	csrr := &CertificateSigningRequestReconciler{shared}
+	csrr := &CertificateSigningRequestReconciler{pipeline: p, pending: newPendingSet()}
 	if err := csrr.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the CertificateSigningRequest controller: %w", err)
 	}
@@ -63,11 +65,27 @@ func addIndexes(ctx context.Context, mgr ctrl.Manager) error {
 	if err := idx.IndexField(ctx, &v1alpha1.PCAClusterIssuer{}, credentialsRefIndex, credentialsRef); err != nil {
 		return err
 	}
-	return idx.IndexField(ctx, &cmapi.CertificateRequest{}, issuerRefIndex, func(obj client.Object) []string {
-		cr := obj.(*cmapi.CertificateRequest)
-		if kind := issuerKind(cr.Spec.IssuerRef); kind != "" {
-			return []string{issuerRefKey(kind, cr.Spec.IssuerRef.Name)}
-		}
-		return nil
-	})
+	if err := idx.IndexField(ctx, &cmapi.CertificateRequest{}, issuerRefIndex, certificateRequestIssuerRef); err != nil {
+		return err
+	}
+	return idx.IndexField(ctx, &certificatesv1.CertificateSigningRequest{}, signerNameIndex, csrSignerName)
+}
+
+// certificateRequestIssuerRef is the issuerRefIndex value of a
+// CertificateRequest of our group.
+func certificateRequestIssuerRef(obj client.Object) []string {
+	cr := obj.(*cmapi.CertificateRequest)
+	if kind := issuerKind(cr.Spec.IssuerRef); kind != "" {
+		return []string{issuerRefKey(kind, cr.Spec.IssuerRef.Name)}
+	}
+	return nil
+}
+
+// csrSignerName is the signerNameIndex value of a CSR naming our signers.
+func csrSignerName(obj client.Object) []string {
+	csr := obj.(*certificatesv1.CertificateSigningRequest)
+	if _, ours := parseSignerName(csr.Spec.SignerName); ours {
+		return []string{csr.Spec.SignerName}
+	}
+	return nil
 }

@@ -45,7 +45,7 @@ func (c *templateCache) Put(iss issuerObject, tmpl *pca.Template, now time.Time)
 
 // Get returns the template, reading it through pc when it is not cached or
 // older than maxAge.
-func (c *templateCache) Get(ctx context.Context, pc *pca.Client, iss issuerObject, templateID int64, now time.Time) (*pca.Template, error) {
+func (c *templateCache) Get(ctx context.Context, pc pcaAPI, iss issuerObject, templateID int64, now time.Time) (*pca.Template, error) {
 	key := templateKey{issuerKey(iss), templateID}
 	c.mu.Lock()
 	cached, ok := c.byKey[key]

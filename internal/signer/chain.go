@@ -33,7 +33,7 @@ var ErrBadResponse = errors.New("the PCA's answer failed verification")
 // not the user's fault and may be fixed on the server side, so it is a
 // *RetryableError wrapping ErrBadResponse: retried within the retry window,
 // then the request fails. A csrPEM that does not parse is a
-// *PermanentError with ReasonInvalidCSR.
+// *PermanentError with v1alpha1.ReasonInvalidCSR.
 func ChainFromResponse(csrPEM []byte, resp *pca.Certificate) (certificate, ca []byte, err error) {
 	csr, _, err := parseCSR(csrPEM)
 	if err != nil {

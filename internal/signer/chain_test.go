@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 	"github.com/nhnpca/pca-issuer/internal/pca"
 )
 
@@ -151,8 +152,8 @@ func TestChainFromResponseRejectsAnInvalidCSR(t *testing.T) {
 	root := newRoot(t, "Root", certOpts{})
 	_, _, err := ChainFromResponse([]byte("not a csr"), &pca.Certificate{CertificatePem: pemOf(root.cert)})
 	var p *PermanentError
-	if !errors.As(err, &p) || p.Reason != ReasonInvalidCSR {
-		t.Fatalf("err = %v (%T), want a PermanentError with reason %s", err, err, ReasonInvalidCSR)
+	if !errors.As(err, &p) || p.Reason != v1alpha1.ReasonInvalidCSR {
+		t.Fatalf("err = %v (%T), want a PermanentError with reason %s", err, err, v1alpha1.ReasonInvalidCSR)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 	"github.com/nhnpca/pca-issuer/internal/pca"
 )
 
@@ -14,12 +15,12 @@ import (
 //     returned unchanged;
 //   - an endpoint refused by the client (*pca.EndpointError: a redirect to
 //     another host, an address not dialled, an oversized answer) ->
-//     *IssuerError with ReasonEndpointRefused;
+//     *IssuerError with v1alpha1.ReasonEndpointRefused;
 //   - a refused token request (*pca.TokenError) or HTTP 401/403 ->
-//     *IssuerError with ReasonCredentialsRejected;
-//   - HTTP 404 -> *IssuerError with ReasonTemplateNotFound (the CA store or
+//     *IssuerError with v1alpha1.ReasonCredentialsRejected;
+//   - HTTP 404 -> *IssuerError with v1alpha1.ReasonTemplateNotFound (the CA store or
 //     the template is gone);
-//   - HTTP 400, 409 or 422 -> *PermanentError with ReasonRefused and the
+//   - HTTP 400, 409 or 422 -> *PermanentError with v1alpha1.ReasonRefused and the
 //     envelope's resultMessage: the template refused the CSR or its fields;
 //   - everything else, retryable by pca.IsRetryable or unknown ->
 //     *RetryableError.
@@ -32,19 +33,19 @@ func Classify(err error) error {
 	}
 	switch {
 	case pca.IsEndpointError(err):
-		return &IssuerError{Reason: ReasonEndpointRefused, Err: err,
+		return &IssuerError{Reason: v1alpha1.ReasonEndpointRefused, Err: err,
 			Message: "the PCA endpoint cannot be used"}
 	case pca.IsUnauthorized(err):
-		return &IssuerError{Reason: ReasonCredentialsRejected, Err: err,
+		return &IssuerError{Reason: v1alpha1.ReasonCredentialsRejected, Err: err,
 			Message: "the PCA refused the credentials: check the appkey and the User Access Key ID and secret in the issuer's Secret"}
 	case pca.IsForbidden(err):
-		return &IssuerError{Reason: ReasonCredentialsRejected, Err: err,
+		return &IssuerError{Reason: v1alpha1.ReasonCredentialsRejected, Err: err,
 			Message: "the PCA refused the request for lack of rights: the User Access Key needs the ADMIN role to issue certificates"}
 	case pca.IsNotFound(err):
-		return &IssuerError{Reason: ReasonTemplateNotFound, Err: err,
+		return &IssuerError{Reason: v1alpha1.ReasonTemplateNotFound, Err: err,
 			Message: "the PCA does not know the CA store or the template: check caStoreId and templateId in the issuer's spec"}
 	case isRefusal(err):
-		return permanent(ReasonRefused, "the PCA template refused the request: "+resultMessage(err)+
+		return permanent(v1alpha1.ReasonRefused, "the PCA template refused the request: "+resultMessage(err)+
 			"; change the Certificate to fit the template, or the template", err)
 	}
 	return &RetryableError{Err: err}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 	"github.com/nhnpca/pca-issuer/internal/pca"
 )
 
@@ -24,16 +25,16 @@ func TestClassify(t *testing.T) {
 		wantReason string
 		wantIn     string
 	}{
-		{"token-refused-is-credentials-rejected", &pca.TokenError{HTTPStatus: 401, Err: errors.New("invalid client")}, "issuer", ReasonCredentialsRejected, "appkey"},
-		{"token-bad-request-is-credentials-rejected", &pca.TokenError{HTTPStatus: 400, Err: errors.New("bad secret")}, "issuer", ReasonCredentialsRejected, "secret"},
-		{"http-401-is-credentials-rejected", apiError(401, "token expired"), "issuer", ReasonCredentialsRejected, "appkey"},
-		{"http-403-is-credentials-rejected-for-role", apiError(403, "forbidden"), "issuer", ReasonCredentialsRejected, "ADMIN"},
-		{"http-404-is-template-not-found", apiError(404, "template not found"), "issuer", ReasonTemplateNotFound, "templateId"},
-		{"wrapped-http-404-is-template-not-found", fmt.Errorf("issue: %w", apiError(404, "no store")), "issuer", ReasonTemplateNotFound, "caStoreId"},
-		{"http-400-is-refused-with-result-message", apiError(400, "IP SANs are not allowed"), "permanent", ReasonRefused, "IP SANs are not allowed"},
-		{"http-409-is-refused", apiError(409, "conflict"), "permanent", ReasonRefused, "conflict"},
-		{"http-422-is-refused", apiError(422, "ttl over maxTTL"), "permanent", ReasonRefused, "ttl over maxTTL"},
-		{"http-400-without-message-names-the-status", apiError(400, ""), "permanent", ReasonRefused, "HTTP 400"},
+		{"token-refused-is-credentials-rejected", &pca.TokenError{HTTPStatus: 401, Err: errors.New("invalid client")}, "issuer", v1alpha1.ReasonCredentialsRejected, "appkey"},
+		{"token-bad-request-is-credentials-rejected", &pca.TokenError{HTTPStatus: 400, Err: errors.New("bad secret")}, "issuer", v1alpha1.ReasonCredentialsRejected, "secret"},
+		{"http-401-is-credentials-rejected", apiError(401, "token expired"), "issuer", v1alpha1.ReasonCredentialsRejected, "appkey"},
+		{"http-403-is-credentials-rejected-for-role", apiError(403, "forbidden"), "issuer", v1alpha1.ReasonCredentialsRejected, "ADMIN"},
+		{"http-404-is-template-not-found", apiError(404, "template not found"), "issuer", v1alpha1.ReasonTemplateNotFound, "templateId"},
+		{"wrapped-http-404-is-template-not-found", fmt.Errorf("issue: %w", apiError(404, "no store")), "issuer", v1alpha1.ReasonTemplateNotFound, "caStoreId"},
+		{"http-400-is-refused-with-result-message", apiError(400, "IP SANs are not allowed"), "permanent", v1alpha1.ReasonRefused, "IP SANs are not allowed"},
+		{"http-409-is-refused", apiError(409, "conflict"), "permanent", v1alpha1.ReasonRefused, "conflict"},
+		{"http-422-is-refused", apiError(422, "ttl over maxTTL"), "permanent", v1alpha1.ReasonRefused, "ttl over maxTTL"},
+		{"http-400-without-message-names-the-status", apiError(400, ""), "permanent", v1alpha1.ReasonRefused, "HTTP 400"},
 		{"http-500-is-retryable", apiError(500, "internal"), "retryable", "", "internal"},
 		{"http-429-is-retryable", apiError(429, "slow down"), "retryable", "", "slow down"},
 		{"http-408-is-retryable", apiError(408, "timeout"), "retryable", "", "timeout"},
@@ -43,8 +44,8 @@ func TestClassify(t *testing.T) {
 		{"network-error-is-retryable", &net.OpError{Op: "dial", Err: errors.New("connection refused")}, "retryable", "", "connection refused"},
 		{"deadline-is-retryable", context.DeadlineExceeded, "retryable", "", "deadline"},
 		{"unknown-error-is-retryable", errors.New("something odd"), "retryable", "", "something odd"},
-		{"redirect-elsewhere-is-endpoint-refused", &url.Error{Op: "Post", URL: "https://pca", Err: &pca.EndpointError{Err: errors.New("redirected to evil")}}, "issuer", ReasonEndpointRefused, "redirected to evil"},
-		{"refused-dial-is-endpoint-refused", &net.OpError{Op: "dial", Err: &pca.EndpointError{Err: errors.New("refusing to dial 169.254.169.254")}}, "issuer", ReasonEndpointRefused, "169.254.169.254"},
+		{"redirect-elsewhere-is-endpoint-refused", &url.Error{Op: "Post", URL: "https://pca", Err: &pca.EndpointError{Err: errors.New("redirected to evil")}}, "issuer", v1alpha1.ReasonEndpointRefused, "redirected to evil"},
+		{"refused-dial-is-endpoint-refused", &net.OpError{Op: "dial", Err: &pca.EndpointError{Err: errors.New("refusing to dial 169.254.169.254")}}, "issuer", v1alpha1.ReasonEndpointRefused, "169.254.169.254"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -68,9 +69,9 @@ func TestClassify(t *testing.T) {
 func TestClassifyKeepsClassifiedErrors(t *testing.T) {
 	for _, err := range []error{
 		nil,
-		&PermanentError{Reason: ReasonNoNames, Message: "m"},
+		&PermanentError{Reason: v1alpha1.ReasonNoNames, Message: "m"},
 		&RetryableError{Err: errors.New("r")},
-		&IssuerError{Reason: ReasonTemplateNotFound, Message: "m"},
+		&IssuerError{Reason: v1alpha1.ReasonTemplateNotFound, Message: "m"},
 		fmt.Errorf("wrapped: %w", &RetryableError{Err: errors.New("r")}),
 	} {
 		if got := Classify(err); got != err {

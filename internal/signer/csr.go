@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"github.com/cert-manager/cert-manager/pkg/util/pki"
+
+	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 )
 
 // pemTypeCSR is the PEM block type of a PKCS #10 request (RFC 7468 section 7).
@@ -19,17 +21,17 @@ const pemTypeLegacyCSR = "NEW CERTIFICATE REQUEST"
 // REQUEST block, and checks the request's self-signature (RFC 2986 section
 // 4.2). It returns the request and the block re-encoded alone, without
 // headers or surrounding text. Every failure is a *PermanentError with
-// ReasonInvalidCSR.
+// v1alpha1.ReasonInvalidCSR.
 func parseCSR(csrPEM []byte) (*x509.CertificateRequest, []byte, error) {
 	if err := checkSingleCSRBlock(csrPEM); err != nil {
-		return nil, nil, permanent(ReasonInvalidCSR, "spec.request must hold exactly one PEM CERTIFICATE REQUEST block", err)
+		return nil, nil, permanent(v1alpha1.ReasonInvalidCSR, "spec.request must hold exactly one PEM CERTIFICATE REQUEST block", err)
 	}
 	csr, err := pki.DecodeX509CertificateRequestBytes(csrPEM)
 	if err != nil {
-		return nil, nil, permanent(ReasonInvalidCSR, "spec.request is not a valid PKCS #10 certificate request", err)
+		return nil, nil, permanent(v1alpha1.ReasonInvalidCSR, "spec.request is not a valid PKCS #10 certificate request", err)
 	}
 	if err := csr.CheckSignature(); err != nil {
-		return nil, nil, permanent(ReasonInvalidCSR, "the signature of the certificate request in spec.request does not verify; create the request again with its private key", err)
+		return nil, nil, permanent(v1alpha1.ReasonInvalidCSR, "the signature of the certificate request in spec.request does not verify; create the request again with its private key", err)
 	}
 	normalised := pem.EncodeToMemory(&pem.Block{Type: pemTypeCSR, Bytes: csr.Raw})
 	return csr, normalised, nil

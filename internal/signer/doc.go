@@ -11,6 +11,6 @@
 //     CertificateRequest is marked Failed.
 //   - *RetryableError: try again later, within the retry window; the
 //     CertificateRequest stays Pending.
-//   - *IssuerError: the issuer is not usable right now; the issuer is marked
-//     not Ready and the CertificateRequest stays Pending.
+//   - *IssuerError: the issuer is not usable right now; the issuer is
+//     checked again at once and the CertificateRequest stays Pending.
 package signer

@@ -2,27 +2,12 @@ package signer
 
 import "errors"
 
-// Reasons of an IssuerError; they double as the issuer's Ready condition
-// reasons.
-const (
-	// ReasonCredentialsRejected: the token endpoint refused the User Access
-	// Key, or the PCA answered HTTP 401 or 403.
-	ReasonCredentialsRejected = "CredentialsRejected"
-	// ReasonTemplateNotFound: the PCA answered HTTP 404: the CA store or the
-	// template is gone.
-	ReasonTemplateNotFound = "TemplateNotFound"
-	// ReasonEndpointRefused: the PCA endpoint redirected elsewhere, resolved
-	// to an address the manager does not dial, or answered more than any
-	// real answer holds.
-	ReasonEndpointRefused = "EndpointRefused"
-)
-
 // IssuerError means the issuer is not usable right now (credentials refused,
-// store or template gone): the controller marks the issuer not Ready and
-// keeps the CertificateRequest Pending until the issuer is fixed.
+// store or template gone): the controller keeps the request Pending and has
+// the issuer checked again at once.
 type IssuerError struct {
 	// Reason is a CamelCase word naming the cause, one of the Reason
-	// constants of this file.
+	// constants of this file (issuer Ready reasons of api/v1alpha1).
 	Reason string
 	// Message says what is wrong with the issuer and how to fix it.
 	Message string

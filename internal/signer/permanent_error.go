@@ -2,36 +2,11 @@ package signer
 
 import "errors"
 
-// Reasons of a PermanentError: one per thing the user must change.
-const (
-	// ReasonInvalidCSR: spec.request is not one PEM CERTIFICATE REQUEST
-	// whose signature verifies (RFC 2986).
-	ReasonInvalidCSR = "InvalidCSR"
-	// ReasonCANotSupported: spec.isCA is true; PCA templates issue leaf
-	// certificates only.
-	ReasonCANotSupported = "CANotSupported"
-	// ReasonEmailSANNotSupported: the CSR asks for email SANs, which the
-	// issuance request has no field for.
-	ReasonEmailSANNotSupported = "EmailSANNotSupported"
-	// ReasonNoNames: the CSR has neither a common name nor a SAN, so the
-	// required commonName field cannot be filled.
-	ReasonNoNames = "NoNames"
-	// ReasonCommonNameTooLong: the commonName field is limited to 64
-	// characters.
-	ReasonCommonNameTooLong = "CommonNameTooLong"
-	// ReasonInvalidDuration: spec.duration is negative or longer than the
-	// ttlValue limit of 315,360,000 seconds.
-	ReasonInvalidDuration = "InvalidDuration"
-	// ReasonRefused: the PCA answered HTTP 400, 409 or 422 to issuance: the
-	// template refused the request.
-	ReasonRefused = "Refused"
-)
-
 // PermanentError means the CertificateRequest can never succeed as it is:
 // the controller marks it Failed and does not retry.
 type PermanentError struct {
-	// Reason is a CamelCase word naming the cause, one of the Reason
-	// constants of this file.
+	// Reason is a CamelCase word naming the cause, one of the request
+	// failure reasons of api/v1alpha1.
 	Reason string
 	// Message says what is wrong and what the user must change.
 	Message string

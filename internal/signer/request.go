@@ -9,6 +9,7 @@ import (
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	"github.com/cert-manager/cert-manager/pkg/util/pki"
 
+	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 	"github.com/nhnpca/pca-issuer/internal/pca"
 )
 
@@ -40,22 +41,22 @@ const (
 //
 // It returns a *PermanentError when the request can never be issued: csrPEM
 // is not exactly one certificate request, does not parse or its signature
-// does not verify (ReasonInvalidCSR); isCA is true (ReasonCANotSupported);
-// the CSR has email SANs (ReasonEmailSANNotSupported); it has neither a CN
-// nor a SAN (ReasonNoNames); the common name is over 64 characters
-// (ReasonCommonNameTooLong); duration is negative or over 315,360,000 s
-// (ReasonInvalidDuration).
+// does not verify (v1alpha1.ReasonInvalidCSR); isCA is true (v1alpha1.ReasonCANotSupported);
+// the CSR has email SANs (v1alpha1.ReasonEmailSANNotSupported); it has neither a CN
+// nor a SAN (v1alpha1.ReasonNoNames); the common name is over 64 characters
+// (v1alpha1.ReasonCommonNameTooLong); duration is negative or over 315,360,000 s
+// (v1alpha1.ReasonInvalidDuration).
 func BuildSignRequest(csrPEM []byte, duration time.Duration, isCA bool) (pca.IssueRequest, error) {
 	csr, normalised, err := parseCSR(csrPEM)
 	if err != nil {
 		return pca.IssueRequest{}, err
 	}
 	if isCA {
-		return pca.IssueRequest{}, permanent(ReasonCANotSupported,
+		return pca.IssueRequest{}, permanent(v1alpha1.ReasonCANotSupported,
 			"PCA templates issue leaf certificates only: set spec.isCA to false, or use another issuer for CA certificates", nil)
 	}
 	if len(csr.EmailAddresses) > 0 {
-		return pca.IssueRequest{}, permanent(ReasonEmailSANNotSupported, fmt.Sprintf(
+		return pca.IssueRequest{}, permanent(v1alpha1.ReasonEmailSANNotSupported, fmt.Sprintf(
 			"the PCA issuance request cannot carry email SANs: remove emailAddresses %q from the Certificate", csr.EmailAddresses), nil)
 	}
 	ipSans := pki.IPAddressesToString(csr.IPAddresses)
@@ -91,13 +92,13 @@ func chooseCommonName(cn string, dnsNames, ips, uris []string) (string, error) {
 			continue
 		}
 		if n := utf8.RuneCountInString(names[0]); n > MaxCommonNameLength {
-			return "", permanent(ReasonCommonNameTooLong, fmt.Sprintf(
+			return "", permanent(v1alpha1.ReasonCommonNameTooLong, fmt.Sprintf(
 				"the common name %q has %d characters, the PCA allows %d: set spec.commonName in the Certificate to at most that many",
 				names[0], n, MaxCommonNameLength), nil)
 		}
 		return names[0], nil
 	}
-	return "", permanent(ReasonNoNames,
+	return "", permanent(v1alpha1.ReasonNoNames,
 		"the certificate request has no common name and no SAN: set spec.commonName, spec.dnsNames, spec.ipAddresses or spec.uris in the Certificate", nil)
 }
 
@@ -108,14 +109,14 @@ func ttlSeconds(d time.Duration) (int64, error) {
 		d = cmapi.DefaultCertificateDuration
 	}
 	if d < 0 {
-		return 0, permanent(ReasonInvalidDuration, fmt.Sprintf("spec.duration %s is negative: set a positive duration", d), nil)
+		return 0, permanent(v1alpha1.ReasonInvalidDuration, fmt.Sprintf("spec.duration %s is negative: set a positive duration", d), nil)
 	}
 	secs := int64(d / time.Second)
 	if d%time.Second != 0 {
 		secs++
 	}
 	if secs > MaxTTLSeconds {
-		return 0, permanent(ReasonInvalidDuration, fmt.Sprintf(
+		return 0, permanent(v1alpha1.ReasonInvalidDuration, fmt.Sprintf(
 			"spec.duration %s is over the PCA's limit of %d seconds (10 years): set a shorter duration", d, MaxTTLSeconds), nil)
 	}
 	return secs, nil

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 	"github.com/nhnpca/pca-issuer/internal/pca"
 )
 
@@ -178,20 +179,20 @@ func TestBuildSignRequestPermanentErrors(t *testing.T) {
 		wantReason string
 		wantIn     string // a part of the message
 	}{
-		{"empty-input", nil, time.Hour, false, ReasonInvalidCSR, "no PEM block"},
-		{"not-pem", []byte("hello"), time.Hour, false, ReasonInvalidCSR, "no PEM block"},
-		{"certificate-block-instead-of-csr", encode("CERTIFICATE", der), time.Hour, false, ReasonInvalidCSR, "not \"CERTIFICATE REQUEST\""},
-		{"two-csr-blocks", append(append([]byte(nil), good...), good...), time.Hour, false, ReasonInvalidCSR, "second PEM block"},
-		{"csr-followed-by-private-key", append(append([]byte(nil), good...), encode("PRIVATE KEY", []byte{1})...), time.Hour, false, ReasonInvalidCSR, "second PEM block \"PRIVATE KEY\""},
-		{"csr-that-does-not-parse", encode("CERTIFICATE REQUEST", []byte("garbage")), time.Hour, false, ReasonInvalidCSR, "not a valid PKCS #10"},
-		{"csr-whose-signature-does-not-verify", encode("CERTIFICATE REQUEST", badSig), time.Hour, false, ReasonInvalidCSR, "signature of the certificate request in spec.request does not verify"},
-		{"is-ca", good, time.Hour, true, ReasonCANotSupported, "spec.isCA"},
-		{"email-san", newCSR(t, key, csrSpec{cn: "a", emails: []string{"a@example.com"}}), time.Hour, false, ReasonEmailSANNotSupported, "a@example.com"},
-		{"no-cn-and-no-san", newCSR(t, key, csrSpec{}), time.Hour, false, ReasonNoNames, "no common name and no SAN"},
-		{"cn-of-65-characters", newCSR(t, key, csrSpec{cn: strings.Repeat("a", 65)}), time.Hour, false, ReasonCommonNameTooLong, "65 characters"},
-		{"first-dns-name-too-long-for-cn", newCSR(t, key, csrSpec{dns: []string{strings.Repeat("a", 60) + ".example.com"}}), time.Hour, false, ReasonCommonNameTooLong, "72 characters"},
-		{"duration-over-the-api-limit", good, MaxTTLSeconds*time.Second + time.Millisecond, false, ReasonInvalidDuration, "315360000 seconds"},
-		{"negative-duration", good, -time.Hour, false, ReasonInvalidDuration, "negative"},
+		{"empty-input", nil, time.Hour, false, v1alpha1.ReasonInvalidCSR, "no PEM block"},
+		{"not-pem", []byte("hello"), time.Hour, false, v1alpha1.ReasonInvalidCSR, "no PEM block"},
+		{"certificate-block-instead-of-csr", encode("CERTIFICATE", der), time.Hour, false, v1alpha1.ReasonInvalidCSR, "not \"CERTIFICATE REQUEST\""},
+		{"two-csr-blocks", append(append([]byte(nil), good...), good...), time.Hour, false, v1alpha1.ReasonInvalidCSR, "second PEM block"},
+		{"csr-followed-by-private-key", append(append([]byte(nil), good...), encode("PRIVATE KEY", []byte{1})...), time.Hour, false, v1alpha1.ReasonInvalidCSR, "second PEM block \"PRIVATE KEY\""},
+		{"csr-that-does-not-parse", encode("CERTIFICATE REQUEST", []byte("garbage")), time.Hour, false, v1alpha1.ReasonInvalidCSR, "not a valid PKCS #10"},
+		{"csr-whose-signature-does-not-verify", encode("CERTIFICATE REQUEST", badSig), time.Hour, false, v1alpha1.ReasonInvalidCSR, "signature of the certificate request in spec.request does not verify"},
+		{"is-ca", good, time.Hour, true, v1alpha1.ReasonCANotSupported, "spec.isCA"},
+		{"email-san", newCSR(t, key, csrSpec{cn: "a", emails: []string{"a@example.com"}}), time.Hour, false, v1alpha1.ReasonEmailSANNotSupported, "a@example.com"},
+		{"no-cn-and-no-san", newCSR(t, key, csrSpec{}), time.Hour, false, v1alpha1.ReasonNoNames, "no common name and no SAN"},
+		{"cn-of-65-characters", newCSR(t, key, csrSpec{cn: strings.Repeat("a", 65)}), time.Hour, false, v1alpha1.ReasonCommonNameTooLong, "65 characters"},
+		{"first-dns-name-too-long-for-cn", newCSR(t, key, csrSpec{dns: []string{strings.Repeat("a", 60) + ".example.com"}}), time.Hour, false, v1alpha1.ReasonCommonNameTooLong, "72 characters"},
+		{"duration-over-the-api-limit", good, MaxTTLSeconds*time.Second + time.Millisecond, false, v1alpha1.ReasonInvalidDuration, "315360000 seconds"},
+		{"negative-duration", good, -time.Hour, false, v1alpha1.ReasonInvalidDuration, "negative"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,7 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/nhnpca/pca-issuer/internal/controller"
+	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 	"github.com/nhnpca/pca-issuer/internal/emulator"
 	"github.com/nhnpca/pca-issuer/test/harness"
 )
@@ -41,7 +41,7 @@ func TestDurationCappedToMaxTTL(t *testing.T) {
 	if got := leaf.NotAfter.Sub(leaf.NotBefore); got > 365*24*time.Hour+time.Hour || got < 364*24*time.Hour {
 		t.Errorf("validity %s, want the template's maxTTL of one year", got)
 	}
-	waitEvent(t, ns, cr.Name, controller.ReasonTemplateFit, "maxTTL")
+	waitEvent(t, ns, cr.Name, v1alpha1.ReasonTemplateFit, "maxTTL")
 }
 
 // TestEventsOnTransitionsOnly: a request retried through PCA errors emits

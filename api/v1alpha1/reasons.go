@@ -1,0 +1,56 @@
+package v1alpha1
+
+// Reasons of requests (cert-manager CertificateRequests and Kubernetes
+// CertificateSigningRequests) that pca-issuer fails. Each names one thing
+// the user must change; it starts the Failed condition's message ("InvalidCSR:
+// ...") and is the reason of the Warning event recorded on the request.
+// docs/troubleshooting.md documents every one (a test holds it to this
+// list). The issuer faults met while signing use the issuer reasons of
+// conditions.go (ReasonCredentialsRejected, ReasonTemplateNotFound).
+const (
+	// ReasonInvalidCSR: the request's CSR is not one PEM CERTIFICATE
+	// REQUEST whose signature verifies (RFC 2986).
+	ReasonInvalidCSR = "InvalidCSR"
+	// ReasonCANotSupported: the request asks for a CA certificate
+	// (CertificateRequest spec.isCA, or the CertificateSigningRequest
+	// annotation experimental.cert-manager.io/request-is-ca "true"); PCA
+	// templates issue leaf certificates only.
+	ReasonCANotSupported = "CANotSupported"
+	// ReasonEmailSANNotSupported: the CSR asks for email SANs, which the
+	// PCA issuance request has no field for.
+	ReasonEmailSANNotSupported = "EmailSANNotSupported"
+	// ReasonNoNames: the CSR has neither a common name nor a SAN, so the
+	// PCA's required commonName field cannot be filled.
+	ReasonNoNames = "NoNames"
+	// ReasonCommonNameTooLong: the PCA's commonName field is limited to 64
+	// characters (RFC 5280's ub-common-name).
+	ReasonCommonNameTooLong = "CommonNameTooLong"
+	// ReasonInvalidDuration: the requested duration does not parse, is
+	// negative, or is longer than the PCA's ttlValue limit of 315,360,000
+	// seconds.
+	ReasonInvalidDuration = "InvalidDuration"
+	// ReasonDurationTooShort: the requested duration is below the manager's
+	// minimum (flag --minimum-duration, default 10 minutes, the Kubernetes
+	// CertificateSigningRequest API's floor for spec.expirationSeconds).
+	ReasonDurationTooShort = "DurationTooShort"
+	// ReasonRefused: the PCA answered HTTP 400, 409 or 422 to issuance:
+	// the template refused the request.
+	ReasonRefused = "Refused"
+	// ReasonTemplateNotAllowed: the request's template-id annotation is
+	// not a template id, names a template the issuer does not allow
+	// (spec.allowedTemplateIds), or names one that does not exist.
+	ReasonTemplateNotAllowed = "TemplateNotAllowed"
+	// ReasonRetryWindowPassed: signing kept failing with retryable errors
+	// (or issuer faults) past --max-retry-duration after the request was
+	// created.
+	ReasonRetryWindowPassed = "RetryWindowPassed"
+	// ReasonSignerNotReferenceable: the requester of a Kubernetes
+	// CertificateSigningRequest may not reference the namespaced signer
+	// (verb reference on resource signers of this group).
+	ReasonSignerNotReferenceable = "SignerNotReferenceable"
+)
+
+// ReasonTemplateFit is the reason of Warning events (not a failure) saying
+// that a request does not fit its template: the duration was shortened to
+// the template's maxTTL, or requested usages are outside the template's.
+const ReasonTemplateFit = "TemplateFit"
