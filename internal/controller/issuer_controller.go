@@ -11,6 +11,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -61,7 +62,9 @@ func (r *IssuerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 		return ctrl.Result{}, err // requeue with backoff
 	}
 	orig := iss.DeepCopyObject().(issuerObject)
-	health := checkIssuer(ctx, r.clients, iss)
+	checkCtx, cancel := context.WithTimeout(ctx, r.opts.ReconcileTimeout)
+	health := checkIssuer(checkCtx, r.clients, iss)
+	cancel()
 	if health.template != nil {
 		r.templates.Put(iss, health.template, time.Now())
 	}
@@ -134,5 +137,8 @@ func (r *IssuerReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		For(r.newIssuer(), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.secretToIssuers), builder.OnlyMetadata).
 		WatchesRawSource(r.faults.source(r.kind)).
+		// Several workers: one issuer's slow endpoint must not delay the
+		// checks of the others.
+		WithOptions(controller.Options{MaxConcurrentReconciles: r.opts.MaxConcurrentReconciles}).
 		Complete(r)
 }

@@ -40,7 +40,8 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	}
 	p := &pipeline{
 		client: mgr.GetClient(), apiReader: mgr.GetAPIReader(), pcaFor: pcaSourceOf(cs), templates: templates,
-		faults: faults, recorder: mgr.GetEventRecorder("pca-issuer"), clock: clock.RealClock{}, opts: opts,
+		faults: faults, slots: newIssuerSlots(opts.MaxConcurrentPerIssuer), recorder: mgr.GetEventRecorder("pca-issuer"),
+		clock: clock.RealClock{}, opts: opts,
 	}
 	crr := &CertificateRequestReconciler{pipeline: p}
 	if err := crr.SetupWithManager(mgr); err != nil {
