@@ -34,6 +34,7 @@ type IssuerReconciler struct {
 	clients   *clients
 	templates *templateCache
 	faults    *issuerFaults
+	pins      *caPins
 	recorder  recorder.EventRecorder
 	opts      Options
 	kind      string
@@ -57,6 +58,7 @@ func (r *IssuerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 		if client.IgnoreNotFound(err) == nil {
 			r.clients.Forget(req.NamespacedName)
 			r.templates.Forget(req.NamespacedName)
+			r.pins.forget(req.NamespacedName)
 			return ctrl.Result{}, nil // deleted: drop its client and templates, done
 		}
 		return ctrl.Result{}, err // requeue with backoff
@@ -67,6 +69,7 @@ func (r *IssuerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 	cancel()
 	if health.template != nil {
 		r.templates.Put(iss, health.template, time.Now())
+		r.pins.set(req.NamespacedName, health.cas)
 	}
 	changed := setIssuerReady(iss, health)
 	if changed {

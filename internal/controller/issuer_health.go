@@ -21,6 +21,8 @@ type healthResult struct {
 	message   string
 	transient bool
 	template  *pca.Template
+	// cas are the store's CA certificates, read when the check passed.
+	cas storeCAs
 }
 
 // checkIssuer reads the Secret, then the store and the template with the
@@ -55,7 +57,12 @@ func checkIssuer(ctx context.Context, cs *clients, iss v1alpha1.Issuer) healthRe
 		return healthResult{status: metav1.ConditionFalse, reason: v1alpha1.ReasonTemplateNotUsable, message: fmt.Sprintf(
 			"template %d (%s) does not issue leaf certificates: choose a leaf template", tmpl.ID, tmpl.Name)}
 	}
-	return healthResult{status: metav1.ConditionTrue, reason: v1alpha1.ReasonChecked, template: tmpl, message: fmt.Sprintf(
+	cas, err := readStoreCAs(ctx, pc, spec.CAStoreID)
+	if err != nil {
+		return apiFailure(err, v1alpha1.ReasonStoreNotFound, fmt.Sprintf(
+			"the CA certificates of store %d could not be read: check spec.caStoreId", spec.CAStoreID))
+	}
+	return healthResult{status: metav1.ConditionTrue, reason: v1alpha1.ReasonChecked, template: tmpl, cas: cas, message: fmt.Sprintf(
 		"store %d (%s) and template %d (%s) read with the credentials of Secret %s/%s",
 		store.ID, store.Name, tmpl.ID, tmpl.Name, cs.secretNamespace(iss), spec.CredentialsRef.Name)}
 }

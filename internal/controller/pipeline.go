@@ -22,6 +22,7 @@ type pipeline struct {
 	templates *templateCache
 	faults    *issuerFaults
 	slots     *issuerSlots
+	pins      *caPins
 	recorder  recorder.EventRecorder
 	clock     clock.PassiveClock
 	opts      Options

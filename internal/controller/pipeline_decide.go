@@ -80,7 +80,7 @@ func (p *pipeline) sign(ctx context.Context, req request, ref issuerRef, iss iss
 	}
 	res, err := issue(ctx, pc, iss.GetSpec().CAStoreID, choice.template, signRequest{
 		csrPEM: spec.csrPEM, duration: spec.duration, isCA: spec.isCA, usages: spec.usages,
-		templateID: choice.id, started: markerTime(req.object().GetAnnotations()),
+		templateID: choice.id, started: markerTime(req.object().GetAnnotations()), now: now, roots: p.pins.roots(ref.key()),
 		markInFlight: func(ctx context.Context) error { return markInFlight(ctx, p.client, req.object(), now) },
 	})
 	if errors.Is(err, errConflict) {

@@ -76,15 +76,22 @@ type caPins struct {
 
 func newCAPins() *caPins { return &caPins{m: map[types.NamespacedName]storeCAs{}} }
 
-// set pins cas for the issuer key.
+// set pins cas for the issuer key; a nil *caPins keeps nothing.
 func (p *caPins) set(key types.NamespacedName, cas storeCAs) {
+	if p == nil {
+		return
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.m[key] = cas
 }
 
-// roots returns the issuer's pinned roots; nil before its first check.
+// roots returns the issuer's pinned roots; nil before its first check,
+// and from a nil *caPins.
 func (p *caPins) roots(key types.NamespacedName) []*x509.Certificate {
+	if p == nil {
+		return nil
+	}
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	return p.m[key].roots
@@ -92,6 +99,9 @@ func (p *caPins) roots(key types.NamespacedName) []*x509.Certificate {
 
 // forget drops a deleted issuer's pins.
 func (p *caPins) forget(key types.NamespacedName) {
+	if p == nil {
+		return
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	delete(p.m, key)

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/cert-manager/cert-manager/pkg/util/pki"
 )
 
 // MaxClockSkew is how far the PCA's clock may be from the cluster's before
@@ -21,6 +23,9 @@ const MaxClockSkew = 5 * time.Minute
 type Expectation struct {
 	// Now is the cluster's time of the check.
 	Now time.Time
+	// Sent is when the issuance request was sent (an adopted certificate
+	// was sent earlier than Now); zero means Now.
+	Sent time.Time
 	// Duration is the validity asked for (the ttlValue sent, after the
 	// template's maxTTL cap).
 	Duration time.Duration
@@ -42,9 +47,9 @@ type Expectation struct {
 //     the leaf's SANs was asked for by the CSR (the leaf missing a name is
 //     CheckIssuedNames' concern);
 //   - "valid now": notBefore is at most MaxClockSkew ahead of exp.Now and
-//     at most BackDate + MaxClockSkew behind it, and notAfter is after
-//     exp.Now;
-//   - "within the requested duration": notAfter is at most exp.Now +
+//     at most BackDate + MaxClockSkew behind exp.Sent, and notAfter is
+//     after exp.Now;
+//   - "within the requested duration": notAfter is at most exp.Sent +
 //     Duration + BackDate + MaxClockSkew;
 //   - "within its issuers": the leaf is valid no longer than any
 //     certificate above it (RFC 5280 section 6 does not require it, but a
@@ -115,14 +120,18 @@ func sameIP(ip net.IP, s string) bool {
 }
 
 func validNow(leaf *x509.Certificate, exp Expectation) string {
+	sent := exp.Sent
+	if sent.IsZero() || sent.After(exp.Now) {
+		sent = exp.Now
+	}
 	switch {
 	case leaf.NotBefore.After(exp.Now.Add(MaxClockSkew)):
 		return fmt.Sprintf("valid now: the certificate is valid only from %s", leaf.NotBefore.UTC().Format(time.RFC3339))
-	case leaf.NotBefore.Before(exp.Now.Add(-exp.BackDate - MaxClockSkew)):
+	case leaf.NotBefore.Before(sent.Add(-exp.BackDate - MaxClockSkew)):
 		return fmt.Sprintf("valid now: the certificate's notBefore %s is further back than the template's back-dating of %s", leaf.NotBefore.UTC().Format(time.RFC3339), exp.BackDate)
 	case !leaf.NotAfter.After(exp.Now):
 		return fmt.Sprintf("valid now: the certificate expired at %s", leaf.NotAfter.UTC().Format(time.RFC3339))
-	case exp.Duration > 0 && leaf.NotAfter.After(exp.Now.Add(exp.Duration+exp.BackDate+MaxClockSkew)):
+	case exp.Duration > 0 && leaf.NotAfter.After(sent.Add(exp.Duration+exp.BackDate+MaxClockSkew)):
 		return fmt.Sprintf("within the requested duration: the certificate is valid until %s, past the %s asked for", leaf.NotAfter.UTC().Format(time.RFC3339), exp.Duration)
 	}
 	return ""
@@ -154,4 +163,18 @@ func pinnedRoot(root *x509.Certificate, pinned []*x509.Certificate) string {
 func fingerprint(c *x509.Certificate) string {
 	sum := sha256.Sum256(c.Raw)
 	return fmt.Sprintf("%X", sum[:8])
+}
+
+// CheckAnswerPEM is CheckAnswer on the PEM that ChainFromResponse returns:
+// chainPEM (leaf first, then intermediates) and caPEM (the root).
+func CheckAnswerPEM(csrPEM, chainPEM, caPEM []byte, exp Expectation) error {
+	chain, err := pki.DecodeX509CertificateChainBytes(chainPEM)
+	if err != nil {
+		return badResponse("the chain does not parse: " + err.Error())
+	}
+	root, err := pki.DecodeX509CertificateBytes(caPEM)
+	if err != nil {
+		return badResponse("the root does not parse: " + err.Error())
+	}
+	return CheckAnswer(csrPEM, chain, root, exp)
 }
