@@ -2,8 +2,8 @@ package controller
 
 import (
 	"context"
-	"crypto/x509"
 	"crypto"
+	"crypto/x509"
 	"fmt"
 	"time"
 
