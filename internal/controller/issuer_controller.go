@@ -95,7 +95,7 @@ func setIssuerReady(iss issuerObject, h healthResult) bool {
 		Type:               v1alpha1.ConditionReady,
 		Status:             h.status,
 		Reason:             h.reason,
-		Message:            h.message,
+		Message:            boundedMessage(h.message, maxConditionMessage),
 		ObservedGeneration: iss.GetGeneration(),
 	})
 }
