@@ -22,6 +22,11 @@ import (
 // the requester's rights and the PCA.
 func (p *pipeline) decide(ctx context.Context, req request, ref issuerRef) decision {
 	now := p.clock.Now()
+	iss := ref.newObject()
+	getErr := p.client.Get(ctx, ref.key(), iss)
+	// Only an issuer that exists gets its own metrics label: a request can
+	// name any issuer, and each name would be a new series.
+	ref.exists = getErr == nil
 	if req.denied() {
 		const message = "Denied by an approval controller: it is never sent to the PCA"
 		req.setDenied(message, now)
@@ -37,10 +42,9 @@ func (p *pipeline) decide(ctx context.Context, req request, ref issuerRef) decis
 		}
 		return decision{err: err} // requeue with backoff
 	}
-	iss := ref.newObject()
-	if err := p.client.Get(ctx, ref.key(), iss); err != nil {
-		if client.IgnoreNotFound(err) != nil {
-			return decision{err: err} // requeue with backoff
+	if getErr != nil {
+		if client.IgnoreNotFound(getErr) != nil {
+			return decision{err: getErr} // requeue with backoff
 		}
 		return p.pending(req, fmt.Sprintf("%s not found: create it, or fix %s", ref, ref.field), now) // its creation wakes us
 	}
