@@ -40,3 +40,7 @@ func TestEndpointPolicyGuardsTheDial(t *testing.T) {
 		t.Fatalf("loopback allowed: error = %v, want the call to reach the server", err)
 	}
 }
+
+// loopbackNetworks lets tests reach servers on this host, as the manager's
+// --allowed-networks does for a local emulator.
+var loopbackNetworks = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
