@@ -132,7 +132,9 @@ func TestHostileAnswersAreNeverWritten(t *testing.T) {
 		{name: "a-name-not-requested", answer: foreignAnswer(t, 24*time.Hour, func(l *x509.Certificate) { l.DNSNames = append(l.DNSNames, "bank.example") }),
 			cause: "no unrequested name"},
 		{name: "a-ca-leaf", answer: foreignAnswer(t, 24*time.Hour, func(l *x509.Certificate) { l.IsCA = true }), cause: "not a CA"},
-		{name: "expired", answer: foreignAnswer(t, 24*time.Hour, func(l *x509.Certificate) { l.NotBefore, l.NotAfter = l.NotBefore.Add(-2*time.Hour), l.NotBefore.Add(-time.Hour) }),
+		{name: "expired", answer: foreignAnswer(t, 24*time.Hour, func(l *x509.Certificate) {
+			l.NotBefore, l.NotAfter = l.NotBefore.Add(-2*time.Hour), l.NotBefore.Add(-time.Hour)
+		}),
 			cause: "valid now"},
 		{name: "valid-past-its-root", answer: foreignAnswer(t, 30*time.Minute, func(*x509.Certificate) {}), cause: "within its issuers"},
 		{name: "a-foreign-root", answer: foreignAnswer(t, 24*time.Hour, func(*x509.Certificate) {}), cause: "the store's root"},
