@@ -42,12 +42,6 @@ type IssuerReconciler struct {
 	newList   func() client.ObjectList
 }
 
-// +kubebuilder:rbac:groups=nhnpca.issuer.dev,resources=pcaissuers;pcaclusterissuers,verbs=get;list;watch
-// +kubebuilder:rbac:groups=nhnpca.issuer.dev,resources=pcaissuers/status;pcaclusterissuers/status,verbs=get;patch;update
-// +kubebuilder:rbac:groups="",resources=secrets,verbs=get;list;watch
-// +kubebuilder:rbac:groups="",resources=events,verbs=create;patch
-// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
-
 // Reconcile checks one issuer and writes its Ready condition. A Ready issuer
 // is checked again every IssuerHealthCheckInterval; a transient failure is
 // retried with backoff; a failure the user must fix is checked again after

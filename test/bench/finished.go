@@ -54,7 +54,7 @@ const settleTime = 5 * time.Second
 func (b *bench) runFinished(ctx context.Context, reconciles int) (res memoryResult, err error) {
 	ns := "bench-finished"
 	res = memoryResult{Requests: b.cfg.finishedRequests, MaxConcurrentReconciles: reconciles}
-	m, err := startManager(ctx, b.profBin, b.h.Kubeconfig, b.h.ClusterResourceNamespace, reconciles)
+	m, err := startManager(ctx, b.profBin, b.h.ChartKubeconfig, b.h.ClusterResourceNamespace, reconciles)
 	if err != nil {
 		return res, err
 	}

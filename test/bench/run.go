@@ -129,7 +129,7 @@ func (b *bench) runPCA(ctx context.Context, latency time.Duration, reconciles in
 	if b.cfg.pprof {
 		bin = b.profBin
 	}
-	m, err := startManager(ctx, bin, b.h.Kubeconfig, b.h.ClusterResourceNamespace, reconciles)
+	m, err := startManager(ctx, bin, b.h.ChartKubeconfig, b.h.ClusterResourceNamespace, reconciles)
 	if err != nil {
 		return res, err
 	}

@@ -3,10 +3,13 @@ package harness
 import (
 	"context"
 	"fmt"
+	"time"
 
 	cmcontroller "github.com/cert-manager/cert-manager/pkg/controller"
 	// The blank imports register the cert-manager controllers the harness
 	// runs, as the cert-manager binary does.
+	_ "github.com/cert-manager/cert-manager/pkg/controller/certificate-shim/gateways"
+	_ "github.com/cert-manager/cert-manager/pkg/controller/certificate-shim/ingresses"
 	_ "github.com/cert-manager/cert-manager/pkg/controller/certificaterequests/approver"
 	_ "github.com/cert-manager/cert-manager/pkg/controller/certificaterequests/ca"
 	_ "github.com/cert-manager/cert-manager/pkg/controller/certificates/issuing"
@@ -21,7 +24,9 @@ import (
 )
 
 // certManagerControllers are the cert-manager controllers that turn a
-// Certificate into a CertificateRequest and its result into a Secret.
+// Certificate into a CertificateRequest and its result into a Secret, and
+// the ingress-shim and gateway-shim that turn annotated Ingresses and
+// Gateways into Certificates.
 var certManagerControllers = []string{
 	"certificates-issuing",
 	"certificates-key-manager",
@@ -29,7 +34,46 @@ var certManagerControllers = []string{
 	"certificates-readiness",
 	"certificates-trigger",
 	"certificates-revision-manager",
+	"ingress-shim",
+	"gateway-shim",
 }
+
+// certManagerOptions are the real cert-manager controller's defaults
+// (v1.21.2, internal/apis/config/controller/v1alpha1/defaults.go) for
+// every option ContextOptions has, with the Gateway API enabled as
+// --enable-gateway-api does. Only the kubeconfig and the cluster resource
+// namespace are the harness's.
+func certManagerOptions(kubeconfig, clusterResourceNamespace string) cmcontroller.ContextOptions {
+	return cmcontroller.ContextOptions{
+		Kubeconfig:         kubeconfig,
+		KubernetesAPIQPS:   20,
+		KubernetesAPIBurst: 50,
+		IssuerOptions: cmcontroller.IssuerOptions{
+			ClusterResourceNamespace:        clusterResourceNamespace,
+			ClusterIssuerAmbientCredentials: true,
+			IssuerAmbientCredentials:        false,
+		},
+		IngressShimOptions: cmcontroller.IngressShimOptions{
+			DefaultIssuerKind:                 "Issuer",
+			DefaultIssuerGroup:                "cert-manager.io",
+			DefaultAutoCertificateAnnotations: []string{"kubernetes.io/tls-acme"},
+			ExtraCertificateAnnotations:       []string{},
+		},
+		CertificateOptions: cmcontroller.CertificateOptions{
+			EnableOwnerRef:           false,
+			CopiedAnnotationPrefixes: []string{"*", "-kubectl.kubernetes.io/", "-fluxcd.io/", "-argocd.argoproj.io/"},
+			// A failed CertificateRequest is retried after an hour, then
+			// with exponential backoff up to 32 hours.
+			CertificateRequestMinimumBackoffDuration: time.Hour,
+			CertificateRequestMaximumBackoffDuration: 32 * time.Hour,
+		},
+		SchedulerOptions: cmcontroller.SchedulerOptions{MaxConcurrentChallenges: 60},
+		ConfigOptions:    cmcontroller.ConfigOptions{EnableGatewayAPI: true},
+	}
+}
+
+// certManagerWorkers is the real controller's --concurrent-workers default.
+const certManagerWorkers = 5
 
 // approverController approves every CertificateRequest, as cert-manager's
 // default deployment does.
@@ -42,16 +86,7 @@ var builtinCAControllers = []string{"issuers", "clusterissuers", "certificatereq
 // startCertManager runs the named cert-manager controllers in goroutines
 // until ctx ends, then starts their shared informers.
 func startCertManager(ctx context.Context, kubeconfig, clusterResourceNamespace string, names []string) error {
-	factory, err := cmcontroller.NewContextFactory(ctx, cmcontroller.ContextOptions{
-		Kubeconfig:         kubeconfig,
-		KubernetesAPIQPS:   1000,
-		KubernetesAPIBurst: 2000,
-		IssuerOptions:      cmcontroller.IssuerOptions{ClusterResourceNamespace: clusterResourceNamespace},
-		// cert-manager's default: copy Certificate annotations to requests.
-		CertificateOptions: cmcontroller.CertificateOptions{
-			CopiedAnnotationPrefixes: []string{"*", "-kubectl.kubernetes.io/", "-fluxcd.io/", "-argocd.argoproj.io/"},
-		},
-	})
+	factory, err := cmcontroller.NewContextFactory(ctx, certManagerOptions(kubeconfig, clusterResourceNamespace))
 	if err != nil {
 		return fmt.Errorf("harness: cert-manager context: %w", err)
 	}
@@ -64,7 +99,7 @@ func startCertManager(ctx context.Context, kubeconfig, clusterResourceNamespace 
 		if err != nil {
 			return fmt.Errorf("harness: cert-manager controller %q: %w", name, err)
 		}
-		go func() { _ = c.Run(4, ctx) }()
+		go func() { _ = c.Run(certManagerWorkers, ctx) }()
 	}
 	cmctx, err := factory.Build()
 	if err != nil {
@@ -73,5 +108,6 @@ func startCertManager(ctx context.Context, kubeconfig, clusterResourceNamespace 
 	// Without starting the shared informers nothing moves.
 	cmctx.KubeSharedInformerFactory.Start(ctx.Done())
 	cmctx.SharedInformerFactory.Start(ctx.Done())
+	cmctx.GWShared.Start(ctx.Done())
 	return nil
 }

@@ -46,12 +46,19 @@ type Options struct {
 
 // Harness is a running control plane with cert-manager and the emulator.
 type Harness struct {
-	// Config reaches the API server as a cluster admin.
+	// Config reaches the API server as a cluster admin, for the tests' own
+	// work; managers never use it.
 	Config *rest.Config
+	// Identity is the chart's ServiceAccount, applied with the chart's
+	// RBAC; every manager the harness starts authenticates as it.
+	Identity *ChartIdentity
 	// Client is a direct (uncached) client with pca-issuer's scheme.
 	Client client.Client
 	// Kubeconfig is the path of a kubeconfig file for Config.
 	Kubeconfig string
+	// ChartKubeconfig is the path of a kubeconfig file for
+	// Identity.Config(), for a manager run as a process.
+	ChartKubeconfig string
 	// ClusterResourceNamespace is where PCAClusterIssuer Secrets live.
 	ClusterResourceNamespace string
 	// Emulator is the in-process PCA emulator; tests read its counters.
@@ -129,8 +136,9 @@ func cmControllerNames(opts Options) []string {
 	return names
 }
 
-// startControlPlane starts envtest with our CRDs and cert-manager's, writes
-// a kubeconfig and creates the cluster resource namespace.
+// startControlPlane starts envtest with our CRDs, cert-manager's and the
+// Gateway API's, writes a kubeconfig, creates the cluster resource
+// namespace and applies the chart's ServiceAccount and RBAC.
 func (h *Harness) startControlPlane() error {
 	root, err := RepoRoot()
 	if err != nil {
@@ -144,13 +152,17 @@ func (h *Harness) startControlPlane() error {
 	if err != nil {
 		return err
 	}
+	gatewayCRDs, err := gatewayAPICRDs(root)
+	if err != nil {
+		return err
+	}
 	scheme, err := controller.NewScheme()
 	if err != nil {
 		return err
 	}
 	h.env = &envtest.Environment{
 		BinaryAssetsDirectory: assets,
-		CRDDirectoryPaths:     []string{filepath.Join(root, "config", "crd", "bases"), cmCRDs},
+		CRDDirectoryPaths:     []string{filepath.Join(root, "config", "crd", "bases"), cmCRDs, gatewayCRDs},
 		ErrorIfCRDPathMissing: true,
 		Scheme:                scheme,
 	}
@@ -164,7 +176,10 @@ func (h *Harness) startControlPlane() error {
 	if h.Client, err = client.New(h.Config, client.Options{Scheme: scheme}); err != nil {
 		return err
 	}
-	return h.CreateNamespace(h.ctx, h.ClusterResourceNamespace)
+	if err := h.CreateNamespace(h.ctx, h.ClusterResourceNamespace); err != nil {
+		return err
+	}
+	return h.applyChartIdentity(h.ctx, root)
 }
 
 // Stop stops the manager, cert-manager, the emulator and the control

@@ -34,12 +34,17 @@ type ManagerConfig struct {
 
 // Manager is a running in-process pca-issuer manager.
 type Manager struct {
+	config  *rest.Config
 	cancel  context.CancelFunc
 	done    chan error
 	elected <-chan struct{}
 	once    sync.Once
 	err     error
 }
+
+// Config returns a copy of the client configuration the manager
+// authenticates with.
+func (m *Manager) Config() *rest.Config { return rest.CopyConfig(m.config) }
 
 // Elected is closed once the manager leads (at once without election).
 func (m *Manager) Elected() <-chan struct{} { return m.elected }
@@ -54,7 +59,10 @@ func (m *Manager) Stop() error {
 }
 
 // RunManager starts a pca-issuer manager in-process, as cmd/pca-issuer
-// does, and returns once its caches have synced.
+// does, authenticated as the chart's ServiceAccount (h.Identity) and
+// electing in the chart's leader election namespace, and returns once its
+// caches have synced. A call the chart's RBAC does not allow fails as it
+// would in a cluster.
 func (h *Harness) RunManager(cfg ManagerConfig) (*Manager, error) {
 	opts := cfg.Options
 	if opts.ClusterResourceNamespace == "" {
@@ -78,7 +86,7 @@ func (h *Harness) RunManager(cfg ManagerConfig) (*Manager, error) {
 		Logger:                  h.logger,
 		LeaderElection:          cfg.LeaderElection,
 		LeaderElectionID:        "pca-issuer.nhnpca.issuer.dev",
-		LeaderElectionNamespace: h.ClusterResourceNamespace,
+		LeaderElectionNamespace: h.Identity.LeaderElectionNamespace,
 		LeaseDuration:           &lease,
 		RenewDeadline:           &renew,
 		RetryPeriod:             &retry,
@@ -94,7 +102,11 @@ func (h *Harness) RunManager(cfg ManagerConfig) (*Manager, error) {
 			return cfg.WrapClient(inner), nil
 		}
 	}
-	mgr, err := ctrl.NewManager(h.Config, mgrOpts)
+	restConfig := h.Identity.Config()
+	// As ctrl.GetConfig in cmd/pca-issuer: no client-side rate limit, the
+	// API server's priority and fairness decides.
+	restConfig.QPS = -1
+	mgr, err := ctrl.NewManager(restConfig, mgrOpts)
 	if err != nil {
 		return nil, fmt.Errorf("harness: manager: %w", err)
 	}
@@ -103,7 +115,7 @@ func (h *Harness) RunManager(cfg ManagerConfig) (*Manager, error) {
 		cancel()
 		return nil, err
 	}
-	m := &Manager{cancel: cancel, done: make(chan error, 1), elected: mgr.Elected()}
+	m := &Manager{config: mgr.GetConfig(), cancel: cancel, done: make(chan error, 1), elected: mgr.Elected()}
 	go func() { m.done <- mgr.Start(ctx) }()
 	if !mgr.GetCache().WaitForCacheSync(ctx) {
 		cancel()
@@ -132,6 +144,13 @@ func (h *Harness) StartManager(opts controller.Options) error {
 	}
 	h.managers.current = m
 	return nil
+}
+
+// DefaultManager returns the default manager, nil when none runs.
+func (h *Harness) DefaultManager() *Manager {
+	h.managers.mu.Lock()
+	defer h.managers.mu.Unlock()
+	return h.managers.current
 }
 
 // StopManager stops the default manager, if any, and waits for it to end.

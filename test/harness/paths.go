@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -48,11 +49,39 @@ func ControlPlaneAssets(root string) (string, error) {
 // certManagerCRDs returns the folder of cert-manager's CRDs in the module
 // cache (the module zip ships deploy/crds).
 func certManagerCRDs(root string) (string, error) {
-	cmd := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/cert-manager/cert-manager")
+	dir, err := moduleDir(root, "github.com/cert-manager/cert-manager")
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "deploy", "crds"), nil
+}
+
+// gatewayAPICRDs returns the folder of the Gateway API's standard-channel
+// CRDs in the module cache: the module is a dependency of cert-manager's
+// gateway-shim, so its version is the one cert-manager is built with.
+func gatewayAPICRDs(root string) (string, error) {
+	dir, err := moduleDir(root, "sigs.k8s.io/gateway-api")
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "config", "crd", "standard"), nil
+}
+
+// moduleDir returns the module cache folder of a module of this module's
+// build list, downloading it first when missing (a clean machine).
+func moduleDir(root, module string) (string, error) {
+	cmd := exec.Command("go", "mod", "download", "-json", module)
 	cmd.Dir = root
 	out, err := cmd.Output()
 	if err != nil {
-		return "", fmt.Errorf("harness: locating the cert-manager module: %w", err)
+		return "", fmt.Errorf("harness: locating the module %s: %w", module, err)
 	}
-	return filepath.Join(strings.TrimSpace(string(out)), "deploy", "crds"), nil
+	var info struct{ Dir, Error string }
+	if err := json.Unmarshal(out, &info); err != nil {
+		return "", fmt.Errorf("harness: locating the module %s: %w", module, err)
+	}
+	if info.Dir == "" {
+		return "", fmt.Errorf("harness: locating the module %s: %s", module, info.Error)
+	}
+	return info.Dir, nil
 }
