@@ -93,7 +93,6 @@ type CertificateRequestReconciler struct {
 	pipeline *pipeline
 }
 
-
 // Reconcile signs one CertificateRequest. Requests of other issuers are
 // ignored; finished ones (issued, failed, denied) cost nothing. A permanent
 // failure returns a reconcile.TerminalError: the request is not retried.
