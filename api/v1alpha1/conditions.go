@@ -16,6 +16,9 @@ const (
 	// ReasonSecretNotFound: the credentials Secret does not exist where the
 	// issuer may read it.
 	ReasonSecretNotFound = "SecretNotFound"
+	// ReasonSecretNotAllowed: the Secret's nhnpca.issuer.dev/allowed-issuers
+	// annotation does not list the issuer.
+	ReasonSecretNotAllowed = "SecretNotAllowed"
 	// ReasonSecretInvalid: the Secret lacks a key or holds an empty one.
 	ReasonSecretInvalid = "SecretInvalid"
 	// ReasonSpecInvalid: spec.url or spec.tokenURL is not usable (not an
@@ -34,6 +37,11 @@ const (
 	ReasonTemplateNotFound = "TemplateNotFound"
 	// ReasonTemplateNotUsable: the template cannot sign leaf certificates.
 	ReasonTemplateNotUsable = "TemplateNotUsable"
+	// ReasonEndpointRefused: spec.url or spec.tokenURL leads where the
+	// manager does not go (a redirect to another host, a loopback,
+	// link-local or unspecified address), or answered more than any real
+	// answer holds (docs/security.md, "Endpoints").
+	ReasonEndpointRefused = "EndpointRefused"
 	// ReasonUnreachable: the PCA API or the token endpoint did not answer
 	// or answered with a server error; retried.
 	ReasonUnreachable = "Unreachable"

@@ -25,18 +25,21 @@ const (
 // the PCA API is, which store and template sign, and which credentials to
 // use.
 type PCAIssuerSpec struct {
-	// URL is the PCA API base URL.
+	// URL is the PCA API base URL. It must be https; http is admitted only
+	// for localhost, and then used only by a manager started with
+	// --insecure-allow-http (docs/security.md, "Endpoints").
 	// +kubebuilder:default="https://kr1-pca.api.nhncloudservice.com"
 	// +kubebuilder:validation:Pattern=`^https?://`
-	// +kubebuilder:validation:XValidation:rule="isURL(self) && url(self).getHostname() != ''",message="url must be an absolute http(s) URL with a host"
+	// +kubebuilder:validation:XValidation:rule="isURL(self) && url(self).getHostname() != '' && (url(self).getScheme() == 'https' || url(self).getHostname() in ['localhost', '127.0.0.1', '::1'])",message="url must be an absolute https URL with a host (http only for localhost, with the manager's --insecure-allow-http)"
 	// +optional
 	URL string `json:"url,omitempty"`
 
 	// TokenURL is the base URL of the OAuth service that issues User Access
 	// Key tokens; the token endpoint is TokenURL + /oauth2/token/create.
+	// The same scheme rules as URL apply.
 	// +kubebuilder:default="https://oauth.api.nhncloudservice.com"
 	// +kubebuilder:validation:Pattern=`^https?://`
-	// +kubebuilder:validation:XValidation:rule="isURL(self) && url(self).getHostname() != ''",message="tokenURL must be an absolute http(s) URL with a host"
+	// +kubebuilder:validation:XValidation:rule="isURL(self) && url(self).getHostname() != '' && (url(self).getScheme() == 'https' || url(self).getHostname() in ['localhost', '127.0.0.1', '::1'])",message="tokenURL must be an absolute https URL with a host (http only for localhost, with the manager's --insecure-allow-http)"
 	// +optional
 	TokenURL string `json:"tokenURL,omitempty"`
 
@@ -106,6 +109,13 @@ const (
 // from its Certificate) selects another template of the issuer's store; it
 // must be listed in spec.allowedTemplateIds.
 const AnnotationTemplateID = "nhnpca.issuer.dev/template-id"
+
+// AnnotationAllowedIssuers on a credentials Secret pins it to the issuers
+// it lists, comma-separated, each "PCAIssuer/<name>" or
+// "PCAClusterIssuer/<name>"; other issuers that name the Secret are refused
+// (reason SecretNotAllowed). Without it, any issuer of the Secret's
+// namespace may use the Secret (docs/security.md, "Credentials").
+const AnnotationAllowedIssuers = "nhnpca.issuer.dev/allowed-issuers"
 
 // SecretReference names a Secret. It has no namespace field on purpose: no
 // issuer may read another namespace's Secret.

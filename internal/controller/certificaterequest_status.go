@@ -33,6 +33,7 @@ func readyCondition(cr *cmapi.CertificateRequest) *cmapi.CertificateRequestCondi
 // setReady sets the Ready condition, keeping lastTransitionTime when the
 // status does not change, and reports whether reason or message changed.
 func setReady(cr *cmapi.CertificateRequest, status cmmeta.ConditionStatus, reason, message string, now metav1.Time) bool {
+	message = boundedMessage(message, maxConditionMessage)
 	c := readyCondition(cr)
 	if c == nil {
 		cr.Status.Conditions = append(cr.Status.Conditions, cmapi.CertificateRequestCondition{

@@ -2,10 +2,7 @@ package controller
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"fmt"
-	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -55,6 +52,7 @@ type clients struct {
 	apiReader                client.Reader
 	clusterResourceNamespace string
 	userAgent                string
+	endpoints                endpointPolicy
 
 	mu    sync.Mutex
 	byKey map[types.NamespacedName]cachedClient
@@ -65,8 +63,8 @@ type cachedClient struct {
 	client *pca.Client
 }
 
-func newClients(reader, apiReader client.Reader, clusterResourceNamespace, userAgent string) *clients {
-	return &clients{reader: reader, apiReader: apiReader, clusterResourceNamespace: clusterResourceNamespace, userAgent: userAgent, byKey: map[types.NamespacedName]cachedClient{}}
+func newClients(reader, apiReader client.Reader, clusterResourceNamespace, userAgent string, endpoints endpointPolicy) *clients {
+	return &clients{reader: reader, apiReader: apiReader, clusterResourceNamespace: clusterResourceNamespace, userAgent: userAgent, endpoints: endpoints, byKey: map[types.NamespacedName]cachedClient{}}
 }
 
 // secretNamespace is where the issuer's Secret must be: its own namespace,
@@ -108,6 +106,9 @@ func (c *clients) For(ctx context.Context, iss v1alpha1.Issuer) (*pca.Client, er
 		return nil, fmt.Errorf("reading Secret %s/%s: %w", ns, spec.CredentialsRef.Name, err)
 	}
 	ck.secretRV = secret.ResourceVersion
+	if err := checkSecretPin(&secret, iss); err != nil {
+		return nil, err
+	}
 	pc, err := c.build(spec, &secret)
 	if err != nil {
 		return nil, err
@@ -147,7 +148,7 @@ func (c *clients) build(spec *v1alpha1.PCAIssuerSpec, secret *corev1.Secret) (*p
 		return nil, &issuerConfigError{Reason: v1alpha1.ReasonSecretInvalid, Message: fmt.Sprintf(
 			"Secret %s/%s lacks %s: add the missing keys", secret.Namespace, secret.Name, strings.Join(missing, ", "))}
 	}
-	httpClient, err := httpClientFor(spec.CABundle)
+	httpClient, err := c.endpoints.httpClient(spec.CABundle)
 	if err != nil {
 		return nil, err
 	}
@@ -159,6 +160,7 @@ func (c *clients) build(spec *v1alpha1.PCAIssuerSpec, secret *corev1.Secret) (*p
 		SecretAccessKey: values[v1alpha1.SecretKeySecretAccessKey],
 		HTTPClient:      httpClient,
 		UserAgent:       c.userAgent,
+		AllowHTTP:       c.endpoints.allowHTTP,
 		Limiter:         limiterFor(spec.RateLimit),
 		Observe:         metrics.ObserveAPICall,
 		OnTokenRefresh:  metrics.ObserveTokenRefresh,
@@ -167,21 +169,6 @@ func (c *clients) build(spec *v1alpha1.PCAIssuerSpec, secret *corev1.Secret) (*p
 		return nil, &issuerConfigError{Reason: v1alpha1.ReasonSpecInvalid, Message: fmt.Sprintf("%v: fix spec.url and spec.tokenURL", err)}
 	}
 	return pc, nil
-}
-
-// httpClientFor returns an HTTP client trusting caBundle, or the system
-// roots when it is empty.
-func httpClientFor(caBundle []byte) (*http.Client, error) {
-	transport := http.DefaultTransport.(*http.Transport).Clone()
-	if len(caBundle) > 0 {
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(caBundle) {
-			return nil, &issuerConfigError{Reason: v1alpha1.ReasonCABundleInvalid,
-				Message: "spec.caBundle holds no PEM certificate: set it to the PEM of the CA that signed the PCA API's serving certificate, or remove it"}
-		}
-		transport.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
-	}
-	return &http.Client{Transport: transport, Timeout: apiTimeout}, nil
 }
 
 // limiterFor returns the token bucket all PCA calls of one issuer share:

@@ -3,6 +3,7 @@ package controller
 import (
 	"context"
 	"crypto"
+	"crypto/x509"
 	"fmt"
 	"time"
 
@@ -38,6 +39,11 @@ type signRequest struct {
 	templateID int64
 	// started is the in-flight marker's time, zero when absent.
 	started time.Time
+	// now is the time of this attempt.
+	now time.Time
+	// roots are the issuer's store roots pinned by its last check; an
+	// answer must chain to one of them (none yet: not checked).
+	roots []*x509.Certificate
 	// markInFlight records the marker; it returns errConflict when the
 	// request changed since it was read.
 	markInFlight func(ctx context.Context) error
@@ -76,7 +82,7 @@ func issue(ctx context.Context, pc pcaAPI, storeID int64, tmpl *pca.Template, re
 		}
 		if found != nil {
 			res.adopted = true
-			return res.fill(req.csrPEM, found)
+			return res.fill(req.csrPEM, found, req.expectation(duration, tmpl, req.started))
 		}
 	}
 	if err := req.markInFlight(ctx); err != nil {
@@ -86,13 +92,29 @@ func issue(ctx context.Context, pc pcaAPI, storeID int64, tmpl *pca.Template, re
 	if err != nil {
 		return nil, signer.Classify(err)
 	}
-	return res.fill(req.csrPEM, resp)
+	return res.fill(req.csrPEM, resp, req.expectation(duration, tmpl, req.now))
+}
+
+// expectation is what the answer to req is held to: sent at sent, for
+// duration (zero: cert-manager's default), back-dated at most as tmpl
+// says, under the pinned roots.
+func (req signRequest) expectation(duration time.Duration, tmpl *pca.Template, sent time.Time) signer.Expectation {
+	if duration == 0 {
+		duration = cmapi.DefaultCertificateDuration
+	}
+	return signer.Expectation{
+		Now: req.now, Sent: sent, Duration: duration,
+		BackDate: time.Duration(tmpl.BackDateValidation) * time.Second, Roots: req.roots,
+	}
 }
 
 // fill checks the PCA's certificate and keeps its chain.
-func (res *signResult) fill(csrPEM []byte, cert *pca.Certificate) (*signResult, error) {
+func (res *signResult) fill(csrPEM []byte, cert *pca.Certificate, exp signer.Expectation) (*signResult, error) {
 	certificate, ca, err := signer.ChainFromResponse(csrPEM, cert)
 	if err != nil {
+		return nil, err
+	}
+	if err := signer.CheckAnswerPEM(csrPEM, certificate, ca, exp); err != nil {
 		return nil, err
 	}
 	res.certificate, res.ca, res.serial, res.certificateID = certificate, ca, cert.SerialNumber, cert.CertificateID

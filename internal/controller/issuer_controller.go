@@ -11,6 +11,7 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -33,6 +34,7 @@ type IssuerReconciler struct {
 	clients   *clients
 	templates *templateCache
 	faults    *issuerFaults
+	pins      *caPins
 	recorder  recorder.EventRecorder
 	opts      Options
 	kind      string
@@ -50,14 +52,18 @@ func (r *IssuerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 		if client.IgnoreNotFound(err) == nil {
 			r.clients.Forget(req.NamespacedName)
 			r.templates.Forget(req.NamespacedName)
+			r.pins.forget(req.NamespacedName)
 			return ctrl.Result{}, nil // deleted: drop its client and templates, done
 		}
 		return ctrl.Result{}, err // requeue with backoff
 	}
 	orig := iss.DeepCopyObject().(issuerObject)
-	health := checkIssuer(ctx, r.clients, iss)
+	checkCtx, cancel := context.WithTimeout(ctx, r.opts.ReconcileTimeout)
+	health := checkIssuer(checkCtx, r.clients, iss)
+	cancel()
 	if health.template != nil {
 		r.templates.Put(iss, health.template, time.Now())
+		r.pins.set(req.NamespacedName, health.cas)
 	}
 	changed := setIssuerReady(iss, health)
 	if changed {
@@ -83,7 +89,7 @@ func setIssuerReady(iss issuerObject, h healthResult) bool {
 		Type:               v1alpha1.ConditionReady,
 		Status:             h.status,
 		Reason:             h.reason,
-		Message:            h.message,
+		Message:            boundedMessage(h.message, maxConditionMessage),
 		ObservedGeneration: iss.GetGeneration(),
 	})
 }
@@ -128,5 +134,8 @@ func (r *IssuerReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		For(r.newIssuer(), builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&corev1.Secret{}, handler.EnqueueRequestsFromMapFunc(r.secretToIssuers), builder.OnlyMetadata).
 		WatchesRawSource(r.faults.source(r.kind)).
+		// Several workers: one issuer's slow endpoint must not delay the
+		// checks of the others.
+		WithOptions(controller.Options{MaxConcurrentReconciles: r.opts.MaxConcurrentReconciles}).
 		Complete(r)
 }

@@ -21,6 +21,8 @@ type healthResult struct {
 	message   string
 	transient bool
 	template  *pca.Template
+	// cas are the store's CA certificates, read when the check passed.
+	cas storeCAs
 }
 
 // checkIssuer reads the Secret, then the store and the template with the
@@ -55,7 +57,12 @@ func checkIssuer(ctx context.Context, cs *clients, iss v1alpha1.Issuer) healthRe
 		return healthResult{status: metav1.ConditionFalse, reason: v1alpha1.ReasonTemplateNotUsable, message: fmt.Sprintf(
 			"template %d (%s) does not issue leaf certificates: choose a leaf template", tmpl.ID, tmpl.Name)}
 	}
-	return healthResult{status: metav1.ConditionTrue, reason: v1alpha1.ReasonChecked, template: tmpl, message: fmt.Sprintf(
+	cas, err := readStoreCAs(ctx, pc, spec.CAStoreID)
+	if err != nil {
+		return apiFailure(err, v1alpha1.ReasonStoreNotFound, fmt.Sprintf(
+			"the CA certificates of store %d could not be read: check spec.caStoreId", spec.CAStoreID))
+	}
+	return healthResult{status: metav1.ConditionTrue, reason: v1alpha1.ReasonChecked, template: tmpl, cas: cas, message: fmt.Sprintf(
 		"store %d (%s) and template %d (%s) read with the credentials of Secret %s/%s",
 		store.ID, store.Name, tmpl.ID, tmpl.Name, cs.secretNamespace(iss), spec.CredentialsRef.Name)}
 }
@@ -96,6 +103,9 @@ func apiFailure(err error, notFoundReason, notFoundMessage string) healthResult 
 	case errors.As(err, &tokenErr) && tokenErr.HTTPStatus == http.StatusNotFound:
 		return healthResult{status: metav1.ConditionFalse, reason: v1alpha1.ReasonSpecInvalid, message: fmt.Sprintf(
 			"the token endpoint answered 404 (%v): spec.tokenURL must be the OAuth base URL, without /oauth2/token/create", err)}
+	case pca.IsEndpointError(err):
+		return healthResult{status: metav1.ConditionFalse, reason: v1alpha1.ReasonEndpointRefused, message: fmt.Sprintf(
+			"%v: point spec.url and spec.tokenURL at the PCA's public https endpoints", err)}
 	case pca.IsUnauthorized(err) || pca.IsForbidden(err):
 		return healthResult{status: metav1.ConditionFalse, reason: v1alpha1.ReasonCredentialsRejected, message: fmt.Sprintf(
 			"the PCA refused the credentials (%v): check appKey, userAccessKeyId and secretAccessKey in the Secret, and that the access key has the ADMIN role", err)}

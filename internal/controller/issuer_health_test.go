@@ -105,7 +105,7 @@ func TestCheckIssuerTellsAWrongURLFromAnUnknownStore(t *testing.T) {
 				Spec: v1alpha1.PCAIssuerSpec{URL: tc.url, TokenURL: server.URL, CAStoreID: tc.storeID, TemplateID: ids.TemplateID,
 					CredentialsRef: v1alpha1.SecretReference{Name: "creds"}, CABundle: caBundle},
 			}
-			h := checkIssuer(t.Context(), newClients(c, c, "cert-manager", UserAgent), iss)
+			h := checkIssuer(t.Context(), newClients(c, c, "cert-manager", UserAgent, endpointPolicyFrom(Options{AllowedNetworks: loopbackNetworks})), iss)
 			if h.reason != tc.wantReason || !strings.Contains(h.message, tc.wantMessage) {
 				t.Errorf("check = %s: %s; want %s naming %q", h.reason, h.message, tc.wantReason, tc.wantMessage)
 			}

@@ -1,6 +1,9 @@
 package controller
 
-import "time"
+import (
+	"net/netip"
+	"time"
+)
 
 // Options configure the reconcilers; cmd/pca-issuer fills them from flags.
 type Options struct {
@@ -29,6 +32,17 @@ type Options struct {
 	// marked Failed (flag --max-retry-duration).
 	MaxRetryDuration time.Duration
 
+	// AllowedNetworks are address ranges that issuers' endpoints may reach
+	// although they are loopback, link-local or unspecified (flag
+	// --allowed-networks); empty refuses all of those
+	// (docs/security.md, "Endpoints").
+	AllowedNetworks []netip.Prefix
+
+	// AllowInsecureHTTP accepts http:// in spec.url and spec.tokenURL (flag
+	// --insecure-allow-http), for development against a local emulator
+	// only: credentials and tokens would cross the network in clear.
+	AllowInsecureHTTP bool
+
 	// MinimumDuration is the shortest certificate validity a request may
 	// ask for (flag --minimum-duration); a shorter one fails with reason
 	// DurationTooShort before any PCA call. Default 10 minutes, the floor
@@ -36,6 +50,17 @@ type Options struct {
 	// spec.expirationSeconds: every issuance is a billable certificate, and
 	// a very short one makes cert-manager renew it in a loop.
 	MinimumDuration time.Duration
+
+	// ReconcileTimeout bounds one reconcile of a request or an issuer, PCA
+	// calls, token fetches and rate-limiter waits included (flag
+	// --reconcile-timeout; default 2 minutes).
+	ReconcileTimeout time.Duration
+
+	// MaxConcurrentPerIssuer is how many requests of one issuer are signed
+	// at once (flag --max-concurrent-per-issuer; default 2); its other
+	// requests are requeued without holding a worker, so that one issuer's
+	// hung endpoint cannot take every worker.
+	MaxConcurrentPerIssuer int
 }
 
 // withDefaults returns o with every zero field set to its default.
@@ -51,6 +76,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.PendingRetryInterval <= 0 {
 		o.PendingRetryInterval = time.Minute
+	}
+	if o.ReconcileTimeout <= 0 {
+		o.ReconcileTimeout = 2 * time.Minute
+	}
+	if o.MaxConcurrentPerIssuer <= 0 {
+		o.MaxConcurrentPerIssuer = 2
 	}
 	if o.MaxRetryDuration <= 0 {
 		o.MaxRetryDuration = time.Hour

@@ -21,6 +21,8 @@ type pipeline struct {
 	pcaFor    pcaSource
 	templates *templateCache
 	faults    *issuerFaults
+	slots     *issuerSlots
+	pins      *caPins
 	recorder  recorder.EventRecorder
 	clock     clock.PassiveClock
 	opts      Options
@@ -64,7 +66,11 @@ func (p *pipeline) reconcile(ctx context.Context, k requestKind, key types.Names
 		}
 	}
 	orig := obj.DeepCopyObject().(client.Object)
-	d := p.decide(ctx, req, ref)
+	// The deadline bounds the PCA's part; the status is written on the
+	// parent context so that a timed-out attempt still says so.
+	decideCtx, cancel := context.WithTimeout(ctx, p.opts.ReconcileTimeout)
+	d := p.decide(decideCtx, req, ref)
+	cancel()
 	if err := p.writeStatus(ctx, orig, obj); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err) // requeue with backoff; the events wait too
 	}

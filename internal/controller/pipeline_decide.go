@@ -22,6 +22,11 @@ import (
 // the requester's rights and the PCA.
 func (p *pipeline) decide(ctx context.Context, req request, ref issuerRef) decision {
 	now := p.clock.Now()
+	iss := ref.newObject()
+	getErr := p.client.Get(ctx, ref.key(), iss)
+	// Only an issuer that exists gets its own metrics label: a request can
+	// name any issuer, and each name would be a new series.
+	ref.exists = getErr == nil
 	if req.denied() {
 		const message = "Denied by an approval controller: it is never sent to the PCA"
 		req.setDenied(message, now)
@@ -38,16 +43,22 @@ func (p *pipeline) decide(ctx context.Context, req request, ref issuerRef) decis
 		}
 		return decision{err: err} // requeue with backoff
 	}
-	iss := ref.newObject()
-	if err := p.client.Get(ctx, ref.key(), iss); err != nil {
-		if client.IgnoreNotFound(err) != nil {
-			return decision{err: err} // requeue with backoff
+	if getErr != nil {
+		if client.IgnoreNotFound(getErr) != nil {
+			return decision{err: getErr} // requeue with backoff
 		}
 		return p.pending(req, fmt.Sprintf("%s not found: create it, or fix %s", ref, ref.field), now) // its creation wakes us
 	}
 	if !iss.GetStatus().IsReady(iss.GetGeneration()) {
 		return p.pending(req, notReadyMessage(ref.String(), iss), now) // its turning Ready wakes us
 	}
+	release, ok := p.slots.acquire(ref.key())
+	if !ok {
+		d := p.pending(req, fmt.Sprintf("waiting for %s: it is signing %d requests already (--max-concurrent-per-issuer)", ref, p.opts.MaxConcurrentPerIssuer), now)
+		d.result = ctrl.Result{RequeueAfter: slotWait()}
+		return d // wait without holding a worker
+	}
+	defer release()
 	done := metrics.InFlight()
 	defer done()
 	return p.sign(ctx, req, ref, iss, now)
@@ -74,7 +85,7 @@ func (p *pipeline) sign(ctx context.Context, req request, ref issuerRef, iss iss
 	}
 	res, err := issue(ctx, pc, iss.GetSpec().CAStoreID, choice.template, signRequest{
 		csrPEM: spec.csrPEM, duration: spec.duration, isCA: spec.isCA, usages: spec.usages,
-		templateID: choice.id, started: markerTime(req.object().GetAnnotations()),
+		templateID: choice.id, started: markerTime(req.object().GetAnnotations()), now: now, roots: p.pins.roots(ref.key()),
 		markInFlight: func(ctx context.Context) error { return markInFlight(ctx, p.client, req.object(), now) },
 	})
 	if errors.Is(err, errConflict) {

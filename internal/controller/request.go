@@ -77,6 +77,8 @@ type issuerRef struct {
 	// field is where the request names its issuer, for messages (e.g.
 	// "spec.issuerRef").
 	field string
+	// exists is set once the issuer was found.
+	exists bool
 }
 
 // String names the issuer for messages, e.g. "PCAIssuer default/web" or
@@ -101,8 +103,13 @@ func (r issuerRef) newObject() issuerObject {
 	return &v1alpha1.PCAIssuer{}
 }
 
-// label names the issuer in metrics.
-func (r issuerRef) label() string { return metrics.IssuerLabel(r.namespace, r.name) }
+// label names the issuer in metrics; UnknownIssuer until it was found.
+func (r issuerRef) label() string {
+	if !r.exists {
+		return metrics.UnknownIssuer
+	}
+	return metrics.IssuerLabel(r.namespace, r.name)
+}
 
 // requestKind is what the pipeline needs of a request kind besides its
 // adapter: an empty object to read into, and the adapter of an object.

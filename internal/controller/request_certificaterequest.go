@@ -93,9 +93,6 @@ type CertificateRequestReconciler struct {
 	pipeline *pipeline
 }
 
-// +kubebuilder:rbac:groups=cert-manager.io,resources=certificaterequests,verbs=get;list;watch;patch;update
-// +kubebuilder:rbac:groups=cert-manager.io,resources=certificaterequests/status,verbs=get;patch;update
-
 // Reconcile signs one CertificateRequest. Requests of other issuers are
 // ignored; finished ones (issued, failed, denied) cost nothing. A permanent
 // failure returns a reconcile.TerminalError: the request is not retried.

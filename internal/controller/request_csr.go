@@ -104,6 +104,7 @@ func (a certificateSigningRequest) setIssued(certificate, _ []byte, _ string, _ 
 func (a certificateSigningRequest) setPending(string, time.Time) { a.pending.add(a.csr) }
 
 func (a certificateSigningRequest) setFailed(reason, message string, now time.Time) {
+	message = boundedMessage(message, maxConditionMessage)
 	t := metav1.NewTime(now)
 	a.csr.Status.Conditions = append(a.csr.Status.Conditions, certificatesv1.CertificateSigningRequestCondition{
 		Type: certificatesv1.CertificateFailed, Status: corev1.ConditionTrue, Reason: reason, Message: message,

@@ -24,23 +24,26 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if err := addIndexes(ctx, mgr); err != nil {
 		return err
 	}
-	cs := newClients(mgr.GetClient(), mgr.GetAPIReader(), opts.ClusterResourceNamespace, UserAgent)
+	cs := newClients(mgr.GetClient(), mgr.GetAPIReader(), opts.ClusterResourceNamespace, UserAgent, endpointPolicyFrom(opts))
 	templates := newTemplateCache(opts.IssuerHealthCheckInterval)
 	faults := newIssuerFaults()
+	pins := newCAPins()
+	events := boundedRecorder{mgr.GetEventRecorder("pca-issuer")}
 	issuers := []*IssuerReconciler{
 		{kind: kindIssuer, newIssuer: func() issuerObject { return &v1alpha1.PCAIssuer{} }, newList: func() client.ObjectList { return &v1alpha1.PCAIssuerList{} }},
 		{kind: kindClusterIssuer, newIssuer: func() issuerObject { return &v1alpha1.PCAClusterIssuer{} }, newList: func() client.ObjectList { return &v1alpha1.PCAClusterIssuerList{} }},
 	}
 	for _, r := range issuers {
-		r.client, r.clients, r.templates, r.faults, r.opts = mgr.GetClient(), cs, templates, faults, opts
-		r.recorder = mgr.GetEventRecorder("pca-issuer")
+		r.client, r.clients, r.templates, r.faults, r.pins, r.opts = mgr.GetClient(), cs, templates, faults, pins, opts
+		r.recorder = events
 		if err := r.SetupWithManager(mgr); err != nil {
 			return fmt.Errorf("setting up the %s controller: %w", r.kind, err)
 		}
 	}
 	p := &pipeline{
 		client: mgr.GetClient(), apiReader: mgr.GetAPIReader(), pcaFor: pcaSourceOf(cs), templates: templates,
-		faults: faults, recorder: mgr.GetEventRecorder("pca-issuer"), clock: clock.RealClock{}, opts: opts,
+		faults: faults, slots: newIssuerSlots(opts.MaxConcurrentPerIssuer), pins: pins, recorder: events,
+		clock: clock.RealClock{}, opts: opts,
 	}
 	crr := &CertificateRequestReconciler{pipeline: p}
 	if err := crr.SetupWithManager(mgr); err != nil {

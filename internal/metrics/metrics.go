@@ -79,6 +79,10 @@ func init() {
 	ctrlmetrics.Registry.MustRegister(issuance, apiRequests, apiDuration, tokenRefreshes, inFlight)
 }
 
+// UnknownIssuer is the issuer label of requests whose issuer does not
+// exist: the names requests make up never become series of their own.
+const UnknownIssuer = "unknown"
+
 // IssuerLabel returns the issuer label of pca_issuer_issuance_total:
 // "PCAIssuer/namespace/name" for a namespaced issuer, or
 // "PCAClusterIssuer/name" when namespace is empty.

@@ -75,6 +75,10 @@ type Config struct {
 	// OnTokenRefresh, when set, is called each time a new token has been
 	// fetched from the token endpoint; metrics.ObserveTokenRefresh fits it.
 	OnTokenRefresh func()
+	// AllowHTTP lets URL and TokenURL be plain http. It is for development
+	// against a local emulator only: credentials and tokens would cross the
+	// network in clear.
+	AllowHTTP bool
 	// Limiter, when set, is waited on before every HTTP exchange: each API
 	// call (a retry after a 401 included, public endpoints too) and each
 	// token fetch takes one token. Share one Limiter between all Clients of
@@ -102,7 +106,8 @@ type Client struct {
 
 // New checks cfg and returns a Client. It returns an error when AppKey,
 // AccessKeyID or SecretAccessKey is empty, or when URL or TokenURL is not an
-// absolute http(s) URL. No network call is made.
+// absolute https URL (http too with AllowHTTP). No network call is made. The
+// client follows redirects only to the host and scheme it was sent to.
 func New(cfg Config) (*Client, error) {
 	if strings.TrimSpace(cfg.AppKey) == "" {
 		return nil, errors.New("pca: config: appkey is empty")
@@ -110,11 +115,11 @@ func New(cfg Config) (*Client, error) {
 	if strings.TrimSpace(cfg.AccessKeyID) == "" || strings.TrimSpace(cfg.SecretAccessKey) == "" {
 		return nil, errors.New("pca: config: access key ID and secret access key are both required")
 	}
-	base, err := baseURL("URL", cfg.URL, DefaultURL)
+	base, err := baseURL("URL", cfg.URL, DefaultURL, cfg.AllowHTTP)
 	if err != nil {
 		return nil, err
 	}
-	tokenBase, err := baseURL("TokenURL", cfg.TokenURL, DefaultTokenURL)
+	tokenBase, err := baseURL("TokenURL", cfg.TokenURL, DefaultTokenURL, cfg.AllowHTTP)
 	if err != nil {
 		return nil, err
 	}
@@ -122,6 +127,7 @@ func New(cfg Config) (*Client, error) {
 	if hc == nil {
 		hc = &http.Client{Timeout: defaultTimeout}
 	}
+	hc = guardRedirects(hc)
 	return &Client{
 		root: base + "/v2.0/appkeys/" + url.PathEscape(cfg.AppKey) + "/ca-stores",
 		http: hc,
@@ -137,8 +143,9 @@ func New(cfg Config) (*Client, error) {
 }
 
 // baseURL returns raw (or def when raw is empty) without a trailing slash,
-// after checking it is an absolute http or https URL without query.
-func baseURL(field, raw, def string) (string, error) {
+// after checking it is an absolute https URL (or http, with allowHTTP)
+// without query.
+func baseURL(field, raw, def string, allowHTTP bool) (string, error) {
 	if raw == "" {
 		raw = def
 	}
@@ -146,8 +153,8 @@ func baseURL(field, raw, def string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("pca: config: %s: %w", field, err)
 	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return "", fmt.Errorf("pca: config: %s %q must be an absolute http(s) URL without query", field, raw)
+	if (u.Scheme != "https" && (u.Scheme != "http" || !allowHTTP)) || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("pca: config: %s %q must be an absolute https URL without query", field, raw)
 	}
 	return strings.TrimRight(raw, "/"), nil
 }
@@ -165,6 +172,9 @@ type call struct {
 	contentType string
 	// public endpoints (CRL download, OCSP) need no token.
 	public bool
+	// maxBody caps a successful answer's body in bytes; 0 means
+	// maxJSONBody.
+	maxBody int64
 }
 
 // answer is a raw HTTP answer, read in full.
@@ -207,8 +217,12 @@ func (c *Client) send(ctx context.Context, cl call, token string) (*answer, erro
 	if err != nil {
 		return nil, fmt.Errorf("pca: %s: %w", cl.op, err)
 	}
+	limit := cl.maxBody
+	if limit == 0 {
+		limit = maxJSONBody
+	}
 	start := time.Now()
-	ans, err := c.exchange(req)
+	ans, err := c.exchange(req, limit)
 	if c.observe != nil {
 		status := 0
 		if ans != nil {
@@ -248,21 +262,30 @@ func (c *Client) newRequest(ctx context.Context, cl call, token string) (*http.R
 	return req, nil
 }
 
-// exchange sends req and reads at most maxBody bytes of the answer. The
-// answer is returned even with a read error, so its status is observed.
-func (c *Client) exchange(req *http.Request) (*answer, error) {
+// exchange sends req and reads its answer: at most limit bytes of a 2xx
+// answer (more is an error), and the first maxErrorBody bytes of any other
+// (the rest is not read: only the envelope header matters). The answer is
+// returned even with a read error, so its status is observed.
+func (c *Client) exchange(req *http.Request, limit int64) (*answer, error) {
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return nil, err
 	}
 	defer func() { _ = resp.Body.Close() }()
 	ans := &answer{status: resp.StatusCode, contentType: resp.Header.Get("Content-Type")}
-	ans.body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	if !is2xx(resp.StatusCode) {
+		ans.body, err = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		if err != nil {
+			return ans, fmt.Errorf("reading answer: %w", err)
+		}
+		return ans, nil
+	}
+	ans.body, err = io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		return ans, fmt.Errorf("reading answer: %w", err)
 	}
-	if len(ans.body) > maxBody {
-		return ans, fmt.Errorf("answer exceeds %d bytes", maxBody)
+	if int64(len(ans.body)) > limit {
+		return ans, &EndpointError{Err: fmt.Errorf("the answer exceeds %d bytes, more than any real answer: not read further", limit)}
 	}
 	return ans, nil
 }

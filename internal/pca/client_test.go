@@ -221,7 +221,7 @@ func TestUnauthorizedRefreshesTokenOnce(t *testing.T) {
 }
 
 func TestAnswerErrors(t *testing.T) {
-	longHTML := "<html><body>" + strings.Repeat("bad gateway ", 100) + "</body></html>"
+	longHTML := "<html><body>" + strings.Repeat("bad gateway ", 200) + "</body></html>"
 	tests := []struct {
 		name          string
 		api           http.HandlerFunc
@@ -240,7 +240,7 @@ func TestAnswerErrors(t *testing.T) {
 		{name: "html-502-not-read-as-json", api: rawAnswer(502, "text/html", "<html>\n<h1>502 Bad Gateway</h1></html>"),
 			wantStatus: 502, wantMessage: "<html> <h1>502 Bad Gateway</h1></html>", wantRetryable: true},
 		{name: "long-html-503-cut-short", api: rawAnswer(503, "text/html", longHTML),
-			wantStatus: 503, wantMessage: longHTML[:maxMessage], wantRetryable: true},
+			wantStatus: 503, wantMessage: longHTML[:MaxMessage-24], wantRetryable: true},
 		{name: "empty-500-gets-status-text", api: rawAnswer(500, "text/plain", ""),
 			wantStatus: 500, wantMessage: "Internal Server Error", wantRetryable: true},
 		{name: "404-envelope-is-not-found", api: failEnvelope(404, -2001, "store not found"),
@@ -262,8 +262,8 @@ func TestAnswerErrors(t *testing.T) {
 			if e.Op != "GetStore" || e.HTTPStatus != tt.wantStatus || e.ResultCode != tt.wantCode {
 				t.Errorf("error = %+v, want op GetStore, status %d, code %d", e, tt.wantStatus, tt.wantCode)
 			}
-			if !strings.HasPrefix(e.ResultMessage, tt.wantMessage) || len(e.ResultMessage) > maxMessage+len("...") {
-				t.Errorf("message = %q, want prefix %q, at most %d bytes", e.ResultMessage, tt.wantMessage, maxMessage+3)
+			if !strings.HasPrefix(e.ResultMessage, tt.wantMessage) || len(e.ResultMessage) > MaxMessage+len("...") {
+				t.Errorf("message = %q, want prefix %q, at most %d bytes", e.ResultMessage, tt.wantMessage, MaxMessage+3)
 			}
 			if IsNotFound(err) != tt.wantNotFound || IsRetryable(err) != tt.wantRetryable {
 				t.Errorf("IsNotFound = %v, IsRetryable = %v", IsNotFound(err), IsRetryable(err))
@@ -274,7 +274,7 @@ func TestAnswerErrors(t *testing.T) {
 
 func TestAnswerLargerThanLimitIsAnError(t *testing.T) {
 	f := newFake(t)
-	f.api = rawAnswer(200, "application/json", strings.Repeat(" ", maxBody+1))
+	f.api = rawAnswer(200, "application/json", strings.Repeat(" ", maxJSONBody+1))
 	_, err := f.client(t).GetStore(context.Background(), 1)
 	if err == nil || !strings.Contains(err.Error(), "exceeds") {
 		t.Fatalf("error = %v, want a size error", err)

@@ -56,9 +56,9 @@ func IsForbidden(err error) bool { return StatusOf(err) == http.StatusForbidden 
 // transport error (connection refused or reset, timeout, TLS handshake cut),
 // HTTP 408, 429 or any 5xx. 4xx answers other than 408 and 429 are not
 // retryable: the request or the credentials must change first. A canceled
-// context is not retryable.
+// context and an *EndpointError are not retryable.
 func IsRetryable(err error) bool {
-	if err == nil || errors.Is(err, context.Canceled) {
+	if err == nil || errors.Is(err, context.Canceled) || IsEndpointError(err) {
 		return false
 	}
 	if s := StatusOf(err); s != 0 {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -40,6 +41,8 @@ type fakePCA struct {
 
 	// tokenStatus, when not 0, is the token endpoint's error status.
 	tokenStatus int
+	// tokenBody, when set, is the token endpoint's error body.
+	tokenBody string
 	// expiresIn is the tokens' lifetime in seconds (default 3600).
 	expiresIn int
 	// tokenGate, when set, is received from before the token endpoint
@@ -67,7 +70,10 @@ func newFake(t *testing.T) *fakePCA {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/oauth2/token/create", f.serveToken)
 	mux.HandleFunc("/", f.serveAPI)
-	f.srv = httptest.NewServer(mux)
+	f.srv = httptest.NewUnstartedServer(mux)
+	// Tests cut connections on purpose; the server's log of it is noise.
+	f.srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	f.srv.StartTLS()
 	t.Cleanup(f.srv.Close)
 	return f
 }
@@ -88,7 +94,11 @@ func (f *fakePCA) serveToken(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	if f.tokenStatus != 0 {
 		w.WriteHeader(f.tokenStatus)
-		_, _ = io.WriteString(w, `{"error":"invalid_client"}`)
+		body := `{"error":"invalid_client"}`
+		if f.tokenBody != "" {
+			body = f.tokenBody
+		}
+		_, _ = io.WriteString(w, body)
 		return
 	}
 	_ = json.NewEncoder(w).Encode(Token{AccessToken: fmt.Sprintf("tok-%d", n), TokenType: "Bearer", ExpiresIn: int64(f.expiresIn)})

@@ -3,6 +3,7 @@ package pca
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -12,6 +13,11 @@ const (
 	// FindLeaf reads: at most 1,000 list items per search.
 	findLeafPageSize = 100
 	findLeafMaxPages = 10
+	// findLeafMaxDetails bounds the GetCertificate calls of one search: a
+	// real store holds a handful of live leaves of one common name issued
+	// within a minute, and a server that lists more (or ignores the page
+	// size) must not turn one search into thousands of calls.
+	findLeafMaxDetails = 20
 	// maxBackDate is the largest backDateValidation a template may set
 	// (seed: 0..2,592,000 s). A certificate's notBefore is its issue time
 	// minus the backdating, so the issue time is at most this much after
@@ -43,8 +49,12 @@ const (
 // certificate matches, including when the search stopped at its cap with
 // pages left.
 //
-// Errors: an error for an empty commonName or a nil match; otherwise the
-// first error of ListCertificates or GetCertificate, unchanged.
+// Only the first 100 items of a page are read, however many the server
+// sends, and at most 20 details are fetched in one search.
+//
+// Errors: an error for an empty commonName or a nil match; an error when
+// more than 20 candidates needed their detail; otherwise the first error of
+// ListCertificates or GetCertificate, unchanged.
 func (c *Client) FindLeaf(ctx context.Context, caStoreID int64, commonName string, issuedAfter time.Time, match func(*Certificate) bool) (*Certificate, error) {
 	if strings.TrimSpace(commonName) == "" {
 		return nil, errors.New("pca: FindLeaf: common name is empty")
@@ -53,14 +63,20 @@ func (c *Client) FindLeaf(ctx context.Context, caStoreID int64, commonName strin
 		return nil, errors.New("pca: FindLeaf: match func is nil")
 	}
 	after := issuedAfter.UTC().Truncate(time.Second)
+	details := 0
 	for page := 0; page < findLeafMaxPages; page++ {
 		list, err := c.ListCertificates(ctx, caStoreID, ListTypeLeaf, ListOptions{Page: page, Size: findLeafPageSize, Search: commonName})
 		if err != nil {
 			return nil, err
 		}
-		for _, item := range list.ListCerts {
+		// A page is at most what was asked for, whatever the server sent.
+		items := list.ListCerts[:min(len(list.ListCerts), findLeafPageSize)]
+		for _, item := range items {
 			if !leafCandidate(item, commonName, after) {
 				continue
+			}
+			if details++; details > findLeafMaxDetails {
+				return nil, fmt.Errorf("pca: FindLeaf: more than %d certificates of common name %q were issued since %s: stopped reading details", findLeafMaxDetails, commonName, after.Format(time.RFC3339))
 			}
 			cert, err := c.GetCertificate(ctx, caStoreID, item.ID)
 			if IsNotFound(err) {

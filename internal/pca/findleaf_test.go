@@ -193,3 +193,39 @@ func idOf(c *Certificate) int64 {
 	}
 	return c.CertificateID
 }
+
+// A server that ignores the page size, or lists many candidates, must not
+// turn one search into thousands of detail calls.
+func TestFindLeafBoundsWhatAServerCanAskOfIt(t *testing.T) {
+	after := time.Date(2030, 5, 1, 12, 0, 0, 0, time.UTC)
+	many := func(n int, cn string) []CertificateListItem {
+		items := make([]CertificateListItem, n)
+		for i := range items {
+			items[i] = CertificateListItem{ID: int64(i + 1), Type: TypeLeaf, CommonName: cn, Status: StatusActive, CreationDatetime: NewDateTime(after.Add(time.Minute))}
+		}
+		return items
+	}
+	t.Run("oversized-page-read-up-to-the-asked-size", func(t *testing.T) {
+		// 300 items of another name, then a match past the 100th: not read.
+		items := append(many(300, "other"), CertificateListItem{ID: 999, Type: TypeLeaf, CommonName: "web", CreationDatetime: NewDateTime(after.Add(time.Minute))})
+		store := &leafStore{pages: [][]CertificateListItem{items}, totalPageNo: 1}
+		f := newFake(t)
+		f.api = store.serve(t)
+		got, err := f.client(t).FindLeaf(context.Background(), 3, "web", after, func(*Certificate) bool { return true })
+		if err != nil || got != nil || len(store.fetched()) != 0 {
+			t.Fatalf("FindLeaf = %v, %v after %d details; want nothing read past the page size", got, err, len(store.fetched()))
+		}
+	})
+	t.Run("details-capped", func(t *testing.T) {
+		store := &leafStore{pages: [][]CertificateListItem{many(100, "web"), many(100, "web")}, totalPageNo: 2}
+		f := newFake(t)
+		f.api = store.serve(t)
+		got, err := f.client(t).FindLeaf(context.Background(), 3, "web", after, func(*Certificate) bool { return false })
+		if err == nil || got != nil {
+			t.Fatalf("FindLeaf = %v, %v; want an error at the cap", got, err)
+		}
+		if n := len(store.fetched()); n != findLeafMaxDetails {
+			t.Errorf("details fetched = %d, want %d", n, findLeafMaxDetails)
+		}
+	})
+}

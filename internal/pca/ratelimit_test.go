@@ -149,7 +149,7 @@ func TestCancelWhileWaitingForLimiterIsNotRetryable(t *testing.T) {
 		lim := rate.NewLimiter(rate.Every(time.Hour), 1)
 		lim.Allow()
 		// The call never gets past the limiter, so nothing listens here.
-		c, err := New(Config{URL: "http://pca.invalid", TokenURL: "http://pca.invalid", AppKey: "a",
+		c, err := New(Config{URL: "https://pca.invalid", TokenURL: "https://pca.invalid", AppKey: "a",
 			AccessKeyID: "i", SecretAccessKey: "s", Limiter: lim})
 		if err != nil {
 			t.Fatal(err)

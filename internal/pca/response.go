@@ -9,13 +9,22 @@ import (
 	"strings"
 )
 
+// Limits on what an answer may cost. The PCA endpoint is chosen by whoever
+// may write an issuer, so nothing it sends is read or kept unbounded.
 const (
-	// maxBody caps how much of an answer is read (10 MiB); PEM chains, CRLs
-	// and lists are far smaller.
-	maxBody = 10 << 20
-	// maxMessage caps how much of a non-envelope body becomes
-	// Error.ResultMessage.
-	maxMessage = 200
+	// maxJSONBody caps a successful JSON answer (1 MiB). The largest real
+	// answers, a certificate with its chain or a page of 100 list items,
+	// are a few tens of KiB.
+	maxJSONBody = 1 << 20
+	// maxRawBody caps a successful download (10 MiB): a CRL of a large CA.
+	maxRawBody = 10 << 20
+	// maxErrorBody caps how much of a failed answer is read (64 KiB): only
+	// its envelope header is used.
+	maxErrorBody = 64 << 10
+	// MaxMessage caps, in bytes, the text of an answer (resultMessage, a
+	// token endpoint's error, a proxy's page) that an error carries into
+	// conditions, events and logs.
+	MaxMessage = 1024
 )
 
 // callJSON marshals in (when not nil) as the JSON body of cl, sends it and
@@ -41,6 +50,7 @@ func callJSON[T any](ctx context.Context, c *Client, cl call, in any) (*T, error
 // A non-2xx answer, or a JSON envelope saying isSuccessful false, is an
 // *Error.
 func callRaw(ctx context.Context, c *Client, cl call) ([]byte, error) {
+	cl.maxBody = maxRawBody
 	ans, err := c.do(ctx, cl)
 	if err != nil {
 		return nil, err
@@ -69,7 +79,7 @@ func decodeEnvelope[T any](op string, ans *answer) (*T, error) {
 		return nil, &Error{Op: op, HTTPStatus: ans.status, ResultMessage: fmt.Sprintf("answer is not a JSON envelope (%v): %s", err, snippet(ans.body))}
 	}
 	if !env.Header.IsSuccessful {
-		return nil, &Error{Op: op, HTTPStatus: ans.status, ResultCode: env.Header.ResultCode, ResultMessage: env.Header.ResultMessage}
+		return nil, &Error{Op: op, HTTPStatus: ans.status, ResultCode: env.Header.ResultCode, ResultMessage: snippet([]byte(env.Header.ResultMessage))}
 	}
 	return &env.Body, nil
 }
@@ -84,7 +94,7 @@ func answerError(op string, ans *answer) *Error {
 		Header *Header `json:"header"`
 	}
 	if json.Unmarshal(ans.body, &env) == nil && env.Header != nil {
-		e.ResultCode, e.ResultMessage = env.Header.ResultCode, env.Header.ResultMessage
+		e.ResultCode, e.ResultMessage = env.Header.ResultCode, snippet([]byte(env.Header.ResultMessage))
 		return e
 	}
 	if e.ResultMessage = snippet(ans.body); e.ResultMessage == "" {
@@ -94,11 +104,11 @@ func answerError(op string, ans *answer) *Error {
 }
 
 // snippet returns the start of b as one line of valid UTF-8, at most
-// maxMessage bytes, marked with "..." when cut.
+// MaxMessage bytes, marked with "..." when cut.
 func snippet(b []byte) string {
-	cut := len(b) > maxMessage
+	cut := len(b) > MaxMessage
 	if cut {
-		b = b[:maxMessage]
+		b = b[:MaxMessage]
 	}
 	// ToValidUTF8 also drops a rune split by the cut.
 	s := strings.ToValidUTF8(string(b), "")

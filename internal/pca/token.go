@@ -121,7 +121,9 @@ func tokenError(err error) *TokenError {
 	}
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) && re.Response != nil {
-		return &TokenError{HTTPStatus: re.Response.StatusCode, Err: err}
+		// The endpoint's body (up to 1 MiB as oauth2 reads it) is cut to
+		// MaxMessage, so that it cannot flood conditions, events and logs.
+		return &TokenError{HTTPStatus: re.Response.StatusCode, Err: errors.New(snippet([]byte(err.Error())))}
 	}
 	return &TokenError{Err: err}
 }

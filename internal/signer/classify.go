@@ -13,6 +13,9 @@ import (
 //
 //   - nil stays nil, and an error that already is one of the kinds is
 //     returned unchanged;
+//   - an endpoint refused by the client (*pca.EndpointError: a redirect to
+//     another host, an address not dialled, an oversized answer) ->
+//     *IssuerError with v1alpha1.ReasonEndpointRefused;
 //   - a refused token request (*pca.TokenError) or HTTP 401/403 ->
 //     *IssuerError with v1alpha1.ReasonCredentialsRejected;
 //   - HTTP 404 -> *IssuerError with v1alpha1.ReasonTemplateNotFound (the CA store or
@@ -29,6 +32,9 @@ func Classify(err error) error {
 		return err
 	}
 	switch {
+	case pca.IsEndpointError(err):
+		return &IssuerError{Reason: v1alpha1.ReasonEndpointRefused, Err: err,
+			Message: "the PCA endpoint cannot be used"}
 	case pca.IsUnauthorized(err):
 		return &IssuerError{Reason: v1alpha1.ReasonCredentialsRejected, Err: err,
 			Message: "the PCA refused the credentials: check the appkey and the User Access Key ID and secret in the issuer's Secret"}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -43,6 +44,8 @@ func TestClassify(t *testing.T) {
 		{"network-error-is-retryable", &net.OpError{Op: "dial", Err: errors.New("connection refused")}, "retryable", "", "connection refused"},
 		{"deadline-is-retryable", context.DeadlineExceeded, "retryable", "", "deadline"},
 		{"unknown-error-is-retryable", errors.New("something odd"), "retryable", "", "something odd"},
+		{"redirect-elsewhere-is-endpoint-refused", &url.Error{Op: "Post", URL: "https://pca", Err: &pca.EndpointError{Err: errors.New("redirected to evil")}}, "issuer", v1alpha1.ReasonEndpointRefused, "redirected to evil"},
+		{"refused-dial-is-endpoint-refused", &net.OpError{Op: "dial", Err: &pca.EndpointError{Err: errors.New("refusing to dial 169.254.169.254")}}, "issuer", v1alpha1.ReasonEndpointRefused, "169.254.169.254"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"context"
+	"net/netip"
 	"fmt"
 	"sync"
 	"time"
@@ -14,6 +15,10 @@ import (
 
 	"github.com/nhnpca/pca-issuer/internal/controller"
 )
+
+// LoopbackNetworks are the loopback ranges, which managers of the harness
+// may dial because the emulator listens there.
+var LoopbackNetworks = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
 
 // ManagerConfig shapes one in-process pca-issuer manager.
 type ManagerConfig struct {
@@ -67,6 +72,11 @@ func (h *Harness) RunManager(cfg ManagerConfig) (*Manager, error) {
 	opts := cfg.Options
 	if opts.ClusterResourceNamespace == "" {
 		opts.ClusterResourceNamespace = h.ClusterResourceNamespace
+	}
+	if opts.AllowedNetworks == nil {
+		// The emulator listens on loopback, which the manager refuses to
+		// dial unless told (--allowed-networks in a deployment).
+		opts.AllowedNetworks = LoopbackNetworks
 	}
 	scheme, err := controller.NewScheme()
 	if err != nil {
