@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/netip"
+	"strings"
 	"time"
 
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -20,6 +22,9 @@ const (
 	// floor of the Kubernetes CertificateSigningRequest API's
 	// spec.expirationSeconds.
 	defaultMinimumDuration = 10 * time.Minute
+	// minReconcileTimeout is the shortest --reconcile-timeout: a token
+	// fetch, a search and an issuance must fit in it.
+	minReconcileTimeout = 10 * time.Second
 )
 
 // about is the first line of --help: what the binary is.
@@ -52,6 +57,11 @@ type flags struct {
 	maxConcurrentReconciles  int
 	maxRetryDuration         time.Duration
 	minimumDuration          time.Duration
+	maxConcurrentPerIssuer   int
+	reconcileTimeout         time.Duration
+	allowedNetworks          []netip.Prefix
+	insecureAllowHTTP        bool
+	metricsSecure            bool
 }
 
 // parseFlags reads the command line (without the program name) and checks
@@ -79,6 +89,15 @@ func parseFlags(args []string, stdout, stderr io.Writer) (flags, zap.Options, er
 	fs.IntVar(&f.maxConcurrentReconciles, "max-concurrent-reconciles", 4, "How many CertificateRequests are signed at once; at least 1.")
 	fs.DurationVar(&f.maxRetryDuration, "max-retry-duration", time.Hour, "How long after its creation a request failing with retryable errors is retried before it is marked Failed.")
 	fs.DurationVar(&f.minimumDuration, "minimum-duration", defaultMinimumDuration, "Shortest certificate duration a request may ask for; shorter requests fail instead of being issued.")
+	fs.IntVar(&f.maxConcurrentPerIssuer, "max-concurrent-per-issuer", 2, "How many requests of one issuer are signed at once; its others wait without holding a worker. At least 1.")
+	fs.DurationVar(&f.reconcileTimeout, "reconcile-timeout", 2*time.Minute, fmt.Sprintf("Deadline of one reconcile, PCA calls included; at least %v.", minReconcileTimeout))
+	fs.Func("allowed-networks", "Comma-separated CIDRs that issuers' url and tokenURL may reach although loopback, link-local or unspecified (e.g. 127.0.0.0/8 for a local emulator); none by default.", func(v string) error {
+		prefixes, err := parsePrefixes(v)
+		f.allowedNetworks = append(f.allowedNetworks, prefixes...)
+		return err
+	})
+	fs.BoolVar(&f.insecureAllowHTTP, "insecure-allow-http", false, "Development only: accept http:// in issuers' url and tokenURL (the CRD admits it for localhost only).")
+	fs.BoolVar(&f.metricsSecure, "metrics-secure", true, "Serve metrics over HTTPS to callers authenticated and authorized by the API server (TokenReview, SubjectAccessReview on /metrics); false serves plain HTTP to anyone.")
 	opts := zap.Options{}
 	opts.BindFlags(fs)
 	if err := fs.Parse(args); err != nil {
@@ -108,6 +127,28 @@ func (f flags) validate() error {
 		return usagef("--max-retry-duration %v: want more than 0", f.maxRetryDuration)
 	case f.minimumDuration <= 0:
 		return usagef("--minimum-duration %v: want more than 0", f.minimumDuration)
+	case f.maxConcurrentPerIssuer < 1:
+		return usagef("--max-concurrent-per-issuer %d: want at least 1", f.maxConcurrentPerIssuer)
+	case f.reconcileTimeout < minReconcileTimeout:
+		return usagef("--reconcile-timeout %v: want at least %v (one issuance can take several PCA calls)", f.reconcileTimeout, minReconcileTimeout)
 	}
 	return nil
+}
+
+// parsePrefixes reads comma-separated CIDRs, naming the one that does not
+// parse.
+func parsePrefixes(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(part)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a CIDR such as 127.0.0.0/8", part)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,6 +45,19 @@ func TestParseFlags(t *testing.T) {
 		{name: "zero minimum duration", args: []string{"--minimum-duration", "0s"}, want: "--minimum-duration 0s"},
 		{name: "negative minimum duration", args: []string{"--minimum-duration", "-10m"}, want: "--minimum-duration"},
 		{name: "extra arguments", args: []string{"--leader-elect", "run", "now"}, want: `unexpected arguments ["run" "now"]`},
+		{name: "isolation and endpoint defaults", check: func(t *testing.T, f flags) {
+			if f.maxConcurrentPerIssuer != 2 || f.reconcileTimeout != 2*time.Minute || len(f.allowedNetworks) != 0 || f.insecureAllowHTTP || !f.metricsSecure {
+				t.Errorf("defaults %+v", f)
+			}
+		}},
+		{name: "allowed networks", args: []string{"--allowed-networks", "127.0.0.1/8, ::1/128", "--allowed-networks=10.0.0.0/8"}, check: func(t *testing.T, f flags) {
+			want := []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128"), netip.MustParsePrefix("10.0.0.0/8")}
+			if !slices.Equal(f.allowedNetworks, want) {
+				t.Errorf("allowed networks %v, want %v", f.allowedNetworks, want)
+			}
+		}},
+		{name: "zero per-issuer", args: []string{"--max-concurrent-per-issuer", "0"}, want: "--max-concurrent-per-issuer 0: want at least 1"},
+		{name: "reconcile timeout below the floor", args: []string{"--reconcile-timeout", "5s"}, want: "--reconcile-timeout 5s: want at least 10s"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -59,6 +74,13 @@ func TestParseFlags(t *testing.T) {
 				t.Errorf("parseFlags(%q) = %v, want a usage error saying %q", tc.args, err, tc.want)
 			}
 		})
+	}
+}
+
+func TestParseFlagsRefusesABadCIDR(t *testing.T) {
+	var errOut bytes.Buffer
+	if _, _, err := parseFlags([]string{"--allowed-networks", "127.0.0.1"}, io.Discard, &errOut); !errors.Is(err, errUsage) || !strings.Contains(errOut.String(), "not a CIDR") {
+		t.Fatalf("parseFlags = %v, stderr %q; want a usage error naming the CIDR", err, errOut.String())
 	}
 }
 

@@ -46,6 +46,12 @@ package controller
 //
 // +kubebuilder:rbac:groups=authorization.k8s.io,resources=subjectaccessreviews,verbs=create
 //
+// Metrics are served to callers the API server vouches for: a TokenReview
+// authenticates the scraper's token, a SubjectAccessReview (above)
+// authorizes its get on /metrics (--metrics-secure).
+//
+// +kubebuilder:rbac:groups=authentication.k8s.io,resources=tokenreviews,verbs=create
+//
 // The leader election Lease is granted by a Role in the manager's own
 // namespace (config/rbac/leader_election_role.yaml, the chart's
 // leader-election-rbac.yaml), not here.
