@@ -22,6 +22,21 @@ const (
 	// ReasonInvalidDuration: spec.duration is negative or longer than the
 	// ttlValue limit of 315,360,000 seconds.
 	ReasonInvalidDuration = "InvalidDuration"
+	// ReasonNoTemplateForKey: the CSR's key fits the keyInfo of none of
+	// the issuer's templates (spec.templateId, spec.allowedTemplateIds).
+	ReasonNoTemplateForKey = "NoTemplateForKey"
+	// ReasonSANNotSupported: the CSR asks for a SAN kind the issuance
+	// request has no field for (directoryName, x400Address, ediPartyName,
+	// registeredID).
+	ReasonSANNotSupported = "SANNotSupported"
+	// ReasonOtherNameNotSupported: an otherName SAN cannot be sent as an
+	// otherSans OidInfo: its value is not a UTF8String, IA5String,
+	// PrintableString, BMPString or UniversalString, or is over 255
+	// characters.
+	ReasonOtherNameNotSupported = "OtherNameNotSupported"
+	// ReasonSANMissing: the certificate the PCA issued lacks a DNS, IP,
+	// URI or otherName SAN the CSR asks for; a template switch dropped it.
+	ReasonSANMissing = "SANMissing"
 	// ReasonRefused: the PCA answered HTTP 400, 409 or 422 to issuance: the
 	// template refused the request.
 	ReasonRefused = "Refused"
