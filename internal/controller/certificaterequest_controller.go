@@ -97,23 +97,20 @@ func (r *CertificateRequestReconciler) reconcile(ctx context.Context, cr *cmapi.
 	return r.sign(ctx, cr, iss, now)
 }
 
-// sign selects the template, signs through the PCA exactly once, and
+// sign selects the template (by annotation, else by the CSR's key), signs through the PCA exactly once, and
 // writes the chain.
 func (r *CertificateRequestReconciler) sign(ctx context.Context, cr *cmapi.CertificateRequest, iss issuerObject, now metav1.Time) (ctrl.Result, error) {
 	spec := iss.GetSpec()
-	templateID, err := templateIDFor(cr.Annotations, spec, r.issuerName(cr))
-	if err != nil {
-		return r.failure(ctx, cr, iss, err, now)
-	}
 	pc, err := r.clients.For(ctx, iss)
 	if err != nil {
 		setPending(cr, fmt.Sprintf("%s cannot be used: %v", r.issuerName(cr), err), now)
 		return ctrl.Result{RequeueAfter: r.opts.PendingRetryInterval}, nil // the issuer's check reports it
 	}
-	tmpl, err := r.templates.Get(ctx, pc, iss, templateID, now.Time)
+	tmpl, err := r.selectTemplate(ctx, pc, iss, cr.Annotations, cr.Spec.Request, r.issuerName(cr), now.Time)
 	if err != nil {
-		return r.failure(ctx, cr, iss, templateError(err, templateID, spec), now)
+		return r.failure(ctx, cr, iss, err, now)
 	}
+	templateID := tmpl.ID
 	res, err := issue(ctx, pc, spec.CAStoreID, tmpl, signRequest{
 		csrPEM: cr.Spec.Request, duration: durationOf(cr), isCA: cr.Spec.IsCA, usages: cr.Spec.Usages,
 		templateID: templateID, started: markerTime(cr.Annotations),
@@ -126,7 +123,7 @@ func (r *CertificateRequestReconciler) sign(ctx context.Context, cr *cmapi.Certi
 		return r.failure(ctx, cr, iss, err, now)
 	}
 	for _, w := range res.warnings {
-		r.warn(cr, ReasonTemplateFit, w)
+		r.warn(cr, w.Reason, w.Message)
 	}
 	cr.Status.Certificate, cr.Status.CA = res.certificate, res.ca
 	verb := "Signed"

@@ -175,16 +175,16 @@ func (r *CertificateSigningRequestReconciler) sign(ctx context.Context, csr *cer
 	}
 }
 
-// issue reads the issuer's template and signs the CSR exactly once.
+// issue selects the template (by annotation, else by the CSR's key) and signs the CSR exactly once.
 func (r *CertificateSigningRequestReconciler) issue(ctx context.Context, csr *certificatesv1.CertificateSigningRequest, iss issuerObject, pc *pca.Client, now time.Time) (*signResult, error) {
 	spec := iss.GetSpec()
-	tmpl, err := r.templates.Get(ctx, pc, iss, spec.TemplateID, now)
+	tmpl, err := r.selectTemplate(ctx, pc, iss, csr.Annotations, csr.Spec.Request, issuerDisplayName(iss), now)
 	if err != nil {
-		return nil, signer.Classify(err)
+		return nil, err
 	}
 	return issue(ctx, pc, spec.CAStoreID, tmpl, signRequest{
 		csrPEM: csr.Spec.Request, duration: csrDuration(csr), isCA: csr.Annotations[AnnotationRequestIsCA] == "true",
-		usages: csrUsages(csr), templateID: spec.TemplateID, started: markerTime(csr.Annotations),
+		usages: csrUsages(csr), templateID: tmpl.ID, started: markerTime(csr.Annotations),
 		markInFlight: func(ctx context.Context) error { return markInFlight(ctx, r.client, csr, now) },
 	})
 }

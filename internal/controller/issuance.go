@@ -66,7 +66,7 @@ type signResult struct {
 	adopted         bool
 	serial          string
 	certificateID   int64
-	warnings        []string
+	warnings        []signer.Warning
 }
 
 // issue signs req through the issuer's PCA client: it fits the duration to
@@ -77,10 +77,13 @@ func issue(ctx context.Context, pc *pca.Client, storeID int64, tmpl *pca.Templat
 	res := &signResult{}
 	duration, capped := signer.FitDuration(req.duration, tmpl)
 	if capped {
-		res.warnings = append(res.warnings, fmt.Sprintf("the requested duration %s exceeds template %d's maxTTL; requesting %s instead", req.duration, req.templateID, duration))
+		res.warnings = append(res.warnings, signer.Warning{Reason: ReasonTemplateFit, Message: fmt.Sprintf(
+			"the requested duration %s exceeds template %d's maxTTL; requesting %s instead", req.duration, req.templateID, duration)})
 	}
-	if outside := signer.UsagesOutsideTemplate(req.usages, tmpl); len(outside) > 0 {
-		res.warnings = append(res.warnings, fmt.Sprintf("usages %v are not in template %d; the certificate carries the template's usages", outside, req.templateID))
+	for _, w := range []*signer.Warning{signer.UsageWarning(req.usages, tmpl), signer.SubjectWarning(req.csrPEM, tmpl)} {
+		if w != nil {
+			res.warnings = append(res.warnings, *w)
+		}
 	}
 	body, err := signer.BuildSignRequest(req.csrPEM, duration, req.isCA)
 	if err != nil {
@@ -93,7 +96,7 @@ func issue(ctx context.Context, pc *pca.Client, storeID int64, tmpl *pca.Templat
 		}
 		if found != nil {
 			res.adopted = true
-			return res.fill(req.csrPEM, found)
+			return res.fill(req, found)
 		}
 	}
 	if err := req.markInFlight(ctx); err != nil {
@@ -103,13 +106,17 @@ func issue(ctx context.Context, pc *pca.Client, storeID int64, tmpl *pca.Templat
 	if err != nil {
 		return nil, signer.Classify(err)
 	}
-	return res.fill(req.csrPEM, resp)
+	return res.fill(req, resp)
 }
 
-// fill checks the PCA's certificate and keeps its chain.
-func (res *signResult) fill(csrPEM []byte, cert *pca.Certificate) (*signResult, error) {
-	certificate, ca, err := signer.ChainFromResponse(csrPEM, cert)
+// fill checks the PCA's certificate (its chain, and that it carries every
+// SAN asked for) and keeps its chain.
+func (res *signResult) fill(req signRequest, cert *pca.Certificate) (*signResult, error) {
+	certificate, ca, err := signer.ChainFromResponse(req.csrPEM, cert)
 	if err != nil {
+		return nil, err
+	}
+	if err := signer.CheckIssuedNames(req.csrPEM, certificate, req.templateID); err != nil {
 		return nil, err
 	}
 	res.certificate, res.ca, res.serial, res.certificateID = certificate, ca, cert.SerialNumber, cert.CertificateID

@@ -112,9 +112,9 @@ func KeyFits(pub crypto.PublicKey, tmpl *pca.Template) bool {
 	return true
 }
 
-// keyMatchesExactly reports a fit of the same size: an RSA key of exactly
-// keySize bits (EC and Ed25519 fits are always exact).
-func keyMatchesExactly(pub crypto.PublicKey, tmpl *pca.Template) bool {
+// KeyFitsExactly reports a fit of the same size: KeyFits, and an RSA key
+// of exactly keySize bits (EC and Ed25519 fits are always exact).
+func KeyFitsExactly(pub crypto.PublicKey, tmpl *pca.Template) bool {
 	key, _ := kindOfKey(pub)
 	return KeyFits(pub, tmpl) && (key.algorithm != pca.KeyAlgorithmRSA || key.bits == kindOfTemplate(tmpl).bits)
 }
@@ -134,7 +134,7 @@ func ChooseTemplate(pub crypto.PublicKey, candidates []*pca.Template) (*pca.Temp
 		if tmpl == nil {
 			continue
 		}
-		if keyMatchesExactly(pub, tmpl) {
+		if KeyFitsExactly(pub, tmpl) {
 			return tmpl, nil
 		}
 		if fallback == nil && KeyFits(pub, tmpl) {
@@ -145,6 +145,17 @@ func ChooseTemplate(pub crypto.PublicKey, candidates []*pca.Template) (*pca.Temp
 		return fallback, nil
 	}
 	return nil, NoTemplateForKey(pub, candidates)
+}
+
+// CSRPublicKey returns the public key of spec.request (one PEM CERTIFICATE
+// REQUEST whose signature verifies); a *PermanentError with
+// ReasonInvalidCSR otherwise.
+func CSRPublicKey(csrPEM []byte) (crypto.PublicKey, error) {
+	csr, _, err := parseCSR(csrPEM)
+	if err != nil {
+		return nil, err
+	}
+	return csr.PublicKey, nil
 }
 
 // NoTemplateForKey is the *PermanentError (ReasonNoTemplateForKey) of a
