@@ -63,3 +63,20 @@ func TestSignIssuesEveryKeyKind(t *testing.T) {
 		t.Errorf("LeafTemplateIDs = %v, TemplateID %d; want the RSA template first and as TemplateID", got, b.TemplateID)
 	}
 }
+
+// TestIssuanceAttemptsCountRefusedCalls: a refused SIGN call counts as an
+// attempt for its key but not as an issuance.
+func TestIssuanceAttemptsCountRefusedCalls(t *testing.T) {
+	h := newHarness(t)
+	b := h.bootstrap("EC")
+	key := rsaKey(t, 2048)
+	csr := csrOfKey(t, key, "a.example.com", nil, nil, nil)
+	h.issue(b.CAStoreID, b.ECTemplateID, pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 60}).wantError(t, 400, "keyInfo")
+	if a, n := h.emu.IssuanceAttemptsFor(key.Public()), h.emu.IssuanceCountFor(key.Public()); a != 1 || n != 0 {
+		t.Errorf("after a refused call: attempts %d, issuances %d; want 1, 0", a, n)
+	}
+	h.issue(b.CAStoreID, b.RSATemplateID, pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 60})
+	if a, n := h.emu.IssuanceAttemptsFor(key.Public()), h.emu.IssuanceCountFor(key.Public()); a != 2 || n != 1 {
+		t.Errorf("after an issuance: attempts %d, issuances %d; want 2, 1", a, n)
+	}
+}
