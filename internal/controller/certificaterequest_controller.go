@@ -97,8 +97,8 @@ func (r *CertificateRequestReconciler) reconcile(ctx context.Context, cr *cmapi.
 	return r.sign(ctx, cr, iss, now)
 }
 
-// sign selects the template (by annotation, else by the CSR's key), signs through the PCA exactly once, and
-// writes the chain.
+// sign selects the template (by annotation, else by the CSR's key), signs
+// through the PCA exactly once, and writes the chain.
 func (r *CertificateRequestReconciler) sign(ctx context.Context, cr *cmapi.CertificateRequest, iss issuerObject, now metav1.Time) (ctrl.Result, error) {
 	spec := iss.GetSpec()
 	pc, err := r.clients.For(ctx, iss)

@@ -175,7 +175,8 @@ func (r *CertificateSigningRequestReconciler) sign(ctx context.Context, csr *cer
 	}
 }
 
-// issue selects the template (by annotation, else by the CSR's key) and signs the CSR exactly once.
+// issue selects the template (by annotation, else by the CSR's key) and
+// signs the CSR exactly once.
 func (r *CertificateSigningRequestReconciler) issue(ctx context.Context, csr *certificatesv1.CertificateSigningRequest, iss issuerObject, pc *pca.Client, now time.Time) (*signResult, error) {
 	spec := iss.GetSpec()
 	tmpl, err := r.selectTemplate(ctx, pc, iss, csr.Annotations, csr.Spec.Request, issuerDisplayName(iss), now)
