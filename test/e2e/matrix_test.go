@@ -60,6 +60,10 @@ type matrixSetup struct {
 	templates       map[string]int64 // by keyInfo, e.g. "EC 384"
 	backDate        time.Duration
 	issuer, cluster string
+	// bootstrapIssuer and bootstrapCluster list only the emulator's
+	// bootstrap templates (RSA 2048, EC P-256, Ed25519), as
+	// harness.IssuerSpec does.
+	bootstrapIssuer, bootstrapCluster string
 }
 
 var (
@@ -85,7 +89,9 @@ func createMatrix(t *testing.T) (*matrixSetup, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &matrixSetup{ns: newNamespace(t), templates: map[string]int64{}, issuer: "matrix", cluster: fmt.Sprintf("matrix-%d", time.Now().UnixNano()%100000)}
+	suffix := time.Now().UnixNano() % 100000
+	m := &matrixSetup{ns: newNamespace(t), templates: map[string]int64{}, issuer: "matrix", cluster: fmt.Sprintf("matrix-%d", suffix),
+		bootstrapIssuer: "matrix-bootstrap", bootstrapCluster: fmt.Sprintf("matrix-bootstrap-%d", suffix)}
 	maxTTL := int64(365 * 24 * 3600)
 	for _, k := range []pca.KeyInfo{{Algorithm: "RSA", KeySize: 2048}, {Algorithm: "EC", KeySize: 256}, {Algorithm: "EC", KeySize: 384}, {Algorithm: "EC", KeySize: 521}, {Algorithm: "ED25519"}} {
 		created, err := pc.CreateTemplate(ctx, h.PCA.CAStoreID, pca.TemplateRequest{
@@ -118,34 +124,50 @@ func createMatrix(t *testing.T) (*matrixSetup, error) {
 	if err := h.Client.Create(ctx, h.CredentialsSecret(h.ClusterResourceNamespace, m.cluster+"-credentials")); err != nil {
 		return nil, err
 	}
-	iss := &v1alpha1.PCAIssuer{ObjectMeta: metav1.ObjectMeta{Namespace: m.ns, Name: m.issuer}, Spec: spec("matrix-credentials")}
-	ciss := &v1alpha1.PCAClusterIssuer{ObjectMeta: metav1.ObjectMeta{Name: m.cluster}, Spec: spec(m.cluster + "-credentials")}
-	for _, obj := range []client.Object{iss, ciss} {
-		if err := h.Client.Create(ctx, obj); err != nil {
+	issuers := []v1alpha1.Issuer{
+		&v1alpha1.PCAIssuer{ObjectMeta: metav1.ObjectMeta{Namespace: m.ns, Name: m.issuer}, Spec: spec("matrix-credentials")},
+		&v1alpha1.PCAClusterIssuer{ObjectMeta: metav1.ObjectMeta{Name: m.cluster}, Spec: spec(m.cluster + "-credentials")},
+		&v1alpha1.PCAIssuer{ObjectMeta: metav1.ObjectMeta{Namespace: m.ns, Name: m.bootstrapIssuer}, Spec: h.IssuerSpec("matrix-credentials")},
+		&v1alpha1.PCAClusterIssuer{ObjectMeta: metav1.ObjectMeta{Name: m.bootstrapCluster}, Spec: h.IssuerSpec(m.cluster + "-credentials")},
+	}
+	for _, iss := range issuers {
+		if err := h.Client.Create(ctx, iss.(client.Object)); err != nil {
 			return nil, err
 		}
 	}
-	if err := h.WaitFor(ctx, iss, harness.WaitTimeout, "Ready", func() bool { return iss.Status.IsReady(iss.Generation) }); err != nil {
-		return nil, err
+	for _, iss := range issuers {
+		obj := iss.(client.Object)
+		if err := h.WaitFor(ctx, obj, harness.WaitTimeout, "Ready", func() bool { return iss.GetStatus().IsReady(obj.GetGeneration()) }); err != nil {
+			return nil, err
+		}
 	}
-	return m, h.WaitFor(ctx, ciss, harness.WaitTimeout, "Ready", func() bool { return ciss.Status.IsReady(ciss.Generation) })
+	return m, nil
 }
 
-// issuerRef names one of the matrix's issuers for a Certificate.
-func (m *matrixSetup) issuerRef(kind string) cmmeta.IssuerReference {
-	name := m.issuer
-	if kind == "PCAClusterIssuer" {
-		name = m.cluster
+// issuerName names the issuer of kind a row uses.
+func (m *matrixSetup) issuerName(kind string, row matrixRow) string {
+	switch {
+	case kind == "PCAClusterIssuer" && row.bootstrapTemplates:
+		return m.bootstrapCluster
+	case kind == "PCAClusterIssuer":
+		return m.cluster
+	case row.bootstrapTemplates:
+		return m.bootstrapIssuer
 	}
-	return cmmeta.IssuerReference{Group: v1alpha1.GroupVersion.Group, Kind: kind, Name: name}
+	return m.issuer
 }
 
-// signerName names one of the matrix's issuers for a Kubernetes CSR.
-func (m *matrixSetup) signerName(kind string) string {
+// issuerRef names a row's issuer for a Certificate.
+func (m *matrixSetup) issuerRef(kind string, row matrixRow) cmmeta.IssuerReference {
+	return cmmeta.IssuerReference{Group: v1alpha1.GroupVersion.Group, Kind: kind, Name: m.issuerName(kind, row)}
+}
+
+// signerName names a row's issuer for a Kubernetes CSR.
+func (m *matrixSetup) signerName(kind string, row matrixRow) string {
 	if kind == "PCAClusterIssuer" {
-		return controller.SignerPrefixClusterIssuer + m.cluster
+		return controller.SignerPrefixClusterIssuer + m.issuerName(kind, row)
 	}
-	return controller.SignerPrefixIssuer + m.ns + "." + m.issuer
+	return controller.SignerPrefixIssuer + m.ns + "." + m.issuerName(kind, row)
 }
 
 // matrixRow is one request of the matrix.
@@ -158,6 +180,9 @@ type matrixRow struct {
 	annotations map[string]string
 	// expirationSeconds is the CSR's spec.expirationSeconds.
 	expirationSeconds *int32
+	// bootstrapTemplates sends the row to the issuers of the bootstrap
+	// templates only (RSA 2048, EC P-256, Ed25519).
+	bootstrapTemplates bool
 	// only limits the row to one request kind ("cert-manager", "CSR").
 	only string
 	// wantDuration is the certificate's validity without back-dating; zero
@@ -212,6 +237,8 @@ func matrixRows() []matrixRow {
 		// Unsupported: each fails with the limit's message.
 		{name: "key-fits-no-template", spec: cmapi.CertificateSpec{DNSNames: dns("nofit"), Duration: day, PrivateKey: key(cmapi.RSAKeyAlgorithm, 2048)},
 			annotations: map[string]string{ /* set per run: the EC P-256 template */ }, wantText: "no template of the issuer takes it"},
+		{name: "key-fits-no-listed-template", spec: cmapi.CertificateSpec{DNSNames: dns("p384"), Duration: day, PrivateKey: key(cmapi.ECDSAKeyAlgorithm, 384)},
+			bootstrapTemplates: true, wantText: "the CSR's key is EC P-384, and no template of the issuer takes it"},
 		{name: "email-san", spec: cmapi.CertificateSpec{CommonName: "mail", EmailAddresses: []string{"a@" + matrixDomain}, Duration: day, PrivateKey: p256},
 			wantText: "email SANs"},
 		{name: "other-name-only", spec: cmapi.CertificateSpec{Duration: day, PrivateKey: p256, OtherNames: []cmapi.OtherName{{OID: oidUPN, UTF8Value: "bob@" + matrixDomain}}},
@@ -268,7 +295,7 @@ func uniqueName(row string) string {
 func (m *matrixSetup) runCertificate(t *testing.T, issuerKind string, row matrixRow) {
 	name := uniqueName(row.name)
 	crt := &cmapi.Certificate{ObjectMeta: metav1.ObjectMeta{Namespace: m.ns, Name: name, Annotations: row.annotations}, Spec: *row.spec.DeepCopy()}
-	crt.Spec.SecretName, crt.Spec.IssuerRef = name+"-tls", m.issuerRef(issuerKind)
+	crt.Spec.SecretName, crt.Spec.IssuerRef = name+"-tls", m.issuerRef(issuerKind, row)
 	create(t, crt)
 	waitCertificateReady(t, crt)
 	chain, root, _ := issuedChain(t, crt)
@@ -285,7 +312,7 @@ func (m *matrixSetup) runCertificateRequest(t *testing.T, issuerKind string, row
 	_, csrPEM := certManagerCSR(t, &cmapi.Certificate{Spec: *row.spec.DeepCopy()})
 	cr := &cmapi.CertificateRequest{
 		ObjectMeta: metav1.ObjectMeta{Namespace: m.ns, Name: uniqueName(row.name), Annotations: row.annotations},
-		Spec:       cmapi.CertificateRequestSpec{Request: csrPEM, IsCA: row.spec.IsCA, Duration: row.spec.Duration, IssuerRef: m.issuerRef(issuerKind)},
+		Spec:       cmapi.CertificateRequestSpec{Request: csrPEM, IsCA: row.spec.IsCA, Duration: row.spec.Duration, IssuerRef: m.issuerRef(issuerKind, row)},
 	}
 	create(t, cr)
 	err := h.WaitFor(t.Context(), cr, harness.WaitTimeout, "Failed", func() bool {
@@ -342,7 +369,7 @@ func (m *matrixSetup) runCSR(t *testing.T, issuerKind string, row matrixRow) {
 	csr := &certificatesv1.CertificateSigningRequest{
 		ObjectMeta: metav1.ObjectMeta{Name: uniqueName("matrix-" + row.name), Annotations: annotations},
 		Spec: certificatesv1.CertificateSigningRequestSpec{
-			Request: csrPEM, SignerName: m.signerName(issuerKind), ExpirationSeconds: expiration,
+			Request: csrPEM, SignerName: m.signerName(issuerKind, row), ExpirationSeconds: expiration,
 			Usages: []certificatesv1.KeyUsage{certificatesv1.UsageDigitalSignature, certificatesv1.UsageKeyEncipherment, certificatesv1.UsageServerAuth},
 		},
 	}
@@ -554,7 +581,7 @@ func TestMatrixRenewalAndChange(t *testing.T) {
 				crt := &cmapi.Certificate{ObjectMeta: metav1.ObjectMeta{Namespace: m.ns, Name: name}, Spec: cmapi.CertificateSpec{
 					SecretName: name + "-tls", DNSNames: []string{name + "." + matrixDomain}, Duration: &metav1.Duration{Duration: 24 * time.Hour},
 					PrivateKey: &cmapi.CertificatePrivateKey{Algorithm: cmapi.ECDSAKeyAlgorithm, Size: 256, RotationPolicy: tc.policy},
-					IssuerRef:  m.issuerRef(issuerKind),
+					IssuerRef:  m.issuerRef(issuerKind, matrixRow{}),
 				}}
 				create(t, crt)
 				// Renew only once the first issuance is complete (revision 1,
