@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"crypto"
 	"crypto/rand"
 	"crypto/x509"
@@ -20,7 +21,9 @@ import (
 	"github.com/cert-manager/cert-manager/pkg/util/pki"
 	certificatesv1 "k8s.io/api/certificates/v1"
 	corev1 "k8s.io/api/core/v1"
+	eventsv1 "k8s.io/api/events/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/util/retry"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -192,6 +195,9 @@ type matrixRow struct {
 	// a message holding it, after wantCalls issuance calls.
 	wantText  string
 	wantCalls int
+	// wantWarning is the reason of a Warning event the CertificateRequest
+	// of a supported row gets, with wantText in its note.
+	wantWarning string
 	// skip names a feature the row waits for; the row is skipped.
 	skip string
 }
@@ -231,6 +237,9 @@ func matrixRows() []matrixRow {
 		keyRow("ec-p384", cmapi.ECDSAKeyAlgorithm, 384),
 		keyRow("ec-p521", cmapi.ECDSAKeyAlgorithm, 521),
 		keyRow("ed25519", cmapi.Ed25519KeyAlgorithm, 0),
+		// Limits that warn: the certificate is issued, without the O asked for.
+		{name: "subject-not-literal", only: "cert-manager", spec: cmapi.CertificateSpec{DNSNames: dns("org"), Duration: day, PrivateKey: p256,
+			Subject: &cmapi.X509Subject{Organizations: []string{"Acme"}}}, wantWarning: signer.ReasonSubjectNotLiteral, wantText: "O=Acme"},
 		// cert-manager's default key: no privateKey section.
 		{name: "default-key", only: "cert-manager", spec: cmapi.CertificateSpec{DNSNames: dns("default-key"), Duration: day}},
 
@@ -275,7 +284,7 @@ func TestFeatureMatrix(t *testing.T) {
 					switch {
 					case requestKind == "CSR":
 						m.runCSR(t, issuerKind, row)
-					case row.wantText != "":
+					case row.wantText != "" && row.wantWarning == "":
 						m.runCertificateRequest(t, issuerKind, row)
 					default:
 						m.runCertificate(t, issuerKind, row)
@@ -302,6 +311,39 @@ func (m *matrixSetup) runCertificate(t *testing.T, issuerKind string, row matrix
 	verifyChain(t, chain, root)
 	m.assertIssued(t, chain[0], &crt.Spec, row)
 	assertOneIssuance(t, chain[0].PublicKey)
+	if row.wantWarning != "" {
+		waitWarning(t, crt, row.wantWarning, row.wantText)
+	}
+}
+
+// waitWarning waits for a Warning event of pca-issuer with reason on the
+// Certificate's CertificateRequest, whose note holds text.
+func waitWarning(t *testing.T, crt *cmapi.Certificate, reason, text string) {
+	t.Helper()
+	cr, err := h.WaitRequest(t.Context(), crt.Namespace, crt.Name, "Issued", func(*cmapi.CertificateRequest) bool { return true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen []string
+	err = wait.PollUntilContextTimeout(t.Context(), 100*time.Millisecond, harness.WaitTimeout, true, func(ctx context.Context) (bool, error) {
+		var list eventsv1.EventList
+		if err := h.Client.List(ctx, &list, client.InNamespace(crt.Namespace)); err != nil {
+			return false, nil
+		}
+		seen = seen[:0]
+		for _, e := range list.Items {
+			if e.Regarding.Name == cr.Name && e.ReportingController == "pca-issuer" {
+				seen = append(seen, e.Type+" "+e.Reason+": "+e.Note)
+				if e.Type == corev1.EventTypeWarning && e.Reason == reason && strings.Contains(e.Note, text) {
+					return true, nil
+				}
+			}
+		}
+		return false, nil
+	})
+	if err != nil {
+		t.Errorf("no Warning %s event naming %q on %s: %v; events: %v", reason, text, cr.Name, err, seen)
+	}
 }
 
 // runCertificateRequest runs an unsupported row as a cert-manager
