@@ -48,9 +48,36 @@ const (
 	// CertificateSigningRequest may not reference the namespaced signer
 	// (verb reference on resource signers of this group).
 	ReasonSignerNotReferenceable = "SignerNotReferenceable"
+	// ReasonNoTemplateForKey: the CSR's key fits the keyInfo of none of
+	// the issuer's templates (spec.templateId, spec.allowedTemplateIds).
+	ReasonNoTemplateForKey = "NoTemplateForKey"
+	// ReasonSANNotSupported: the CSR asks for a SAN kind the issuance
+	// request has no field for (directoryName, x400Address, ediPartyName,
+	// registeredID).
+	ReasonSANNotSupported = "SANNotSupported"
+	// ReasonOtherNameNotSupported: an otherName SAN cannot be sent as an
+	// otherSans OidInfo: its value is not a UTF8String, IA5String,
+	// PrintableString, BMPString or UniversalString, or is over 255
+	// characters.
+	ReasonOtherNameNotSupported = "OtherNameNotSupported"
+	// ReasonSANMissing: the certificate the PCA issued lacks a DNS, IP,
+	// URI or otherName SAN the CSR asks for; a template switch dropped it.
+	ReasonSANMissing = "SANMissing"
 )
 
-// ReasonTemplateFit is the reason of Warning events (not a failure) saying
-// that a request does not fit its template: the duration was shortened to
-// the template's maxTTL, or requested usages are outside the template's.
-const ReasonTemplateFit = "TemplateFit"
+// Reasons of Warning events (not failures): limits of the PCA model that
+// change the certificate without failing the request.
+const (
+	// ReasonTemplateFit: the requested duration was shortened to the
+	// template's maxTTL.
+	ReasonTemplateFit = "TemplateFit"
+	// ReasonUsagesFixedByTemplate: the request asks for key usages or
+	// extended key usages the template does not set; the template's
+	// keyUsage and extendedKeyUsage decide.
+	ReasonUsagesFixedByTemplate = "UsagesFixedByTemplate"
+	// ReasonSubjectNotLiteral: the CSR's subject has attributes besides the
+	// common name that the certificate will not carry as asked; the PCA
+	// builds the subject from the template's subjectInfo and the common
+	// name (and, with useCsrOtherFields, the CSR's subjectInfo fields).
+	ReasonSubjectNotLiteral = "SubjectNotLiteral"
+)

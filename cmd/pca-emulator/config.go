@@ -120,7 +120,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.appKey, "appkey", "local-appkey", "the appkey the API paths accept")
 	fs.Var(accessKeyFlag{&c.accessKeys}, "access-key", "access key `ID:SECRET:ROLE` (ROLE ADMIN or VIEWER); repeatable; when none is given one ADMIN key is generated and printed")
 	fs.DurationVar(&c.tokenLifetime, "token-lifetime", emulator.DefaultTokenLifetime, "lifetime of issued tokens (expires_in), at least 1s")
-	fs.BoolVar(&c.bootstrap, "bootstrap", false, "create a store, root, intermediate and leaf template at start and print their ids as JSON on stdout (with --data, only once: later runs print the kept ids while the database still holds them)")
+	fs.BoolVar(&c.bootstrap, "bootstrap", false, "create a store, root, intermediate and leaf templates for RSA 2048, EC P-256 and Ed25519 keys at start and print their ids as JSON on stdout (with --data, only once: later runs print the kept ids while the database still holds them)")
 	fs.StringVar(&c.baseURL, "base-url", "", "public base URL put in certificates' CRL and OCSP URLs (default: the scheme and listen address)")
 	fs.BoolVar(&c.admin, "admin", false, "serve the admin routes "+emulator.AdminFaultsPath+" (GET/PUT) and "+emulator.AdminStatsPath+" without auth")
 	fs.DurationVar(&c.faults.Latency, "latency", 0, "delay added to the token and API routes")

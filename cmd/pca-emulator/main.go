@@ -6,7 +6,7 @@
 // curl --cacert or use it as a caBundle. Human-readable lines go to stderr;
 // with --bootstrap the ids of the made CA go to stdout as one JSON line, e.g.
 //
-//	{"caStoreId":1,"rootCertId":1,"intermediateCertId":2,"templateId":1}
+//	{"caStoreId":1,"rootCertId":1,"intermediateCertId":2,"templateId":1,"rsaTemplateId":1,"ecTemplateId":2,"ed25519TemplateId":3}
 //
 // Run "pca-emulator -h" for the flags.
 package main

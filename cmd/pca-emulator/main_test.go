@@ -128,7 +128,7 @@ func TestRunServesTLSWithAGeneratedCertificateAndBootstraps(t *testing.T) {
 	defer stop()
 
 	var boot emulator.BootstrapResult
-	if err := json.Unmarshal([]byte(bootLine), &boot); err != nil || boot.TemplateID == 0 || boot.IntermediateCertID == 0 {
+	if err := json.Unmarshal([]byte(bootLine), &boot); err != nil || boot.TemplateID == 0 || boot.ECTemplateID == 0 || boot.Ed25519TemplateID == 0 || boot.IntermediateCertID == 0 {
 		t.Fatalf("bootstrap line %q: %+v %v", bootLine, boot, err)
 	}
 	certPEM, err := os.ReadFile(filepath.Join(dir, tlsCertFile))
@@ -154,8 +154,8 @@ func TestRunServesTLSWithAGeneratedCertificateAndBootstraps(t *testing.T) {
 	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
 		t.Fatal(err)
 	}
-	if !env.Header.IsSuccessful || env.Body.IssuerCnt != 2 || env.Body.TemplateCnt != 1 {
-		t.Errorf("store %+v", env)
+	if !env.Header.IsSuccessful || env.Body.IssuerCnt != 2 || env.Body.TemplateCnt != 3 {
+		t.Errorf("store %+v, want 2 issuers and 3 leaf templates (RSA 2048, EC P-256, Ed25519)", env)
 	}
 }
 

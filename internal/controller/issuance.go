@@ -10,6 +10,7 @@ import (
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	"github.com/cert-manager/cert-manager/pkg/util/pki"
 
+	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 	"github.com/nhnpca/pca-issuer/internal/pca"
 	"github.com/nhnpca/pca-issuer/internal/signer"
 )
@@ -55,7 +56,7 @@ type signResult struct {
 	adopted         bool
 	serial          string
 	certificateID   int64
-	warnings        []string
+	warnings        []signer.Warning
 }
 
 // issue signs req through the issuer's PCA client: it fits the duration to
@@ -66,10 +67,13 @@ func issue(ctx context.Context, pc pcaAPI, storeID int64, tmpl *pca.Template, re
 	res := &signResult{}
 	duration, capped := signer.FitDuration(req.duration, tmpl)
 	if capped {
-		res.warnings = append(res.warnings, fmt.Sprintf("the requested duration %s exceeds template %d's maxTTL; requesting %s instead", req.duration, req.templateID, duration))
+		res.warnings = append(res.warnings, signer.Warning{Reason: v1alpha1.ReasonTemplateFit, Message: fmt.Sprintf(
+			"the requested duration %s exceeds template %d's maxTTL; requesting %s instead", req.duration, req.templateID, duration)})
 	}
-	if outside := signer.UsagesOutsideTemplate(req.usages, tmpl); len(outside) > 0 {
-		res.warnings = append(res.warnings, fmt.Sprintf("usages %v are not in template %d; the certificate carries the template's usages", outside, req.templateID))
+	for _, w := range []*signer.Warning{signer.UsageWarning(req.usages, tmpl), signer.SubjectWarning(req.csrPEM, tmpl)} {
+		if w != nil {
+			res.warnings = append(res.warnings, *w)
+		}
 	}
 	body, err := signer.BuildSignRequest(req.csrPEM, duration, req.isCA)
 	if err != nil {
@@ -82,7 +86,7 @@ func issue(ctx context.Context, pc pcaAPI, storeID int64, tmpl *pca.Template, re
 		}
 		if found != nil {
 			res.adopted = true
-			return res.fill(req.csrPEM, found, req.expectation(duration, tmpl, req.started))
+			return res.fill(req, found, req.expectation(duration, tmpl, req.started))
 		}
 	}
 	if err := req.markInFlight(ctx); err != nil {
@@ -92,7 +96,7 @@ func issue(ctx context.Context, pc pcaAPI, storeID int64, tmpl *pca.Template, re
 	if err != nil {
 		return nil, signer.Classify(err)
 	}
-	return res.fill(req.csrPEM, resp, req.expectation(duration, tmpl, req.now))
+	return res.fill(req, resp, req.expectation(duration, tmpl, req.now))
 }
 
 // expectation is what the answer to req is held to: sent at sent, for
@@ -108,13 +112,18 @@ func (req signRequest) expectation(duration time.Duration, tmpl *pca.Template, s
 	}
 }
 
-// fill checks the PCA's certificate and keeps its chain.
-func (res *signResult) fill(csrPEM []byte, cert *pca.Certificate, exp signer.Expectation) (*signResult, error) {
-	certificate, ca, err := signer.ChainFromResponse(csrPEM, cert)
+// fill checks the PCA's certificate (its chain, that it carries every SAN
+// asked for and nothing else, its validity and its root) and keeps its
+// chain.
+func (res *signResult) fill(req signRequest, cert *pca.Certificate, exp signer.Expectation) (*signResult, error) {
+	certificate, ca, err := signer.ChainFromResponse(req.csrPEM, cert)
 	if err != nil {
 		return nil, err
 	}
-	if err := signer.CheckAnswerPEM(csrPEM, certificate, ca, exp); err != nil {
+	if err := signer.CheckIssuedNames(req.csrPEM, certificate, req.templateID); err != nil {
+		return nil, err
+	}
+	if err := signer.CheckAnswerPEM(req.csrPEM, certificate, ca, exp); err != nil {
 		return nil, err
 	}
 	res.certificate, res.ca, res.serial, res.certificateID = certificate, ca, cert.SerialNumber, cert.CertificateID

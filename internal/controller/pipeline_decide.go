@@ -79,7 +79,7 @@ func (p *pipeline) sign(ctx context.Context, req request, ref issuerRef, iss iss
 		p.faults.report(iss)
 		return p.pending(req, fmt.Sprintf("%s cannot be used: %v", ref, err), now)
 	}
-	choice, err := p.chooseTemplate(ctx, pc, iss, req)
+	choice, err := p.chooseTemplate(ctx, pc, iss, req, spec.csrPEM)
 	if err != nil {
 		return p.failure(req, ref, iss, err, now)
 	}
@@ -96,7 +96,7 @@ func (p *pipeline) sign(ctx context.Context, req request, ref issuerRef, iss iss
 	}
 	var d decision
 	for _, w := range res.warnings {
-		d.events = append(d.events, requestEvent{corev1.EventTypeWarning, v1alpha1.ReasonTemplateFit, w})
+		d.events = append(d.events, requestEvent{corev1.EventTypeWarning, w.Reason, w.Message})
 	}
 	verb := "Signed"
 	if res.adopted {

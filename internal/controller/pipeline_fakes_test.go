@@ -41,6 +41,9 @@ var (
 	otherID    = int64(9)
 )
 
+// ecP256 is the keyInfo of the fake templates: the test CSRs' keys.
+var ecP256 = pca.KeyInfo{Algorithm: pca.KeyAlgorithmEC, KeySize: 256}
+
 // fakePCA is the PCA API of one store: templates by id, issuance that
 // signs with a test CA (or fails with issueErr), and a leaf FindLeaf finds.
 type fakePCA struct {
@@ -63,8 +66,8 @@ type issued struct {
 
 func newFakePCA(t *testing.T) *fakePCA {
 	return &fakePCA{ca: newTestCA(t), templates: map[int64]*pca.Template{
-		templateID: {ID: templateID, IsLeaf: true, KeyUsage: []string{pca.KeyUsageDigitalSignature}},
-		otherID:    {ID: otherID, IsLeaf: true, KeyUsage: []string{pca.KeyUsageDigitalSignature}},
+		templateID: {ID: templateID, IsLeaf: true, KeyUsage: []string{pca.KeyUsageDigitalSignature}, KeyInfo: ecP256},
+		otherID:    {ID: otherID, IsLeaf: true, KeyUsage: []string{pca.KeyUsageDigitalSignature}, KeyInfo: ecP256},
 	}}
 }
 

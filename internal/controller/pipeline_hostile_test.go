@@ -211,7 +211,7 @@ func hostileRun(t *testing.T, answer func(http.ResponseWriter, []byte, func([]by
 		t.Fatal(err)
 	}
 	iss := readyIssuer()
-	iss.Spec.CAStoreID, iss.Spec.TemplateID, iss.Spec.AllowedTemplateIDs = ids.CAStoreID, ids.TemplateID, nil
+	iss.Spec.CAStoreID, iss.Spec.TemplateID, iss.Spec.AllowedTemplateIDs = ids.CAStoreID, ids.ECTemplateID, nil
 	f := newFixture(t, []client.Object{iss, approvedCR(t)})
 	cas, err := readStoreCAs(t.Context(), pc, ids.CAStoreID)
 	if err != nil {

@@ -82,6 +82,10 @@ const (
 //   - A template may not list a policy twice (RFC 5280 4.2.1.4).
 //   - A path that is not in clean form (// or ..) answers Go's 307
 //     redirect to the clean path.
+//   - otherName SANs come only from the request's otherSans, each matching
+//     an otherSansWhitelist entry (same oid and type, value glob), even with
+//     useCsrSans: the CSR's own otherName SANs are not copied (leafSANs,
+//     leafpolicy.go).
 //   - In SIGN mode the CSR's key must fit the template's keyInfo: same
 //     algorithm, RSA at least keySize bits, EC on the keySize curve
 //     (checkCSRKey, leafpolicy.go).

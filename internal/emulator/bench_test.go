@@ -87,7 +87,7 @@ func BenchmarkSignIssuanceVsBareEC(b *testing.B) {
 func benchIssuer(b *testing.B) func() {
 	emu, token, ids := benchEmulator(b)
 	body := benchIssueBody(b)
-	target := "/v2.0/appkeys/" + testAppKey + "/ca-stores/" + itoa(ids.CAStoreID) + "/templates/" + itoa(ids.TemplateID) + "/certificates"
+	target := "/v2.0/appkeys/" + testAppKey + "/ca-stores/" + itoa(ids.CAStoreID) + "/templates/" + itoa(ids.ECTemplateID) + "/certificates"
 	handler := emu.Handler()
 	return func() {
 		// http.NewRequestWithContext, not httptest.NewRequest: the latter

@@ -7,7 +7,8 @@ import (
 	"github.com/nhnpca/pca-issuer/internal/pca"
 )
 
-// BootstrapOptions chooses the keys of Bootstrap's CA.
+// BootstrapOptions chooses the keys of Bootstrap's CA (the root and the
+// intermediate); the leaf templates are the same for both.
 type BootstrapOptions struct {
 	// KeyAlgorithm is "RSA" (RSA 2048, SHA256_WITH_RSA) or "EC" (P-256,
 	// SHA256_WITH_ECDSA); empty means EC.
@@ -19,7 +20,31 @@ type BootstrapResult struct {
 	CAStoreID          int64 `json:"caStoreId"`
 	RootCertID         int64 `json:"rootCertId"`
 	IntermediateCertID int64 `json:"intermediateCertId"`
-	TemplateID         int64 `json:"templateId"`
+	// TemplateID is the leaf template for cert-manager's default key (RSA
+	// 2048): the same as RSATemplateID.
+	TemplateID int64 `json:"templateId"`
+	// RSATemplateID, ECTemplateID and Ed25519TemplateID are the leaf
+	// templates whose keyInfo is RSA 2048, EC 256 (P-256) and ED25519.
+	RSATemplateID     int64 `json:"rsaTemplateId"`
+	ECTemplateID      int64 `json:"ecTemplateId"`
+	Ed25519TemplateID int64 `json:"ed25519TemplateId"`
+}
+
+// LeafTemplateIDs returns the leaf templates in the order an issuer lists
+// them: RSA 2048 (spec.templateId), then EC P-256 and Ed25519
+// (spec.allowedTemplateIds).
+func (r *BootstrapResult) LeafTemplateIDs() []int64 {
+	return []int64{r.RSATemplateID, r.ECTemplateID, r.Ed25519TemplateID}
+}
+
+// bootstrapLeafKeys are the keyInfo of Bootstrap's leaf templates, by name.
+var bootstrapLeafKeys = []struct {
+	name    string
+	keyInfo pca.KeyInfo
+}{
+	{"server-client-rsa", pca.KeyInfo{Algorithm: pca.KeyAlgorithmRSA, KeySize: 2048}},
+	{"server-client-ec", pca.KeyInfo{Algorithm: pca.KeyAlgorithmEC, KeySize: 256}},
+	{"server-client-ed25519", pca.KeyInfo{Algorithm: pca.KeyAlgorithmEd25519}},
 }
 
 // Bootstrap lifetimes, in seconds.
@@ -35,8 +60,9 @@ const bootstrapActor = "bootstrap"
 // Bootstrap makes a ready CA through the service layer (no HTTP): a store
 // with crlActive and ocspActive (default periods; certificates carry CRL and
 // OCSP URLs when Options.BaseURL is set),
-// a ROOT (maxDepth 1), an INTERMEDIATE under it (maxDepth 0) and a leaf
-// template under the intermediate for server and client auth
+// a ROOT (maxDepth 1), an INTERMEDIATE under it (maxDepth 0) and three leaf
+// templates under the intermediate for server and client auth, one per key
+// kind: RSA 2048 (cert-manager's default key), EC P-256 and Ed25519
 // (useCsrCommonName, useCsrSans and allowIpSans on, maxTTL one year, key usage
 // DIGITAL_SIGNATURE and KEY_ENCIPHERMENT, extended key usage
 // SERVER_AUTHENTICATION and CLIENT_AUTHENTICATION). It fails on an unknown
@@ -72,17 +98,34 @@ func (e *Emulator) Bootstrap(opts BootstrapOptions) (*BootstrapResult, error) {
 	if err != nil {
 		return nil, fmt.Errorf("emulator: bootstrap intermediate: %w", err)
 	}
-	tmpl, err := e.svc.CreateTemplate(bootstrapActor, store.ID, pca.TemplateRequest{
-		Name: "server-client", Description: "TLS server and client certificates",
-		ParentCertID: inter.CertificateID, MaxTTL: ptr(int64(bootstrapLeafMaxTTL)),
+	ids := make([]int64, len(bootstrapLeafKeys))
+	for i, leaf := range bootstrapLeafKeys {
+		id, err := e.bootstrapLeafTemplate(store.ID, inter.CertificateID, leaf.name, leaf.keyInfo)
+		if err != nil {
+			return nil, err
+		}
+		ids[i] = id
+	}
+	return &BootstrapResult{
+		CAStoreID: store.ID, RootCertID: root.CertificateID, IntermediateCertID: inter.CertificateID,
+		TemplateID: ids[0], RSATemplateID: ids[0], ECTemplateID: ids[1], Ed25519TemplateID: ids[2],
+	}, nil
+}
+
+// bootstrapLeafTemplate makes one leaf template for server and client auth
+// of keys of keyInfo under the intermediate parent.
+func (e *Emulator) bootstrapLeafTemplate(storeID, parent int64, name string, keyInfo pca.KeyInfo) (int64, error) {
+	tmpl, err := e.svc.CreateTemplate(bootstrapActor, storeID, pca.TemplateRequest{
+		Name: name, Description: "TLS server and client certificates, " + keyInfo.Algorithm + " keys",
+		ParentCertID: parent, MaxTTL: ptr(int64(bootstrapLeafMaxTTL)),
 		AllowIPSans: true, UseCsrCommonName: true, UseCsrSans: true, KeyInfo: keyInfo,
 		KeyUsage:         []string{pca.KeyUsageDigitalSignature, pca.KeyUsageKeyEncipherment},
 		ExtendedKeyUsage: []string{pca.ExtKeyUsageServerAuth, pca.ExtKeyUsageClientAuth},
 	})
 	if err != nil {
-		return nil, fmt.Errorf("emulator: bootstrap template: %w", err)
+		return 0, fmt.Errorf("emulator: bootstrap template %s: %w", name, err)
 	}
-	return &BootstrapResult{CAStoreID: store.ID, RootCertID: root.CertificateID, IntermediateCertID: inter.CertificateID, TemplateID: tmpl.TemplateID}, nil
+	return tmpl.TemplateID, nil
 }
 
 // BootstrapHeld reports whether the emulator still holds what r names: the

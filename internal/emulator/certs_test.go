@@ -183,7 +183,7 @@ func TestCertListFiltersAndSearches(t *testing.T) {
 	h := newHarness(t)
 	b := h.bootstrap("EC")
 	_, csr := newCSR(t, "web.example.com", nil, nil, nil)
-	h.ok(http.MethodPost, path("/%d/templates/%d/certificates", b.CAStoreID, b.TemplateID), pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 3600}, nil)
+	h.ok(http.MethodPost, path("/%d/templates/%d/certificates", b.CAStoreID, b.ECTemplateID), pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 3600}, nil)
 	tests := []struct {
 		query string
 		want  []string
@@ -226,7 +226,7 @@ func TestRevoke(t *testing.T) {
 	}
 	h.call(http.MethodPost, path("/%d/certs/%d/revoke", b.CAStoreID, b.IntermediateCertID), h.admin, nil).wantError(t, http.StatusConflict, "REVOKED")
 	_, csr := newCSR(t, "a.example.com", nil, nil, nil)
-	h.call(http.MethodPost, path("/%d/templates/%d/certificates", b.CAStoreID, b.TemplateID), h.admin,
+	h.call(http.MethodPost, path("/%d/templates/%d/certificates", b.CAStoreID, b.ECTemplateID), h.admin,
 		pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 3600}).wantError(t, http.StatusConflict, "REVOKED")
 	h.call(http.MethodPost, path("/%d/certs/%d/revoke", b.CAStoreID, b.RootCertID), h.viewer, nil).wantError(t, http.StatusForbidden, "VIEWER")
 }

@@ -148,6 +148,15 @@ func (e *Emulator) IssuanceCountFor(pub crypto.PublicKey) int {
 	return e.svc.issued.countFor(pub)
 }
 
+// IssuanceAttemptsFor returns how many SIGN-mode template issuance calls
+// reached the service (past injected faults) with a CSR (one that parsed and whose signature verified) of the
+// public key pub, whatever their outcome: refused calls count too. Keys
+// are matched as by IssuanceCountFor. Tests use it to bound the calls a
+// failing request made.
+func (e *Emulator) IssuanceAttemptsFor(pub crypto.PublicKey) int {
+	return e.svc.attempts.countFor(pub)
+}
+
 // SetAccessKey adds an access key or replaces the one with the same ID.
 // Tokens already issued for the ID stay valid and take the new role. A key
 // with another role than RoleAdmin or RoleViewer may call nothing.

@@ -20,9 +20,9 @@ func TestFaultsFailBeforeHandling(t *testing.T) {
 	issue := pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 60}
 	for _, status := range []int{http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusServiceUnavailable} {
 		h.emu.SetFaults(Faults{ErrorRate: 1, ErrorStatus: status})
-		r := h.issue(b.CAStoreID, b.TemplateID, issue)
+		r := h.issue(b.CAStoreID, b.ECTemplateID, issue)
 		r.wantError(t, status, "injected fault")
-		h.call(http.MethodGet, path("/%d/templates/%d", b.CAStoreID, b.TemplateID), h.admin, nil).wantError(t, status, "injected fault")
+		h.call(http.MethodGet, path("/%d/templates/%d", b.CAStoreID, b.ECTemplateID), h.admin, nil).wantError(t, status, "injected fault")
 		h.call(http.MethodGet, path("/%d", b.CAStoreID), h.admin, nil).wantError(t, status, "injected fault")
 		if resp := h.tokenRequest(adminID, adminKey, "client_credentials"); resp.StatusCode != status {
 			t.Errorf("token endpoint: HTTP %d, want %d", resp.StatusCode, status)
@@ -61,7 +61,7 @@ func TestFaultsFailBeforeHandling(t *testing.T) {
 		t.Errorf("latency fault: answered after %v", elapsed)
 	}
 	h.emu.SetFaults(Faults{})
-	h.ok(http.MethodPost, path("/%d/templates/%d/certificates", b.CAStoreID, b.TemplateID), issue, nil)
+	h.ok(http.MethodPost, path("/%d/templates/%d/certificates", b.CAStoreID, b.ECTemplateID), issue, nil)
 	if h.emu.IssuanceCountFor(key.Public()) != 1 {
 		t.Error("issuance without faults was not counted")
 	}
@@ -74,11 +74,11 @@ func TestFailAfterIssueLosesTheAnswerButIssues(t *testing.T) {
 	issue := pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 60}
 
 	h.emu.SetFaults(Faults{FailAfterIssueRate: 1, FailAfterIssueStatus: http.StatusGatewayTimeout})
-	h.issue(b.CAStoreID, b.TemplateID, issue).wantError(t, http.StatusGatewayTimeout, "injected fault")
+	h.issue(b.CAStoreID, b.ECTemplateID, issue).wantError(t, http.StatusGatewayTimeout, "injected fault")
 
 	h.emu.SetFaults(Faults{FailAfterIssueRate: 1})
 	body, _ := json.Marshal(issue)
-	req, _ := http.NewRequest(http.MethodPost, h.srv.URL+path("/%d/templates/%d/certificates", b.CAStoreID, b.TemplateID), bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, h.srv.URL+path("/%d/templates/%d/certificates", b.CAStoreID, b.ECTemplateID), bytes.NewReader(body))
 	req.Header.Set("X-NHN-AUTHORIZATION", "Bearer "+h.admin)
 	if resp, err := http.DefaultClient.Do(req); err == nil {
 		_ = resp.Body.Close()

@@ -50,11 +50,12 @@ func TestSignIssuanceVerifiesAndCarriesTheCSR(t *testing.T) {
 			h := newHarness(t)
 			b := h.bootstrap(alg)
 			key, _ := newCSR(t, "", nil, nil, nil)
+			template := b.ECTemplateID
 			if alg == "RSA" {
-				key = rsaKey(t, 2048)
+				key, template = rsaKey(t, 2048), b.RSATemplateID
 			}
 			csr := csrOfKey(t, key, "api.example.com", []string{"api.example.com", "www.example.com"}, []net.IP{net.ParseIP("10.0.0.1")}, nil)
-			d, leaf, chain := issued(t, h.issue(b.CAStoreID, b.TemplateID, pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 3600}))
+			d, leaf, chain := issued(t, h.issue(b.CAStoreID, template, pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 3600}))
 
 			if len(chain) != 2 || chain[0].Subject.CommonName != "PCA Emulator Intermediate CA" || chain[1].Subject.CommonName != "PCA Emulator Root CA" {
 				t.Fatalf("chain is not intermediate then root: %v", chain)
@@ -106,7 +107,7 @@ func TestRemoveRootsFromChain(t *testing.T) {
 	h := newHarness(t)
 	b := h.bootstrap("EC")
 	_, csr := newCSR(t, "a.example.com", nil, nil, nil)
-	_, _, chain := issued(t, h.issue(b.CAStoreID, b.TemplateID, pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 60, RemoveRootsFromChain: true}))
+	_, _, chain := issued(t, h.issue(b.CAStoreID, b.ECTemplateID, pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 60, RemoveRootsFromChain: true}))
 	if len(chain) != 1 || chain[0].Subject.CommonName != "PCA Emulator Intermediate CA" {
 		t.Fatalf("chain %v, want the intermediate alone", chain)
 	}
@@ -387,7 +388,7 @@ func TestConcurrentIssuance(t *testing.T) {
 			defer wg.Done()
 			_, other := newCSR(t, fmt.Sprintf("c%d.example.com", i), nil, nil, nil)
 			for _, c := range []string{csr, other} {
-				r := h.issue(b.CAStoreID, b.TemplateID, pca.IssueRequest{Mode: pca.ModeSign, Csr: c, TTLValue: 60})
+				r := h.issue(b.CAStoreID, b.ECTemplateID, pca.IssueRequest{Mode: pca.ModeSign, Csr: c, TTLValue: 60})
 				if r.status != http.StatusOK {
 					errs <- fmt.Errorf("HTTP %d %+v", r.status, r.header)
 				}

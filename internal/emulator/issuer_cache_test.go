@@ -31,7 +31,7 @@ func TestIssuanceRefusesACachedIssuerOnceRevokedOrExpired(t *testing.T) {
 			b := h.bootstrap("EC")
 			issue := func() reply {
 				_, csr := newCSR(t, "a.example.com", nil, nil, nil)
-				return h.call(http.MethodPost, path("/%d/templates/%d/certificates", b.CAStoreID, b.TemplateID), h.admin,
+				return h.call(http.MethodPost, path("/%d/templates/%d/certificates", b.CAStoreID, b.ECTemplateID), h.admin,
 					pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 3600})
 			}
 			if r := issue(); r.status != http.StatusOK {

@@ -59,7 +59,7 @@ func TestStoreOCSPURLFollowsOCSPActive(t *testing.T) {
 func TestTemplateModifyAndDelete(t *testing.T) {
 	h := newHarness(t)
 	b := h.bootstrap("EC")
-	tp := path("/%d/templates/%d", b.CAStoreID, b.TemplateID)
+	tp := path("/%d/templates/%d", b.CAStoreID, b.ECTemplateID)
 	req := baseTemplate(b.IntermediateCertID)
 	req.Name, req.AllowIPSans = "changed", false
 	var ok bool
@@ -82,11 +82,11 @@ func TestTemplateModifyAndDelete(t *testing.T) {
 	h.ok(http.MethodDelete, tp, nil, &ok)
 	h.call(http.MethodGet, tp, h.admin, nil).wantError(t, http.StatusNotFound, "template")
 	_, csr := newCSR(t, "a.example.com", nil, nil, nil)
-	h.issue(b.CAStoreID, b.TemplateID, pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 60}).wantError(t, http.StatusNotFound, "template")
+	h.issue(b.CAStoreID, b.ECTemplateID, pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 60}).wantError(t, http.StatusNotFound, "template")
 	var s pca.Store
 	h.ok(http.MethodGet, path("/%d", b.CAStoreID), nil, &s)
-	if s.TemplateCnt != 0 {
-		t.Errorf("templateCnt %d after delete", s.TemplateCnt)
+	if s.TemplateCnt != 2 {
+		t.Errorf("templateCnt %d after deleting one of the 3 bootstrap templates", s.TemplateCnt)
 	}
 }
 
@@ -102,8 +102,8 @@ func TestCSRKeyMustFitTheTemplateKeyInfo(t *testing.T) {
 		key      func() string
 		wantErr  string
 	}{
-		{"ec-p256-fits-ec-256", b.TemplateID, func() string { _, c := newCSR(t, "a.example.com", nil, nil, nil); return c }, ""},
-		{"rsa-refused-by-ec-template", b.TemplateID, func() string { return csrOfKey(t, rsaKey(t, 2048), "a.example.com", nil, nil, nil) }, "keyInfo.algorithm"},
+		{"ec-p256-fits-ec-256", b.ECTemplateID, func() string { _, c := newCSR(t, "a.example.com", nil, nil, nil); return c }, ""},
+		{"rsa-refused-by-ec-template", b.ECTemplateID, func() string { return csrOfKey(t, rsaKey(t, 2048), "a.example.com", nil, nil, nil) }, "keyInfo.algorithm"},
 		{"rsa-2048-below-3072", rsa3072, func() string { return csrOfKey(t, rsaKey(t, 2048), "a.example.com", nil, nil, nil) }, "keyInfo.keySize"},
 		{"rsa-4096-above-3072-fits", rsa3072, func() string { return csrOfKey(t, rsaKey(t, 4096), "a.example.com", nil, nil, nil) }, ""},
 	}
@@ -157,7 +157,7 @@ func TestSafeFilename(t *testing.T) {
 func TestRolesPerEndpoint(t *testing.T) {
 	h := newHarness(t)
 	b := h.bootstrap("EC")
-	s, c, tm := b.CAStoreID, b.IntermediateCertID, b.TemplateID
+	s, c, tm := b.CAStoreID, b.IntermediateCertID, b.ECTemplateID
 	writes := []struct{ method, path string }{
 		{http.MethodPost, path("")},
 		{http.MethodPut, path("/%d", s)},

@@ -59,7 +59,7 @@ func TestStateSurvivesARestart(t *testing.T) {
 	defer second.stop()
 	var s pca.Store
 	second.ok(http.MethodGet, path("/%d", b.CAStoreID), nil, &s)
-	if s.IssuerCnt != 2 || s.CertificateCnt != 2 || s.TemplateCnt != 1 || !s.CRLActive {
+	if s.IssuerCnt != 2 || s.CertificateCnt != 2 || s.TemplateCnt != 3 || !s.CRLActive {
 		t.Errorf("store after restart %+v", s)
 	}
 	if d, _ := second.certOf(b.CAStoreID, kept.CertificateID); d.SerialNumber != kept.SerialNumber || d.Status != pca.StatusActive {

@@ -30,7 +30,7 @@ func TestBadBodiesAreNamed400s(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			status, _, raw := h.raw(http.MethodPost, path("/%d/templates/%d/certificates", b.CAStoreID, b.TemplateID), h.admin, strings.NewReader(tc.body), "application/json")
+			status, _, raw := h.raw(http.MethodPost, path("/%d/templates/%d/certificates", b.CAStoreID, b.ECTemplateID), h.admin, strings.NewReader(tc.body), "application/json")
 			var env pca.Envelope[any]
 			if err := jsonUnmarshal(raw, &env); err != nil {
 				t.Fatalf("%v: %s", err, raw)

@@ -17,7 +17,7 @@ import (
 func (h *harness) leafOf(b *BootstrapResult, cn string) (pca.Certificate, *x509.Certificate) {
 	h.t.Helper()
 	_, csr := newCSR(h.t, cn, nil, nil, nil)
-	d, leaf, _ := issued(h.t, h.issue(b.CAStoreID, b.TemplateID, pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 3600}))
+	d, leaf, _ := issued(h.t, h.issue(b.CAStoreID, b.ECTemplateID, pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 3600}))
 	return d, leaf
 }
 
@@ -130,10 +130,11 @@ func TestOCSPGoodRevokedAndCached(t *testing.T) {
 			h := newHarness(t)
 			b := h.bootstrap(alg)
 			key, _ := newCSR(t, "", nil, nil, nil)
+			template := b.ECTemplateID
 			if alg == "RSA" {
-				key = rsaKey(t, 2048)
+				key, template = rsaKey(t, 2048), b.RSATemplateID
 			}
-			d, leaf, chain := issued(t, h.issue(b.CAStoreID, b.TemplateID, pca.IssueRequest{Mode: pca.ModeSign, Csr: csrOfKey(t, key, "o.example.com", nil, nil, nil), TTLValue: 3600}))
+			d, leaf, chain := issued(t, h.issue(b.CAStoreID, template, pca.IssueRequest{Mode: pca.ModeSign, Csr: csrOfKey(t, key, "o.example.com", nil, nil, nil), TTLValue: 3600}))
 			if want := h.srv.URL + path("/%d/ocsp", b.CAStoreID); d.OCSPURL != want || len(leaf.OCSPServer) != 1 || leaf.OCSPServer[0] != want {
 				t.Errorf("ocspUrl %q, AIA %v, want %q", d.OCSPURL, leaf.OCSPServer, want)
 			}

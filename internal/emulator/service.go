@@ -23,6 +23,9 @@ type service struct {
 	db     storage
 	now    func() time.Time
 	issued *issuanceCounter
+	// attempts counts SIGN-mode issuance calls by the CSR's key, refused
+	// ones included.
+	attempts *issuanceCounter
 	// appKey and baseURL make the public CRL and OCSP URLs (urls.go).
 	appKey  string
 	baseURL string
@@ -38,7 +41,7 @@ type service struct {
 // newService returns a service over db with the clock now; appKey and
 // baseURL make the CRL and OCSP URLs put in certificates.
 func newService(db storage, now func() time.Time, appKey, baseURL string) *service {
-	return &service{db: db, now: now, issued: newIssuanceCounter(), appKey: appKey, baseURL: baseURL, ocspCache: map[ocspCacheKey]cachedOCSP{}, delegates: map[int64]ocspResponder{}, issuers: map[int64]parsedIssuer{}}
+	return &service{db: db, now: now, issued: newIssuanceCounter(), attempts: newIssuanceCounter(), appKey: appKey, baseURL: baseURL, ocspCache: map[ocspCacheKey]cachedOCSP{}, delegates: map[int64]ocspResponder{}, issuers: map[int64]parsedIssuer{}}
 }
 
 // loadStore returns a store, or 404.

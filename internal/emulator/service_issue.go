@@ -23,6 +23,7 @@ func (s *service) IssueWithTemplate(actor string, storeID, templateID int64, req
 		if csr, err = parseCSR(req.Csr); err != nil {
 			return pca.Certificate{}, err
 		}
+		s.attempts.add(csr.PublicKey)
 	case pca.ModeGenerate:
 		// Make the key before taking the lock; a template that is not
 		// there is answered below, under the lock.

@@ -69,12 +69,12 @@ func TestStoreCountsFollowContents(t *testing.T) {
 	h := newHarness(t)
 	b := h.bootstrap("EC")
 	_, csr := newCSR(t, "a.example.com", nil, nil, nil)
-	h.ok(http.MethodPost, path("/%d/templates/%d/certificates", b.CAStoreID, b.TemplateID), pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 3600}, nil)
+	h.ok(http.MethodPost, path("/%d/templates/%d/certificates", b.CAStoreID, b.ECTemplateID), pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 3600}, nil)
 	unkept := h.createTemplate(b.CAStoreID, b.IntermediateCertID, func(r *pca.TemplateRequest) { r.StoreInServer = ptr(false) })
 	h.ok(http.MethodPost, path("/%d/templates/%d/certificates", b.CAStoreID, unkept), pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, CommonName: "b.example.com", TTLValue: 3600}, nil)
 	var s pca.Store
 	h.ok(http.MethodGet, path("/%d", b.CAStoreID), nil, &s)
-	if s.IssuerCnt != 2 || s.TemplateCnt != 2 || s.CertificateCnt != 1 {
-		t.Errorf("counts issuer %d template %d certificate %d, want 2, 2, 1 (the unkept leaf does not count)", s.IssuerCnt, s.TemplateCnt, s.CertificateCnt)
+	if s.IssuerCnt != 2 || s.TemplateCnt != 4 || s.CertificateCnt != 1 {
+		t.Errorf("counts issuer %d template %d certificate %d, want 2, 4 (3 bootstrap), 1 (the unkept leaf does not count)", s.IssuerCnt, s.TemplateCnt, s.CertificateCnt)
 	}
 }

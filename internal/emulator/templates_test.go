@@ -14,7 +14,7 @@ func TestTemplateValidation(t *testing.T) {
 	b := h.bootstrap("EC")
 	var leaf pca.Certificate
 	_, csr := newCSR(t, "x.example.com", nil, nil, nil)
-	h.ok(http.MethodPost, path("/%d/templates/%d/certificates", b.CAStoreID, b.TemplateID), pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 60}, &leaf)
+	h.ok(http.MethodPost, path("/%d/templates/%d/certificates", b.CAStoreID, b.ECTemplateID), pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 60}, &leaf)
 	tests := []struct {
 		name  string
 		edit  func(r *pca.TemplateRequest)

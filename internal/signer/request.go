@@ -33,7 +33,9 @@ const (
 //
 // commonName is the CSR's subject CN or, when that is empty, its first DNS
 // name, else its first IP address, else its first URI. sans, ipSans and
-// urlSans are the CSR's DNS names, IP addresses and URIs.
+// urlSans are the CSR's DNS names, IP addresses and URIs; otherSans are its
+// otherName SANs (the template's otherSansWhitelist decides on the PCA
+// side).
 // excludeCommonNameFromSans is set when the common name is not among the
 // DNS names, so that the certificate carries exactly the names asked for.
 // The root stays in the chain (removeRootsFromChain false) so that
@@ -45,7 +47,8 @@ const (
 // the CSR has email SANs (v1alpha1.ReasonEmailSANNotSupported); it has neither a CN
 // nor a SAN (v1alpha1.ReasonNoNames); the common name is over 64 characters
 // (v1alpha1.ReasonCommonNameTooLong); duration is negative or over 315,360,000 s
-// (v1alpha1.ReasonInvalidDuration).
+// (v1alpha1.ReasonInvalidDuration); it has a SAN the request cannot carry
+// (v1alpha1.ReasonSANNotSupported, v1alpha1.ReasonOtherNameNotSupported, see otherSANsOf).
 func BuildSignRequest(csrPEM []byte, duration time.Duration, isCA bool) (pca.IssueRequest, error) {
 	csr, normalised, err := parseCSR(csrPEM)
 	if err != nil {
@@ -58,6 +61,10 @@ func BuildSignRequest(csrPEM []byte, duration time.Duration, isCA bool) (pca.Iss
 	if len(csr.EmailAddresses) > 0 {
 		return pca.IssueRequest{}, permanent(v1alpha1.ReasonEmailSANNotSupported, fmt.Sprintf(
 			"the PCA issuance request cannot carry email SANs: remove emailAddresses %q from the Certificate", csr.EmailAddresses), nil)
+	}
+	otherSans, err := otherSANsOf(csr)
+	if err != nil {
+		return pca.IssueRequest{}, err
 	}
 	ipSans := pki.IPAddressesToString(csr.IPAddresses)
 	urlSans := pki.URLsToString(csr.URIs)
@@ -80,6 +87,7 @@ func BuildSignRequest(csrPEM []byte, duration time.Duration, isCA bool) (pca.Iss
 		Sans:                      csr.DNSNames,
 		IPSans:                    ipSans,
 		URLSans:                   urlSans,
+		OtherSans:                 otherSans,
 	}, nil
 }
 
@@ -99,7 +107,7 @@ func chooseCommonName(cn string, dnsNames, ips, uris []string) (string, error) {
 		return names[0], nil
 	}
 	return "", permanent(v1alpha1.ReasonNoNames,
-		"the certificate request has no common name and no SAN: set spec.commonName, spec.dnsNames, spec.ipAddresses or spec.uris in the Certificate", nil)
+		"the PCA requires a common name, and the certificate request has no common name and no SAN to take one from (a DNS name, IP address or URI; an otherName cannot be one): set spec.commonName, spec.dnsNames, spec.ipAddresses or spec.uris in the Certificate", nil)
 }
 
 // ttlSeconds turns spec.duration into ttlValue: zero means cert-manager's

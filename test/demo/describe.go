@@ -8,9 +8,11 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/nhnpca/pca-issuer/internal/signer"
 )
 
-// describe prints the leaf's subject, SANs and validity and the issuer
+// describe prints the leaf's subject, key, SANs and validity and the issuer
 // chain, then verifies the chain against the root.
 func describe(tlsCrt, caCrt []byte, dir string) error {
 	chain, err := parse(tlsCrt)
@@ -27,6 +29,7 @@ func describe(tlsCrt, caCrt []byte, dir string) error {
 	leaf := chain[0]
 	fmt.Println()
 	fmt.Printf("  subject:   %s\n", leaf.Subject)
+	fmt.Printf("  key:       %s (the issuer chose the template whose keyInfo takes it)\n", signer.DescribeKey(leaf.PublicKey))
 	fmt.Printf("  DNS SANs:  %s\n", strings.Join(leaf.DNSNames, ", "))
 	fmt.Printf("  IP SANs:   %s\n", joinIPs(leaf))
 	fmt.Printf("  serial:    %s\n", strings.ReplaceAll(fmt.Sprintf("% X", leaf.SerialNumber.Bytes()), " ", ":"))

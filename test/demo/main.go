@@ -97,9 +97,11 @@ func applySamples(ctx context.Context, h *harness.Harness) (*cmapi.Certificate, 
 		obj.SetNamespace(namespace)
 	}
 	// The emulator listens on a free port with its own serving CA, and its
-	// bootstrap made the store and template: point the issuer there.
+	// bootstrap made the store and a leaf template per key kind: point the
+	// issuer there, RSA 2048 first (cert-manager's default key).
 	iss.Spec.URL, iss.Spec.TokenURL, iss.Spec.CABundle = h.PCAURL, h.PCAURL, h.PCACABundle
 	iss.Spec.CAStoreID, iss.Spec.TemplateID = h.PCA.CAStoreID, h.PCA.TemplateID
+	iss.Spec.AllowedTemplateIDs = []int64{h.PCA.ECTemplateID, h.PCA.Ed25519TemplateID}
 	apply := func(obj client.Object) error {
 		progress("applying %T %s/%s", obj, obj.GetNamespace(), obj.GetName())
 		return h.Client.Create(ctx, obj)
@@ -109,7 +111,7 @@ func applySamples(ctx context.Context, h *harness.Harness) (*cmapi.Certificate, 
 			return nil, time.Time{}, err
 		}
 	}
-	progress("waiting for PCAIssuer %s to be Ready (store %d, template %d)", iss.Name, iss.Spec.CAStoreID, iss.Spec.TemplateID)
+	progress("waiting for PCAIssuer %s to be Ready (store %d, template %d, allowed templates %v)", iss.Name, iss.Spec.CAStoreID, iss.Spec.TemplateID, iss.Spec.AllowedTemplateIDs)
 	if err := h.WaitFor(ctx, &iss, time.Minute, "Ready", func() bool { return iss.Status.IsReady(iss.Generation) }); err != nil {
 		return nil, time.Time{}, err
 	}

@@ -219,15 +219,19 @@ func (h *Harness) CredentialsSecret(namespace, name string) *corev1.Secret {
 }
 
 // IssuerSpec returns a spec pointing at the emulator's bootstrap store and
-// template, reading the Secret secretName.
+// its leaf templates, reading the Secret secretName: spec.templateId is the
+// RSA 2048 template (cert-manager's default key) and
+// spec.allowedTemplateIds lists the EC P-256 and Ed25519 ones, so that the
+// issuer signs each of those keys with the template that fits it.
 func (h *Harness) IssuerSpec(secretName string) v1alpha1.PCAIssuerSpec {
 	return v1alpha1.PCAIssuerSpec{
-		URL:            h.PCAURL,
-		TokenURL:       h.PCAURL,
-		CAStoreID:      h.PCA.CAStoreID,
-		TemplateID:     h.PCA.TemplateID,
-		CredentialsRef: v1alpha1.SecretReference{Name: secretName},
-		CABundle:       h.PCACABundle,
+		URL:                h.PCAURL,
+		TokenURL:           h.PCAURL,
+		CAStoreID:          h.PCA.CAStoreID,
+		TemplateID:         h.PCA.TemplateID,
+		AllowedTemplateIDs: []int64{h.PCA.ECTemplateID, h.PCA.Ed25519TemplateID},
+		CredentialsRef:     v1alpha1.SecretReference{Name: secretName},
+		CABundle:           h.PCACABundle,
 	}
 }
 
