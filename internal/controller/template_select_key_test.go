@@ -105,7 +105,7 @@ func TestSelectTemplateByKey(t *testing.T) {
 			csr := keyCSR(t, tc.gen)
 			req := certificateRequest{cr: &cmapi.CertificateRequest{
 				ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "r", Annotations: tc.annotations},
-				Spec: cmapi.CertificateRequestSpec{Request: csr, IssuerRef: cmmeta.IssuerReference{Group: v1alpha1.GroupVersion.Group, Kind: kindIssuer, Name: tc.name}},
+				Spec:       cmapi.CertificateRequestSpec{Request: csr, IssuerRef: cmmeta.IssuerReference{Group: v1alpha1.GroupVersion.Group, Kind: kindIssuer, Name: tc.name}},
 			}}
 			emu.ResetAPICallCounts()
 			choice, err := p.chooseTemplate(t.Context(), pc, iss, req, csr)

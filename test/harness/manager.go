@@ -2,8 +2,8 @@ package harness
 
 import (
 	"context"
-	"net/netip"
 	"fmt"
+	"net/netip"
 	"sync"
 	"time"
 
