@@ -49,7 +49,8 @@ type managerBinary struct {
 	profiling bool
 }
 
-// startManager starts bin against kubeconfig with the given reconcile
+// startManager starts bin against kubeconfig (the harness's
+// ChartKubeconfig: the chart's ServiceAccount) with the given reconcile
 // concurrency, metrics on a free loopback port and GC tracing on stderr,
 // and returns once /metrics answers. A profiling build also serves pprof
 // on another free loopback port.
