@@ -42,6 +42,7 @@ type config struct {
 	bootstrapAlg  string
 	baseURL       string
 	admin         bool
+	adminToken    string
 	faults        emulator.Faults
 }
 
@@ -122,7 +123,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.DurationVar(&c.tokenLifetime, "token-lifetime", emulator.DefaultTokenLifetime, "lifetime of issued tokens (expires_in), at least 1s")
 	fs.BoolVar(&c.bootstrap, "bootstrap", false, "create a store, root, intermediate and leaf templates for RSA 2048, EC P-256 and Ed25519 keys at start and print their ids as JSON on stdout (with --data, only once: later runs print the kept ids while the database still holds them)")
 	fs.StringVar(&c.baseURL, "base-url", "", "public base URL put in certificates' CRL and OCSP URLs (default: the scheme and listen address)")
-	fs.BoolVar(&c.admin, "admin", false, "serve the admin routes "+emulator.AdminFaultsPath+" (GET/PUT) and "+emulator.AdminStatsPath+" without auth")
+	fs.BoolVar(&c.admin, "admin", false, "serve the admin routes "+emulator.AdminFaultsPath+" (GET/PUT) and "+emulator.AdminStatsPath+" behind a token generated at start and printed on stderr (Authorization: Bearer <token>)")
 	fs.DurationVar(&c.faults.Latency, "latency", 0, "delay added to the token and API routes")
 	fs.Float64Var(&c.faults.ErrorRate, "error-rate", 0, "chance 0..1 that a token or API request is answered with --error-status")
 	fs.IntVar(&c.faults.ErrorStatus, "error-status", 503, "status of injected errors (429, 500, 503, ...)")
@@ -223,6 +224,15 @@ func checkFaultFlags(f emulator.Faults) error {
 		return usagef("--fail-after-issue-status %d is outside 400..599 (or 0 to drop the connection)", f.FailAfterIssueStatus)
 	}
 	return f.Validate() // any rule added there later still holds
+}
+
+// generatedAdminToken makes the random token of the admin routes.
+func generatedAdminToken() (string, error) {
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
 }
 
 // generatedAdminKey makes a random ADMIN access key for a run without

@@ -254,8 +254,17 @@ func TestRestartWithDataKeepsTheState(t *testing.T) {
 }
 
 func TestFaultFlagsReachTheEmulator(t *testing.T) {
-	url, _, _, stop := started(t, "--listen", "127.0.0.1:0", "--plain-http", "--error-rate", "1", "--error-status", "429", "--admin")
+	url, stderr, _, stop := started(t, "--listen", "127.0.0.1:0", "--plain-http", "--error-rate", "1", "--error-status", "429", "--admin")
 	defer stop()
+	var adminToken string
+	for _, line := range stderr {
+		if rest, ok := strings.CutPrefix(line, "pca-emulator: admin token "); ok {
+			adminToken = strings.Fields(rest)[0]
+		}
+	}
+	if adminToken == "" {
+		t.Fatalf("no admin token on stderr: %q", stderr)
+	}
 	resp, err := http.Post(url+"/oauth2/token/create", "application/x-www-form-urlencoded", strings.NewReader("grant_type=client_credentials"))
 	if err != nil {
 		t.Fatal(err)
@@ -264,8 +273,16 @@ func TestFaultFlagsReachTheEmulator(t *testing.T) {
 	if resp.StatusCode != http.StatusTooManyRequests {
 		t.Errorf("token under --error-rate 1: HTTP %d, want 429", resp.StatusCode)
 	}
-	resp, err = http.Get(url + emulator.AdminFaultsPath)
-	if err != nil {
+	if resp, err = http.Get(url + emulator.AdminFaultsPath); err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("admin faults without the token: HTTP %d, want 401", resp.StatusCode)
+	}
+	req, _ := http.NewRequest(http.MethodGet, url+emulator.AdminFaultsPath, nil)
+	req.Header.Set("Authorization", "Bearer "+adminToken)
+	if resp, err = http.DefaultClient.Do(req); err != nil {
 		t.Fatal(err)
 	}
 	defer func() { _ = resp.Body.Close() }()

@@ -44,6 +44,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		cfg.accessKeys = []emulator.AccessKey{k}
 	}
+	if cfg.admin {
+		if cfg.adminToken, err = generatedAdminToken(); err != nil {
+			return err
+		}
+	}
 	emu, err := openEmulator(cfg)
 	if err != nil {
 		return err
@@ -67,6 +72,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if boot, err = bootstrapOnce(emu, cfg, stderr); err != nil {
 			return err
 		}
+	}
+	if cfg.adminToken != "" {
+		_, _ = fmt.Fprintf(stderr, "pca-emulator: admin token %s (send it as Authorization: Bearer <token> to %s and %s)\n", cfg.adminToken, emulator.AdminFaultsPath, emulator.AdminStatsPath)
 	}
 	_, _ = fmt.Fprintf(stderr, "pca-emulator: serving %s (token URL %s/oauth2/token/create) appkey=%s base-url=%s\n", url, url, cfg.appKey, baseURL)
 	if cfg.dataDir != "" {
@@ -95,7 +103,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 func openEmulator(cfg config) (*emulator.Emulator, error) {
 	emu, err := emulator.New(emulator.Options{
 		AppKey: cfg.appKey, AccessKeys: cfg.accessKeys, TokenLifetime: cfg.tokenLifetime,
-		DataDir: cfg.dataDir, BaseURL: cfg.baseURL, Admin: cfg.admin, Faults: cfg.faults,
+		DataDir: cfg.dataDir, BaseURL: cfg.baseURL, AdminToken: cfg.adminToken, Faults: cfg.faults,
 	})
 	db := filepath.Join(cfg.dataDir, emulator.DBFileName)
 	switch {

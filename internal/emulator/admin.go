@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"crypto/subtle"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -9,12 +10,12 @@ import (
 
 // AdminFaultsPath is the admin route that reads (GET) and replaces (PUT)
 // the injected faults and the token lifetime of a running emulator. It
-// exists only with Options.Admin, takes no token, and answers JSON
-// AdminFaults (no envelope).
+// exists only with Options.AdminToken, which each call must carry as a
+// bearer token, and answers JSON AdminFaults (no envelope).
 const AdminFaultsPath = "/_emulator/faults"
 
-// AdminStatsPath is the admin route (GET, with Options.Admin) that answers
-// the counters as JSON AdminStats.
+// AdminStatsPath is the admin route (GET, with Options.AdminToken) that
+// answers the counters as JSON AdminStats.
 const AdminStatsPath = "/_emulator/stats"
 
 // AdminFaults is the JSON of AdminFaultsPath: Faults with durations as Go
@@ -37,12 +38,13 @@ type AdminStats struct {
 	APICalls      map[string]int `json:"apiCalls"`
 }
 
-// adminRoutes adds the admin routes to mux.
-func (e *Emulator) adminRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET "+AdminFaultsPath, func(w http.ResponseWriter, _ *http.Request) {
+// adminRoutes adds the admin routes to mux, each behind token.
+func (e *Emulator) adminRoutes(mux *http.ServeMux, token string) {
+	handle := func(pattern string, h http.HandlerFunc) { mux.Handle(pattern, adminOnly(token, h)) }
+	handle("GET "+AdminFaultsPath, func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, e.adminFaults())
 	})
-	mux.HandleFunc("PUT "+AdminFaultsPath, func(w http.ResponseWriter, r *http.Request) {
+	handle("PUT "+AdminFaultsPath, func(w http.ResponseWriter, r *http.Request) {
 		var in AdminFaults
 		if err := decodeBody(r, &in); err != nil {
 			writeError(w, err)
@@ -59,8 +61,22 @@ func (e *Emulator) adminRoutes(mux *http.ServeMux) {
 		}
 		writeJSON(w, http.StatusOK, e.adminFaults())
 	})
-	mux.HandleFunc("GET "+AdminStatsPath, func(w http.ResponseWriter, _ *http.Request) {
+	handle("GET "+AdminStatsPath, func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, AdminStats{IssuanceCount: e.IssuanceCount(), APICalls: e.APICallCounts()})
+	})
+}
+
+// adminOnly runs h for calls carrying "Authorization: Bearer <token>"
+// (compared in constant time) and answers others 401.
+func adminOnly(token string, h http.HandlerFunc) http.Handler {
+	want := []byte("Bearer " + token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="pca-emulator admin"`)
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "the admin routes need Authorization: Bearer <admin token>"})
+			return
+		}
+		h(w, r)
 	})
 }
 

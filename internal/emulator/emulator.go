@@ -34,9 +34,10 @@ type Options struct {
 	// and OCSP URL put in certificates and of each store's ocspUrl. Empty
 	// leaves those URLs out. SetBaseURL changes it later.
 	BaseURL string
-	// Admin enables the admin routes (AdminFaultsPath, AdminStatsPath),
-	// which take no token: only for emulators on a trusted network.
-	Admin bool
+	// AdminToken, when not empty, enables the admin routes
+	// (AdminFaultsPath, AdminStatsPath); each call must carry it as
+	// "Authorization: Bearer <AdminToken>", else HTTP 401.
+	AdminToken string
 	// Faults are the faults injected from the start; SetFaults changes them.
 	Faults Faults
 }
@@ -100,7 +101,7 @@ func New(opts Options) (*Emulator, error) {
 		calls: callCounter{n: map[string]int{}},
 	}
 	e.faults.set(opts.Faults)
-	e.handler = e.routes(opts.Admin)
+	e.handler = e.routes(opts.AdminToken)
 	return e, nil
 }
 

@@ -125,9 +125,10 @@ func TestFaultsNormalizeAndValidate(t *testing.T) {
 func TestAdminRoute(t *testing.T) {
 	off := newHarness(t)
 	if status, _, _ := off.raw(http.MethodGet, AdminFaultsPath, "", nil, ""); status != http.StatusNotFound {
-		t.Errorf("admin route without Options.Admin: HTTP %d, want 404", status)
+		t.Errorf("admin route without Options.AdminToken: HTTP %d, want 404", status)
 	}
-	emu, err := New(Options{AppKey: testAppKey, AccessKeys: []AccessKey{{adminID, adminKey, RoleAdmin}}, Admin: true})
+	const token = "admin-token-of-the-test"
+	emu, err := New(Options{AppKey: testAppKey, AccessKeys: []AccessKey{{adminID, adminKey, RoleAdmin}}, AdminToken: token})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,6 +136,7 @@ func TestAdminRoute(t *testing.T) {
 	defer srv.Close()
 	put := func(body string) (int, AdminFaults) {
 		req, _ := http.NewRequest(http.MethodPut, srv.URL+AdminFaultsPath, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -168,7 +170,23 @@ func TestAdminRoute(t *testing.T) {
 	if status, _ := put(`{}`); status != http.StatusOK || emu.Faults().ErrorRate != 0 {
 		t.Errorf("PUT {} did not turn faults off: %+v", emu.Faults())
 	}
-	resp, err = http.Get(srv.URL + AdminStatsPath)
+	for _, auth := range []string{"", "Bearer wrong", "Basic " + token} {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+AdminStatsPath, nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("admin stats with Authorization %q: HTTP %d, want 401", auth, resp.StatusCode)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+AdminStatsPath, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,7 @@ type rawBody struct {
 // route when enabled, and an enveloped 404/405 for everything else. Each
 // route counts its requests under an Op* name. A panicking handler answers
 // 500 (recoverPanics).
-func (e *Emulator) routes(admin bool) http.Handler {
+func (e *Emulator) routes(adminToken string) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("POST /oauth2/token/create", e.counted(OpToken, e.withFaults(http.HandlerFunc(e.handleToken), failOAuth)))
 
@@ -65,8 +65,8 @@ func (e *Emulator) routes(admin bool) http.Handler {
 	api("DELETE "+apiPrefix+"/{caStoreId}/templates/{templateId}", OpDeleteTemplate, e.deleteTemplate)
 	api("POST "+apiPrefix+"/{caStoreId}/templates/{templateId}/certificates", OpIssueWithTemplate, e.issueWithTemplate)
 
-	if admin {
-		e.adminRoutes(mux)
+	if adminToken != "" {
+		e.adminRoutes(mux, adminToken)
 	}
 	mux.Handle("/", fallback(mux))
 	return recoverPanics(mux)
