@@ -64,7 +64,7 @@ type tokenRequest struct {
 	GrantType                 string
 }
 
-func newFake(t *testing.T) *fakePCA {
+func newFake(t testing.TB) *fakePCA {
 	t.Helper()
 	f := &fakePCA{expiresIn: 3600}
 	mux := http.NewServeMux()
@@ -139,7 +139,7 @@ func (f *fakePCA) config() Config {
 	}
 }
 
-func (f *fakePCA) client(t *testing.T) *Client {
+func (f *fakePCA) client(t testing.TB) *Client {
 	t.Helper()
 	c, err := New(f.config())
 	if err != nil {
