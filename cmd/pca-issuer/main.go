@@ -9,7 +9,6 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -19,8 +18,6 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
-	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/nhnpca/pca-issuer/internal/controller"
 )
@@ -53,24 +50,6 @@ func main() {
 	}
 }
 
-// metricsOptions serves /metrics over HTTPS (a self-signed certificate
-// made at start) to callers the API server authenticates and authorizes
-// for the non-resource URL /metrics, or, with --metrics-secure=false, over
-// plain HTTP to anyone.
-func metricsOptions(f flags) metricsserver.Options {
-	if !f.metricsSecure {
-		return metricsserver.Options{BindAddress: f.metricsAddr}
-	}
-	return metricsserver.Options{
-		BindAddress:    f.metricsAddr,
-		SecureServing:  true,
-		FilterProvider: filters.WithAuthenticationAndAuthorization,
-		// HTTP/1.1 only: HTTP/2's stream resets are a cheap way to load a
-		// server, and Prometheus does not need them.
-		TLSOpts: []func(*tls.Config){func(c *tls.Config) { c.NextProtos = []string{"http/1.1"} }},
-	}
-}
-
 // run starts the manager on the cluster of cfg and blocks until ctx ends.
 func run(ctx context.Context, cfg *rest.Config, f flags) error {
 	ctrl.Log.Info("starting pca-issuer", "version", version)
@@ -81,7 +60,7 @@ func run(ctx context.Context, cfg *rest.Config, f flags) error {
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                  scheme,
 		Cache:                   controller.CacheOptions(),
-		Metrics:                 metricsOptions(f),
+		Metrics:                 controller.MetricsServerOptions(f.metricsAddr, f.metricsSecure),
 		HealthProbeBindAddress:  f.probeAddr,
 		LeaderElection:          f.leaderElect,
 		LeaderElectionID:        "pca-issuer.nhnpca.issuer.dev",

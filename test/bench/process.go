@@ -71,6 +71,12 @@ func startManager(ctx context.Context, bin managerBinary, kubeconfig, clusterNS 
 		"--health-probe-bind-address", "0",
 		"--max-concurrent-reconciles", strconv.Itoa(reconciles),
 		"--cluster-resource-namespace", clusterNS,
+		// The emulator listens on loopback, which the manager dials only
+		// when told.
+		"--allowed-networks", "127.0.0.0/8",
+		// The bench reads the counters with a plain GET from this host;
+		// securing the endpoint is tested in test/e2e/reliability.
+		"--metrics-secure=false",
 	)
 	// gctrace=1 prints the live heap after each GC on stderr; the memory
 	// run reads it, as nothing else can force a GC in another process.

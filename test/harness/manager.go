@@ -11,7 +11,6 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/config"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/nhnpca/pca-issuer/internal/controller"
 )
@@ -89,9 +88,10 @@ func (h *Harness) RunManager(cfg ManagerConfig) (*Manager, error) {
 	skip := true
 	lease, renew, retry := 4*time.Second, 3*time.Second, 500*time.Millisecond
 	mgrOpts := ctrl.Options{
-		Scheme:                  scheme,
-		Cache:                   controller.CacheOptions(),
-		Metrics:                 metricsserver.Options{BindAddress: metricsAddr},
+		Scheme: scheme,
+		Cache:  controller.CacheOptions(),
+		// As deployed: HTTPS for callers allowed get on /metrics.
+		Metrics:                 controller.MetricsServerOptions(metricsAddr, true),
 		HealthProbeBindAddress:  "0",
 		Logger:                  h.logger,
 		LeaderElection:          cfg.LeaderElection,

@@ -2,6 +2,7 @@ package reliability
 
 import (
 	"bufio"
+	"crypto/tls"
 	"fmt"
 	"net"
 	"net/http"
@@ -9,12 +10,20 @@ import (
 	"strings"
 	"testing"
 
+	authv1 "k8s.io/api/authentication/v1"
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
 	"github.com/nhnpca/pca-issuer/internal/metrics"
 	"github.com/nhnpca/pca-issuer/test/harness"
 )
 
-// TestMetricsEndpoint: the manager's metrics endpoint shows the issuance
-// counter rising as certificates are issued.
+// TestMetricsEndpoint: the manager's metrics endpoint, served as deployed
+// (HTTPS, callers authenticated and authorized by the API server), shows
+// the issuance counter rising as certificates are issued.
 func TestMetricsEndpoint(t *testing.T) {
 	noFaults(t)
 	ns := setup(t)
@@ -32,6 +41,13 @@ func TestMetricsEndpoint(t *testing.T) {
 			t.Error(err)
 		}
 	})
+	reader := scraperToken(t, "metrics-reader", true)
+	for name, token := range map[string]string{"no token": "", "a token not allowed get on /metrics": scraperToken(t, "metrics-stranger", false)} {
+		if status := get(t, addr, token); status != http.StatusUnauthorized && status != http.StatusForbidden {
+			t.Errorf("/metrics with %s: HTTP %d, want 401 or 403", name, status)
+		}
+	}
+	scrape := func(t *testing.T, addr, series string) float64 { return scrapeWith(t, addr, reader, series) }
 	series := fmt.Sprintf(`pca_issuer_issuance_total{issuer=%q,result="issued"}`, metrics.IssuerLabel(ns, "pca"))
 	before := scrape(t, addr, series)
 	for i := range 3 {
@@ -61,14 +77,72 @@ func freeAddr(t *testing.T) string {
 	return addr
 }
 
-// scrape reads one series from /metrics; 0 when absent.
-func scrape(t *testing.T, addr, series string) float64 {
+// scraperToken returns a token of a new ServiceAccount in the chart's
+// namespace, bound to the chart's metrics-reader ClusterRole when reader.
+func scraperToken(t *testing.T, name string, reader bool) string {
 	t.Helper()
-	resp, err := http.Get("http://" + addr + "/metrics")
+	ctx := t.Context()
+	sa := &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Namespace: harness.ChartNamespace, Name: name}}
+	if err := client.IgnoreAlreadyExists(h.Client.Create(ctx, sa)); err != nil {
+		t.Fatal(err)
+	}
+	if reader {
+		binding := &rbacv1.ClusterRoleBinding{
+			ObjectMeta: metav1.ObjectMeta{Name: name},
+			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: harness.ChartRelease + "-metrics-reader"},
+			Subjects:   []rbacv1.Subject{{Kind: rbacv1.ServiceAccountKind, Namespace: harness.ChartNamespace, Name: name}},
+		}
+		if err := client.IgnoreAlreadyExists(h.Client.Create(ctx, binding)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cs, err := kubernetes.NewForConfig(h.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := cs.CoreV1().ServiceAccounts(harness.ChartNamespace).CreateToken(ctx, name, &authv1.TokenRequest{}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr.Status.Token
+}
+
+// metricsClient speaks to the manager's self-signed metrics endpoint.
+var metricsClient = &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}} //nolint:gosec // the manager's metrics certificate is self-signed
+
+// get returns the status of GET /metrics with token ("" for none).
+func get(t *testing.T, addr, token string) int {
+	t.Helper()
+	resp, err := metricsGet(addr, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	return resp.StatusCode
+}
+
+func metricsGet(addr, token string) (*http.Response, error) {
+	req, err := http.NewRequest(http.MethodGet, "https://"+addr+"/metrics", nil)
+	if err != nil {
+		return nil, err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return metricsClient.Do(req)
+}
+
+// scrapeWith reads one series from /metrics with token; 0 when absent.
+func scrapeWith(t *testing.T, addr, token, series string) float64 {
+	t.Helper()
+	resp, err := metricsGet(addr, token)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer func() { _ = resp.Body.Close() }()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /metrics: HTTP %d", resp.StatusCode)
+	}
 	sc := bufio.NewScanner(resp.Body)
 	for sc.Scan() {
 		if value, ok := strings.CutPrefix(sc.Text(), series+" "); ok {
