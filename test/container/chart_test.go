@@ -35,7 +35,7 @@ func renderChart(probePort, metricsPort int) (*renderedChart, error) {
 		"--set", "healthProbe.port="+strconv.Itoa(probePort), "--set", "metrics.port="+strconv.Itoa(metricsPort),
 		// The emulator listens on loopback, which the manager dials only
 		// when told, as a user running a local emulator would.
-		"--set", "extraArgs[0]=--allowed-networks=127.0.0.0/8")
+		"--set", "allowedNetworks[0]=127.0.0.0/8")
 	cmd.Dir = root
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

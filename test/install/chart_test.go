@@ -15,8 +15,10 @@ func TestChartLintsAndRenders(t *testing.T) {
 		args      []string
 		wantKinds map[string]int
 	}{
+		// ClusterRoles by default: the manager's, the approver's and the
+		// metrics reader's (metrics.secure).
 		{name: "default values", wantKinds: map[string]int{
-			"CustomResourceDefinition": 2, "Deployment": 1, "ServiceAccount": 1, "ClusterRole": 2,
+			"CustomResourceDefinition": 2, "Deployment": 1, "ServiceAccount": 1, "ClusterRole": 3,
 			"ClusterRoleBinding": 2, "Role": 1, "RoleBinding": 1, "Service": 1,
 			"PodDisruptionBudget": 0, "ServiceMonitor": 0,
 		}},
@@ -87,9 +89,10 @@ func TestEveryManagerFlagIsAValue(t *testing.T) {
 	objs := render(t, "x", "pca-all", "-f", allValues())
 	container := field(t, find(t, objs, "Deployment", "pca-issuer-all"), "spec", "template", "spec", "containers").([]any)[0].(map[string]any)
 	want := []string{
-		"--leader-elect=true", "--leader-election-namespace=pca-leases", "--metrics-bind-address=:9090",
+		"--leader-elect=true", "--leader-election-namespace=pca-leases", "--metrics-bind-address=:9090", "--metrics-secure=false",
 		"--health-probe-bind-address=:9440", "--cluster-resource-namespace=pca-cluster-secrets",
 		"--issuer-health-check-interval=2m30s", "--max-concurrent-reconciles=8", "--max-retry-duration=45m",
+		"--minimum-duration=30m", "--max-concurrent-per-issuer=3", "--reconcile-timeout=90s", "--allowed-networks=10.20.0.0/16,fd00::/8",
 		"--zap-log-level=debug", "--zap-encoder=console", "--zap-stacktrace-level=error",
 	}
 	if got := toStrings(container["args"]); !reflect.DeepEqual(got, want) {
