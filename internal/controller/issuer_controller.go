@@ -63,7 +63,9 @@ func (r *IssuerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 	cancel()
 	if health.template != nil {
 		r.templates.Put(iss, health.template, time.Now())
-		r.pins.set(req.NamespacedName, health.cas)
+		if health.casRead {
+			r.pins.set(req.NamespacedName, health.template.SigningCertificateID, health.cas)
+		}
 	}
 	changed := setIssuerReady(iss, health)
 	if changed {

@@ -21,8 +21,9 @@ type healthResult struct {
 	message   string
 	transient bool
 	template  *pca.Template
-	// cas are the store's CA certificates, read when the check passed.
-	cas storeCAs
+	// cas is the CA chain spec.templateId signs under, when casRead.
+	cas     storeCAs
+	casRead bool
 }
 
 // checkIssuer reads the Secret, then the store and the template with the
@@ -57,14 +58,17 @@ func checkIssuer(ctx context.Context, cs *clients, iss v1alpha1.Issuer) healthRe
 		return healthResult{status: metav1.ConditionFalse, reason: v1alpha1.ReasonTemplateNotUsable, message: fmt.Sprintf(
 			"template %d (%s) does not issue leaf certificates: choose a leaf template", tmpl.ID, tmpl.Name)}
 	}
-	cas, err := readStoreCAs(ctx, pc, spec.CAStoreID)
-	if err != nil {
-		return apiFailure(err, v1alpha1.ReasonStoreNotFound, fmt.Sprintf(
-			"the CA certificates of store %d could not be read: check spec.caStoreId", spec.CAStoreID))
+	// The CA chain the template signs under is pinned for answer checks.
+	// Reading it is not part of being Ready: a failure keeps the chain read
+	// last, and a request reads it again if none is pinned.
+	cas, casErr := readSigningCAs(ctx, pc, spec.CAStoreID, tmpl.SigningCertificateID)
+	casNote := ""
+	if casErr != nil {
+		casNote = fmt.Sprintf("; the CA chain of its signing certificate could not be read this time (%v)", casErr)
 	}
-	return healthResult{status: metav1.ConditionTrue, reason: v1alpha1.ReasonChecked, template: tmpl, cas: cas, message: fmt.Sprintf(
-		"store %d (%s) and template %d (%s) read with the credentials of Secret %s/%s",
-		store.ID, store.Name, tmpl.ID, tmpl.Name, cs.secretNamespace(iss), spec.CredentialsRef.Name)}
+	return healthResult{status: metav1.ConditionTrue, reason: v1alpha1.ReasonChecked, template: tmpl, cas: cas, casRead: casErr == nil, message: fmt.Sprintf(
+		"store %d (%s) and template %d (%s) read with the credentials of Secret %s/%s%s",
+		store.ID, store.Name, tmpl.ID, tmpl.Name, cs.secretNamespace(iss), spec.CredentialsRef.Name, casNote)}
 }
 
 // storeLister is the call urlIsWrong makes.

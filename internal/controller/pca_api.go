@@ -9,13 +9,16 @@ import (
 )
 
 // pcaAPI is the part of the PCA API that signing a request calls: read a
-// template, issue in SIGN mode, and look up a leaf issued by an earlier
-// attempt. *pca.Client implements it; unit tests fake it.
+// template and the CA chain it signs under, issue in SIGN mode, and look up
+// a leaf issued by an earlier attempt. *pca.Client implements it; unit tests fake it.
 type pcaAPI interface {
 	// GetTemplate reads one template of a store.
 	GetTemplate(ctx context.Context, caStoreID, templateID int64) (*pca.Template, error)
 	// IssueWithTemplate signs a CSR through a template.
 	IssueWithTemplate(ctx context.Context, caStoreID, templateID int64, req pca.IssueRequest) (*pca.Certificate, error)
+	// GetCertificate reads one certificate of a store with its chain (the
+	// CA chain a template signs under, for the answer's pinned roots).
+	GetCertificate(ctx context.Context, caStoreID, certID int64) (*pca.Certificate, error)
 	// FindLeaf returns the newest leaf with commonName created after
 	// issuedAfter for which match is true, or nil.
 	FindLeaf(ctx context.Context, caStoreID int64, commonName string, issuedAfter time.Time, match func(*pca.Certificate) bool) (*pca.Certificate, error)

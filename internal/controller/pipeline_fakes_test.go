@@ -44,6 +44,9 @@ var (
 // ecP256 is the keyInfo of the fake templates: the test CSRs' keys.
 var ecP256 = pca.KeyInfo{Algorithm: pca.KeyAlgorithmEC, KeySize: 256}
 
+// rootID is the certificate id of the fake store's root, which signs.
+const rootID = int64(1)
+
 // fakePCA is the PCA API of one store: templates by id, issuance that
 // signs with a test CA (or fails with issueErr), and a leaf FindLeaf finds.
 type fakePCA struct {
@@ -66,8 +69,8 @@ type issued struct {
 
 func newFakePCA(t *testing.T) *fakePCA {
 	return &fakePCA{ca: newTestCA(t), templates: map[int64]*pca.Template{
-		templateID: {ID: templateID, IsLeaf: true, KeyUsage: []string{pca.KeyUsageDigitalSignature}, KeyInfo: ecP256},
-		otherID:    {ID: otherID, IsLeaf: true, KeyUsage: []string{pca.KeyUsageDigitalSignature}, KeyInfo: ecP256},
+		templateID: {ID: templateID, IsLeaf: true, KeyUsage: []string{pca.KeyUsageDigitalSignature}, KeyInfo: ecP256, SigningCertificateID: rootID},
+		otherID:    {ID: otherID, IsLeaf: true, KeyUsage: []string{pca.KeyUsageDigitalSignature}, KeyInfo: ecP256, SigningCertificateID: rootID},
 	}}
 }
 
@@ -86,6 +89,14 @@ func (f *fakePCA) IssueWithTemplate(_ context.Context, _ int64, id int64, req pc
 		return nil, f.issueErr
 	}
 	return f.ca.sign([]byte(req.Csr), time.Duration(req.TTLValue)*time.Second)
+}
+
+// GetCertificate answers the fake store's root for rootID.
+func (f *fakePCA) GetCertificate(_ context.Context, _ int64, id int64) (*pca.Certificate, error) {
+	if id != rootID {
+		return nil, &pca.Error{Op: "GetCertificate", HTTPStatus: http.StatusNotFound, ResultCode: 40400, ResultMessage: "certificate not found"}
+	}
+	return &pca.Certificate{CertificateID: rootID, CertificatePem: f.ca.certPEM}, nil
 }
 
 func (f *fakePCA) FindLeaf(_ context.Context, _ int64, _ string, _ time.Time, match func(*pca.Certificate) bool) (*pca.Certificate, error) {

@@ -213,12 +213,15 @@ func hostileRun(t *testing.T, answer func(http.ResponseWriter, []byte, func([]by
 	iss := readyIssuer()
 	iss.Spec.CAStoreID, iss.Spec.TemplateID, iss.Spec.AllowedTemplateIDs = ids.CAStoreID, ids.ECTemplateID, nil
 	f := newFixture(t, []client.Object{iss, approvedCR(t)})
-	cas, err := readStoreCAs(t.Context(), pc, ids.CAStoreID)
+	// Pinned as the issuer's check pins them, before the front turns hostile.
+	f.p.pins = newCAPins()
+	tmpl, err := pc.GetTemplate(t.Context(), ids.CAStoreID, ids.ECTemplateID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.p.pins = newCAPins()
-	f.p.pins.set(types.NamespacedName{Namespace: iss.Namespace, Name: iss.Name}, cas)
+	if _, err := f.p.pins.rootsFor(t.Context(), pc, types.NamespacedName{Namespace: iss.Namespace, Name: iss.Name}, ids.CAStoreID, tmpl); err != nil {
+		t.Fatal(err)
+	}
 	f.p.pcaFor = func(context.Context, v1alpha1.Issuer) (pcaAPI, error) { return pc, nil }
 	f.p.clock = clock.RealClock{}
 	f.p.opts.ReconcileTimeout = 3 * time.Second

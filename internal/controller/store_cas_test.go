@@ -14,11 +14,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cert-manager/cert-manager/pkg/util/pki"
+	"k8s.io/apimachinery/pkg/types"
+
 	"github.com/nhnpca/pca-issuer/internal/emulator"
 	"github.com/nhnpca/pca-issuer/internal/pca"
 )
 
-func TestReadStoreCAsFromTheEmulator(t *testing.T) {
+func TestReadSigningCAsFromTheEmulator(t *testing.T) {
 	emu, err := emulator.New(emulator.Options{AppKey: "app", AccessKeys: []emulator.AccessKey{{ID: "id", Secret: "secret", Role: "ADMIN"}}})
 	if err != nil {
 		t.Fatal(err)
@@ -33,64 +36,54 @@ func TestReadStoreCAsFromTheEmulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cas, err := readStoreCAs(context.Background(), pc, ids.CAStoreID)
+	tmpl, err := pc.GetTemplate(context.Background(), ids.CAStoreID, ids.ECTemplateID)
 	if err != nil {
-		t.Fatalf("readStoreCAs: %v", err)
+		t.Fatal(err)
 	}
-	if len(cas.roots) != 1 || len(cas.intermediates) != 1 {
-		t.Fatalf("read %d roots and %d intermediates, want 1 and 1", len(cas.roots), len(cas.intermediates))
+	if tmpl.SigningCertificateID != ids.IntermediateCertID {
+		t.Fatalf("template %d signs with certificate %d, want the intermediate %d", tmpl.ID, tmpl.SigningCertificateID, ids.IntermediateCertID)
+	}
+	pins := newCAPins()
+	key := types.NamespacedName{Namespace: "ns", Name: "pca"}
+	roots, err := pins.rootsFor(context.Background(), pc, key, ids.CAStoreID, tmpl)
+	if err != nil {
+		t.Fatalf("rootsFor: %v", err)
 	}
 	root, err := pc.GetCertificate(context.Background(), ids.CAStoreID, ids.RootCertID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(root.CertificatePem, "BEGIN CERTIFICATE") || cas.roots[0].CheckSignatureFrom(cas.roots[0]) != nil {
-		t.Errorf("the root read is not the store's self-signed root")
-	}
-	if err := cas.intermediates[0].CheckSignatureFrom(cas.roots[0]); err != nil {
-		t.Errorf("the intermediate is not signed by the root: %v", err)
-	}
-}
-
-// listingReader lists n root items, each read as the same valid root, and
-// counts detail reads.
-type listingReader struct {
-	n, details int
-	rootPEM    string
-}
-
-func (r *listingReader) ListCertificates(context.Context, int64, string, pca.ListOptions) (*pca.CertificateList, error) {
-	items := make([]pca.CertificateListItem, r.n)
-	for i := range items {
-		items[i] = pca.CertificateListItem{ID: int64(i + 1), Type: pca.TypeRoot, Status: pca.StatusActive}
-	}
-	return &pca.CertificateList{ListCerts: items}, nil
-}
-
-func (r *listingReader) GetCertificate(context.Context, int64, int64) (*pca.Certificate, error) {
-	r.details++
-	return &pca.Certificate{CertificatePem: r.rootPEM}, nil
-}
-
-func TestReadStoreCAsIsBounded(t *testing.T) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	rootCert, err := pki.DecodeX509CertificateBytes([]byte(root.CertificatePem))
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "root"}, NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
+	if len(roots) != 1 || !roots[0].Equal(rootCert) {
+		t.Fatalf("pinned roots %d, want exactly the store's root", len(roots))
+	}
+	calls := emu.APICallCount(emulator.OpGetCertificate)
+	if _, err := pins.rootsFor(context.Background(), pc, key, ids.CAStoreID, tmpl); err != nil || emu.APICallCount(emulator.OpGetCertificate) != calls {
+		t.Errorf("a pinned chain was read again (%v)", err)
+	}
+}
+
+// onlyCertificate answers one certificate, whatever id is asked.
+type onlyCertificate struct{ pem string }
+
+func (o onlyCertificate) GetCertificate(context.Context, int64, int64) (*pca.Certificate, error) {
+	return &pca.Certificate{CertificatePem: o.pem}, nil
+}
+
+func TestReadSigningCAsRefusesAChainWithoutRoot(t *testing.T) {
+	rootKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	rootTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "root"}, NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true}
+	interTmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "intermediate"}, NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour), IsCA: true, BasicConstraintsValid: true}
+	der, err := x509.CreateCertificate(rand.Reader, interTmpl, rootTmpl, key.Public(), rootKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rootPEM := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
-	if cas, err := readStoreCAs(context.Background(), &listingReader{n: 2, rootPEM: rootPEM}, 1); err != nil || len(cas.roots) != 2 {
-		t.Fatalf("a store of 2 roots: %v, %d roots", err, len(cas.roots))
-	}
-	r := &listingReader{n: 300, rootPEM: rootPEM}
-	if _, err := readStoreCAs(context.Background(), r, 1); err == nil {
-		t.Fatal("readStoreCAs accepted a store listing 300 CA certificates")
-	}
-	if r.details != maxStoreCAs {
-		t.Errorf("%d detail reads, want %d", r.details, maxStoreCAs)
+	only := onlyCertificate{pem: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))}
+	if _, err := readSigningCAs(context.Background(), only, 1, 2); err == nil || !strings.Contains(err.Error(), "no self-signed root") {
+		t.Fatalf("readSigningCAs = %v, want a refusal naming the missing root", err)
 	}
 }

@@ -2,6 +2,7 @@ package reliability
 
 import (
 	"bufio"
+	"context"
 	"crypto/tls"
 	"fmt"
 	"net"
@@ -9,11 +10,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	authv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -41,6 +44,16 @@ func TestMetricsEndpoint(t *testing.T) {
 			t.Error(err)
 		}
 	})
+	// The metrics server starts with the manager, a little after its caches.
+	if err := wait.PollUntilContextTimeout(t.Context(), 50*time.Millisecond, harness.WaitTimeout, true, func(context.Context) (bool, error) {
+		conn, err := net.Dial("tcp", addr)
+		if err == nil {
+			_ = conn.Close()
+		}
+		return err == nil, nil
+	}); err != nil {
+		t.Fatalf("the metrics server at %s does not answer: %v", addr, err)
+	}
 	reader := scraperToken(t, "metrics-reader", true)
 	for name, token := range map[string]string{"no token": "", "a token not allowed get on /metrics": scraperToken(t, "metrics-stranger", false)} {
 		if status := get(t, addr, token); status != http.StatusUnauthorized && status != http.StatusForbidden {
