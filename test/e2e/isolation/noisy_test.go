@@ -43,6 +43,8 @@ func TestNoisyNeighbour(t *testing.T) {
 			}
 			waitUntil(t, "A holds its slots", func() bool { _, peak, _ := front.stats(); return peak >= managerOptions.MaxConcurrentPerIssuer })
 			busy := issueBatch(t, "tenant-b", name)
+			// The calls A started must end at the deadline: wait for a few.
+			waitUntil(t, "A's stalled calls end", func() bool { return front.ended() >= managerOptions.MaxConcurrentPerIssuer })
 			calls, peak, longest := front.stats()
 			t.Logf("B with A %s: p95 %s (idle %s); A: %d issuance calls, at most %d at once, longest %s", name, busy, idle, calls, peak, longest)
 			if busy > 2*idle {

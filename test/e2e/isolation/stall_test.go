@@ -17,11 +17,12 @@ type stallingPCA struct {
 	next    http.Handler
 	trickle bool
 
-	mu      sync.Mutex
-	current int
-	peak    int
-	calls   int
-	longest time.Duration
+	mu       sync.Mutex
+	current  int
+	peak     int
+	calls    int
+	finished int
+	longest  time.Duration
 }
 
 func (s *stallingPCA) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -67,6 +68,7 @@ func (s *stallingPCA) leave(start time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.current--
+	s.finished++
 	s.longest = max(s.longest, time.Since(start))
 }
 
@@ -76,6 +78,13 @@ func (s *stallingPCA) stats() (calls, peak int, longest time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.calls, s.peak, s.longest
+}
+
+// ended returns how many calls the client gave up so far.
+func (s *stallingPCA) ended() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.finished
 }
 
 // serve starts the front over TLS; its certificate is the httptest one.
