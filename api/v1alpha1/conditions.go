@@ -42,6 +42,10 @@ const (
 	// link-local or unspecified address), or answered more than any real
 	// answer holds (docs/security.md, "Endpoints").
 	ReasonEndpointRefused = "EndpointRefused"
+	// ReasonCAExpiring is the reason of a Warning event (not a condition):
+	// a CA certificate the issuer's template signs under expires within 30
+	// days, or has expired.
+	ReasonCAExpiring = "CAExpiring"
 	// ReasonUnreachable: the PCA API or the token endpoint did not answer
 	// or answered with a server error; retried.
 	ReasonUnreachable = "Unreachable"

@@ -18,6 +18,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
+	"github.com/nhnpca/pca-issuer/internal/metrics"
 )
 
 // issuerObject is a PCAIssuer or a PCAClusterIssuer.
@@ -53,7 +54,8 @@ func (r *IssuerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 			r.clients.Forget(req.NamespacedName)
 			r.templates.Forget(req.NamespacedName)
 			r.pins.forget(req.NamespacedName)
-			return ctrl.Result{}, nil // deleted: drop its client and templates, done
+			metrics.ForgetIssuer(metrics.IssuerLabel(req.Namespace, req.Name))
+			return ctrl.Result{}, nil // deleted: drop its client, templates, pins and series, done
 		}
 		return ctrl.Result{}, err // requeue with backoff
 	}
@@ -65,7 +67,11 @@ func (r *IssuerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 		r.templates.Put(iss, health.template, time.Now())
 		if health.casRead {
 			r.pins.set(req.NamespacedName, health.template.SigningCertificateID, health.cas)
+			r.observeCAs(iss, health.cas, time.Now())
 		}
+	}
+	if health.status == metav1.ConditionTrue {
+		metrics.ObserveIssuerChecked(metrics.IssuerLabel(iss.GetNamespace(), iss.GetName()), time.Now())
 	}
 	changed := setIssuerReady(iss, health)
 	if changed {
