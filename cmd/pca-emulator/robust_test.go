@@ -52,8 +52,8 @@ func wantUnchanged(t *testing.T, dir string, before map[string][]byte) {
 }
 
 // failedRun runs the command with args, which must fail before serving,
-// and returns its error and stderr.
-func failedRun(t *testing.T, args ...string) (error, string) {
+// and returns its stderr and error.
+func failedRun(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
@@ -62,7 +62,7 @@ func failedRun(t *testing.T, args ...string) (error, string) {
 	if err == nil {
 		t.Fatalf("run(%q) served until its deadline; stderr %s", args, stderr.String())
 	}
-	return err, stderr.String()
+	return stderr.String(), err
 }
 
 func TestAStartThatFailsChangesNoFileOfTheRunningInstance(t *testing.T) {
@@ -89,7 +89,7 @@ func TestAStartThatFailsChangesNoFileOfTheRunningInstance(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			start := time.Now()
-			err, _ := failedRun(t, tc.args...)
+			_, err := failedRun(t, tc.args...)
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %q, want it to say %q", err, tc.want)
 			}
@@ -162,7 +162,7 @@ func TestADamagedDatabaseIsRefusedWithoutChangingAFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := snapshot(t, dir)
-	err, _ = failedRun(t, append(args, "--tls-san", "other.example.test")...)
+	_, err = failedRun(t, append(args, "--tls-san", "other.example.test")...)
 	if !errors.Is(err, emulator.ErrDataDamaged) || !strings.Contains(err.Error(), "--data "+dir) || !strings.Contains(err.Error(), "move "+db+" away") {
 		t.Errorf("error %q, want the damaged database named with what to do", err)
 	}
