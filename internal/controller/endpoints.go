@@ -17,6 +17,10 @@ import (
 // dialTimeout bounds one TCP connect.
 const dialTimeout = 10 * time.Second
 
+// maxResponseHeaderBytes bounds an answer's headers (64 KiB); real answers
+// carry a few hundred bytes of them.
+const maxResponseHeaderBytes = 64 << 10
+
 // endpointPolicy is what the manager allows of the endpoints that issuers
 // name (docs/security.md, "Endpoints"): which addresses may be dialled and
 // whether plain http is accepted.
@@ -44,6 +48,8 @@ func (p endpointPolicy) httpClient(caBundle []byte) (*http.Client, error) {
 		}
 		transport.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
+	// Headers count too: net/http would read up to 10 MiB of them.
+	transport.MaxResponseHeaderBytes = maxResponseHeaderBytes
 	guard := p.guard
 	if guard == nil {
 		guard = netguard.New(nil)

@@ -3,7 +3,6 @@ package controller
 import (
 	"context"
 	"crypto"
-	"crypto/x509"
 	"fmt"
 	"time"
 
@@ -42,9 +41,9 @@ type signRequest struct {
 	started time.Time
 	// now is the time of this attempt.
 	now time.Time
-	// roots are the issuer's store roots pinned by its last check; an
-	// answer must chain to one of them (none yet: not checked).
-	roots []*x509.Certificate
+	// cas is the CA chain pinned for the template: an answer must be
+	// issued by its signing certificate and chain to its root.
+	cas storeCAs
 	// markInFlight records the marker; it returns errConflict when the
 	// request changed since it was read.
 	markInFlight func(ctx context.Context) error
@@ -86,7 +85,7 @@ func issue(ctx context.Context, pc pcaAPI, storeID int64, tmpl *pca.Template, re
 		}
 		if found != nil {
 			res.adopted = true
-			return res.fill(req, found, req.expectation(duration, tmpl, req.started))
+			return res.fill(req, found, req.expectation(duration, tmpl, body.CommonName, req.started))
 		}
 	}
 	if err := req.markInFlight(ctx); err != nil {
@@ -96,19 +95,21 @@ func issue(ctx context.Context, pc pcaAPI, storeID int64, tmpl *pca.Template, re
 	if err != nil {
 		return nil, signer.Classify(err)
 	}
-	return res.fill(req, resp, req.expectation(duration, tmpl, req.now))
+	return res.fill(req, resp, req.expectation(duration, tmpl, body.CommonName, req.now))
 }
 
-// expectation is what the answer to req is held to: sent at sent, for
-// duration (zero: cert-manager's default), back-dated at most as tmpl
-// says, under the pinned roots.
-func (req signRequest) expectation(duration time.Duration, tmpl *pca.Template, sent time.Time) signer.Expectation {
+// expectation is what the answer to req is held to: sent at sent with
+// commonName, for duration (zero: cert-manager's default), back-dated at
+// most as tmpl says (bounded by signer.MaxBackDate), issued by the pinned
+// signing certificate under its root.
+func (req signRequest) expectation(duration time.Duration, tmpl *pca.Template, commonName string, sent time.Time) signer.Expectation {
 	if duration == 0 {
 		duration = cmapi.DefaultCertificateDuration
 	}
+	backDate := time.Duration(min(max(tmpl.BackDateValidation, 0), int64(signer.MaxBackDate/time.Second))) * time.Second
 	return signer.Expectation{
-		Now: req.now, Sent: sent, Duration: duration,
-		BackDate: time.Duration(tmpl.BackDateValidation) * time.Second, Roots: req.roots,
+		Now: req.now, Sent: sent, Duration: duration, BackDate: backDate, CommonName: commonName,
+		Roots: req.cas.roots, Signing: req.cas.signing,
 	}
 }
 

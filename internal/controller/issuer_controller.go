@@ -60,6 +60,7 @@ func (r *IssuerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 		return ctrl.Result{}, err // requeue with backoff
 	}
 	orig := iss.DeepCopyObject().(issuerObject)
+	r.pins.renew(req.NamespacedName, iss.GetUID(), iss.GetGeneration())
 	checkCtx, cancel := context.WithTimeout(ctx, r.opts.ReconcileTimeout)
 	health := checkIssuer(checkCtx, r.clients, iss)
 	cancel()

@@ -2,7 +2,7 @@ package controller
 
 import (
 	"fmt"
-	"unicode/utf8"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime"
 
@@ -24,10 +24,8 @@ func boundedMessage(s string, limit int) string {
 	if len(s) <= limit {
 		return s
 	}
-	cut := s[:limit-3]
-	for len(cut) > 0 && !utf8.ValidString(cut) {
-		cut = cut[:len(cut)-1]
-	}
+	// Invalid bytes are dropped, not kept to the end of the message.
+	cut := strings.ToValidUTF8(s[:limit-3], "")
 	return cut + "..."
 }
 

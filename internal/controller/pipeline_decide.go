@@ -83,13 +83,13 @@ func (p *pipeline) sign(ctx context.Context, req request, ref issuerRef, iss iss
 	if err != nil {
 		return p.failure(req, ref, iss, err, now)
 	}
-	roots, err := p.pins.rootsFor(ctx, pc, ref.key(), iss.GetSpec().CAStoreID, choice.template)
+	cas, err := p.pins.chainFor(ctx, pc, ref.key(), iss.GetSpec().CAStoreID, choice.template)
 	if err != nil {
 		return p.failure(req, ref, iss, signer.Classify(err), now)
 	}
 	res, err := issue(ctx, pc, iss.GetSpec().CAStoreID, choice.template, signRequest{
 		csrPEM: spec.csrPEM, duration: spec.duration, isCA: spec.isCA, usages: spec.usages,
-		templateID: choice.id, started: markerTime(req.object().GetAnnotations()), now: now, roots: roots,
+		templateID: choice.id, started: markerTime(req.object().GetAnnotations()), now: now, cas: cas,
 		markInFlight: func(ctx context.Context) error { return markInFlight(ctx, p.client, req.object(), now) },
 	})
 	if errors.Is(err, errConflict) {

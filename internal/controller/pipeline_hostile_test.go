@@ -137,7 +137,7 @@ func TestHostileAnswersAreNeverWritten(t *testing.T) {
 		}),
 			cause: "valid now"},
 		{name: "valid-past-its-root", answer: foreignAnswer(t, 30*time.Minute, func(*x509.Certificate) {}), cause: "within its issuers"},
-		{name: "a-foreign-root", answer: foreignAnswer(t, 24*time.Hour, func(*x509.Certificate) {}), cause: "the store's root"},
+		{name: "a-foreign-root", answer: foreignAnswer(t, 24*time.Hour, func(*x509.Certificate) {}), cause: "the template's CA"},
 		{name: "a-10-MiB-body", answer: func(w http.ResponseWriter, _ []byte, _ func([]byte) []byte) {
 			w.Header().Set("Content-Type", "application/json")
 			_, _ = w.Write(bytes.Repeat([]byte(" "), 10<<20))
@@ -219,7 +219,7 @@ func hostileRun(t *testing.T, answer func(http.ResponseWriter, []byte, func([]by
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.p.pins.rootsFor(t.Context(), pc, types.NamespacedName{Namespace: iss.Namespace, Name: iss.Name}, ids.CAStoreID, tmpl); err != nil {
+	if _, err := f.p.pins.chainFor(t.Context(), pc, types.NamespacedName{Namespace: iss.Namespace, Name: iss.Name}, ids.CAStoreID, tmpl); err != nil {
 		t.Fatal(err)
 	}
 	f.p.pcaFor = func(context.Context, v1alpha1.Issuer) (pcaAPI, error) { return pc, nil }

@@ -110,7 +110,7 @@ func TestIssuerWakesTheUnfinishedCertificateRequestsNamingIt(t *testing.T) {
 func TestDurationOverMaxTTLIsCappedWithAWarning(t *testing.T) {
 	cr := approvedCR(t)
 	f := newFixture(t, []client.Object{cr, readyIssuer()})
-	f.pca.templates[templateID] = &pca.Template{ID: templateID, IsLeaf: true, MaxTTL: "1800", KeyUsage: []string{pca.KeyUsageDigitalSignature}, KeyInfo: ecP256}
+	f.pca.templates[templateID] = &pca.Template{ID: templateID, IsLeaf: true, MaxTTL: "1800", KeyUsage: []string{pca.KeyUsageDigitalSignature}, KeyInfo: ecP256, SigningCertificateID: rootID}
 	if _, err := f.crr.Reconcile(t.Context(), ctrl.Request{NamespacedName: client.ObjectKeyFromObject(cr)}); err != nil {
 		t.Fatal(err)
 	}

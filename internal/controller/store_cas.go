@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"sync"
+	"time"
 
 	"k8s.io/apimachinery/pkg/types"
 
@@ -19,9 +20,11 @@ type certificateReader interface {
 	GetCertificate(ctx context.Context, caStoreID, certID int64) (*pca.Certificate, error)
 }
 
-// storeCAs are the CA certificates a template signs under: the self-signed
-// roots and the intermediates of its signing certificate's chain.
+// storeCAs are the CA certificates a template signs under: its signing
+// certificate, the self-signed root that certificate verifies to, and the
+// intermediates of its chain.
 type storeCAs struct {
+	signing              *x509.Certificate
 	roots, intermediates []*x509.Certificate
 }
 
@@ -39,17 +42,24 @@ func readSigningCAs(ctx context.Context, r certificateReader, caStoreID, signing
 	if err != nil {
 		return storeCAs{}, fmt.Errorf("the chain of signing certificate %d of store %d: %w", signingID, caStoreID, err)
 	}
-	var out storeCAs
+	out := storeCAs{signing: certs[0]}
+	roots, intermediates := x509.NewCertPool(), x509.NewCertPool()
 	for _, c := range certs {
 		if c.CheckSignatureFrom(c) == nil {
-			out.roots = append(out.roots, c)
-		} else {
+			roots.AddCert(c)
+		} else if c != out.signing {
+			intermediates.AddCert(c)
 			out.intermediates = append(out.intermediates, c)
 		}
 	}
-	if len(out.roots) == 0 {
-		return storeCAs{}, fmt.Errorf("the chain of signing certificate %d of store %d holds no self-signed root", signingID, caStoreID)
+	// Only the root the signing certificate verifies to is pinned, at a time
+	// when every certificate of its chain is valid.
+	paths, err := out.signing.Verify(x509.VerifyOptions{Roots: roots, Intermediates: intermediates,
+		CurrentTime: out.signing.NotBefore.Add(time.Second), KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
+	if err != nil {
+		return storeCAs{}, fmt.Errorf("signing certificate %d of store %d does not verify to a self-signed root of its chain: %w", signingID, caStoreID, err)
 	}
+	out.roots = []*x509.Certificate{paths[0][len(paths[0])-1]}
 	return out, nil
 }
 
@@ -60,9 +70,29 @@ func readSigningCAs(ctx context.Context, r certificateReader, caStoreID, signing
 type caPins struct {
 	mu sync.RWMutex
 	m  map[types.NamespacedName]map[int64]storeCAs
+	// stamp is the issuer UID and generation the pins were read for.
+	stamp map[types.NamespacedName]string
 }
 
-func newCAPins() *caPins { return &caPins{m: map[types.NamespacedName]map[int64]storeCAs{}} }
+func newCAPins() *caPins {
+	return &caPins{m: map[types.NamespacedName]map[int64]storeCAs{}, stamp: map[types.NamespacedName]string{}}
+}
+
+// renew drops the pins of the issuer key read for another UID or
+// generation (its spec changed: another store, URL or template), so that
+// nothing read for an old spec is trusted for the new one.
+func (p *caPins) renew(key types.NamespacedName, uid types.UID, generation int64) {
+	if p == nil {
+		return
+	}
+	stamp := fmt.Sprintf("%s/%d", uid, generation)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.stamp[key] != stamp {
+		delete(p.m, key)
+		p.stamp[key] = stamp
+	}
+}
 
 // set pins cas for the issuer key and signing certificate; a nil *caPins
 // keeps nothing.
@@ -78,15 +108,13 @@ func (p *caPins) set(key types.NamespacedName, signingID int64, cas storeCAs) {
 	p.m[key][signingID] = cas
 }
 
-// roots returns the pinned roots of the issuer's signing certificate; nil
-// when none was read yet, and from a nil *caPins.
-func (p *caPins) roots(key types.NamespacedName, signingID int64) []*x509.Certificate {
-	if p == nil {
-		return nil
-	}
+// pinned returns the pinned chain of the issuer's signing certificate, and
+// whether there is one.
+func (p *caPins) pinned(key types.NamespacedName, signingID int64) (storeCAs, bool) {
 	p.mu.RLock()
 	defer p.mu.RUnlock()
-	return p.m[key][signingID].roots
+	cas, ok := p.m[key][signingID]
+	return cas, ok
 }
 
 // forget drops a deleted issuer's pins.
@@ -97,22 +125,27 @@ func (p *caPins) forget(key types.NamespacedName) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	delete(p.m, key)
+	delete(p.stamp, key)
 }
 
-// rootsFor returns the pinned roots for a template of the issuer key,
+// chainFor returns the pinned chain for a template of the issuer key,
 // reading its signing certificate's chain through r when not pinned yet.
-// A template without a signingCertificateId has no pin (nil, nil).
-func (p *caPins) rootsFor(ctx context.Context, r certificateReader, key types.NamespacedName, caStoreID int64, tmpl *pca.Template) ([]*x509.Certificate, error) {
-	if p == nil || tmpl.SigningCertificateID == 0 {
-		return nil, nil
+// A template without a signingCertificateId cannot be pinned: that is an
+// error naming the field.
+func (p *caPins) chainFor(ctx context.Context, r certificateReader, key types.NamespacedName, caStoreID int64, tmpl *pca.Template) (storeCAs, error) {
+	if tmpl.SigningCertificateID == 0 {
+		return storeCAs{}, fmt.Errorf("template %d names no signingCertificateId: its answers cannot be held to the store's CA", tmpl.ID)
 	}
-	if roots := p.roots(key, tmpl.SigningCertificateID); roots != nil {
-		return roots, nil
+	if p == nil {
+		return readSigningCAs(ctx, r, caStoreID, tmpl.SigningCertificateID)
+	}
+	if cas, ok := p.pinned(key, tmpl.SigningCertificateID); ok {
+		return cas, nil
 	}
 	cas, err := readSigningCAs(ctx, r, caStoreID, tmpl.SigningCertificateID)
 	if err != nil {
-		return nil, err
+		return storeCAs{}, err
 	}
 	p.set(key, tmpl.SigningCertificateID, cas)
-	return cas.roots, nil
+	return cas, nil
 }

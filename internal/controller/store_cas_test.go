@@ -45,10 +45,11 @@ func TestReadSigningCAsFromTheEmulator(t *testing.T) {
 	}
 	pins := newCAPins()
 	key := types.NamespacedName{Namespace: "ns", Name: "pca"}
-	roots, err := pins.rootsFor(context.Background(), pc, key, ids.CAStoreID, tmpl)
+	cas, err := pins.chainFor(context.Background(), pc, key, ids.CAStoreID, tmpl)
 	if err != nil {
-		t.Fatalf("rootsFor: %v", err)
+		t.Fatalf("chainFor: %v", err)
 	}
+	roots := cas.roots
 	root, err := pc.GetCertificate(context.Background(), ids.CAStoreID, ids.RootCertID)
 	if err != nil {
 		t.Fatal(err)
@@ -61,8 +62,15 @@ func TestReadSigningCAsFromTheEmulator(t *testing.T) {
 		t.Fatalf("pinned roots %d, want exactly the store's root", len(roots))
 	}
 	calls := emu.APICallCount(emulator.OpGetCertificate)
-	if _, err := pins.rootsFor(context.Background(), pc, key, ids.CAStoreID, tmpl); err != nil || emu.APICallCount(emulator.OpGetCertificate) != calls {
+	if cas.signing == nil || cas.signing.Subject.String() == rootCert.Subject.String() || cas.signing.CheckSignatureFrom(rootCert) != nil {
+		t.Errorf("the signing certificate pinned is not the intermediate under the root")
+	}
+	if _, err := pins.chainFor(context.Background(), pc, key, ids.CAStoreID, tmpl); err != nil || emu.APICallCount(emulator.OpGetCertificate) != calls {
 		t.Errorf("a pinned chain was read again (%v)", err)
+	}
+	pins.renew(key, "uid", 2)
+	if _, err := pins.chainFor(context.Background(), pc, key, ids.CAStoreID, tmpl); err != nil || emu.APICallCount(emulator.OpGetCertificate) != calls+1 {
+		t.Errorf("a chain pinned for an older generation was trusted (%v)", err)
 	}
 }
 
@@ -83,7 +91,7 @@ func TestReadSigningCAsRefusesAChainWithoutRoot(t *testing.T) {
 		t.Fatal(err)
 	}
 	only := onlyCertificate{pem: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))}
-	if _, err := readSigningCAs(context.Background(), only, 1, 2); err == nil || !strings.Contains(err.Error(), "no self-signed root") {
+	if _, err := readSigningCAs(context.Background(), only, 1, 2); err == nil || !strings.Contains(err.Error(), "does not verify to a self-signed root") {
 		t.Fatalf("readSigningCAs = %v, want a refusal naming the missing root", err)
 	}
 }

@@ -53,8 +53,11 @@ func ObserveIssuerChecked(issuer string, t time.Time) {
 	lastCheck.WithLabelValues(issuer).Set(float64(t.Unix()))
 }
 
-// ForgetIssuer drops the series of a deleted issuer.
+// ForgetIssuer drops every series of a deleted issuer, its issuance counts
+// included, so that issuers created and deleted over time do not pile up
+// series.
 func ForgetIssuer(issuer string) {
+	issuance.DeletePartialMatch(prometheus.Labels{"issuer": issuer})
 	caNotAfter.DeletePartialMatch(prometheus.Labels{"issuer": issuer})
 	lastCheck.DeletePartialMatch(prometheus.Labels{"issuer": issuer})
 }

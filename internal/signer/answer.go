@@ -8,10 +8,11 @@ import (
 	"net"
 	"net/url"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/cert-manager/cert-manager/pkg/util/pki"
+
+	"github.com/nhnpca/pca-issuer/internal/pca"
 )
 
 // MaxClockSkew is how far the PCA's clock may be from the cluster's before
@@ -35,25 +36,43 @@ type Expectation struct {
 	// Roots are the store's CA roots, as the issuer's check read them; the
 	// chain must end at one of them. Empty skips the check (no pin yet).
 	Roots []*x509.Certificate
+	// Signing is the template's signing certificate as the store lists it;
+	// when set, it must be the leaf's issuer.
+	Signing *x509.Certificate
+	// CommonName is the commonName sent; the leaf's subject CN, when it has
+	// one, must be it.
+	CommonName string
 }
+
+// MaxBackDate is the largest backDateValidation a template may set
+// (docs/pca-api.md: 0..2,592,000 s); a larger value from the endpoint is
+// read as this.
+const MaxBackDate = 30 * 24 * time.Hour
 
 // CheckAnswer holds a verified chain (leaf first, then intermediates, and
 // its root, as ChainFromResponse orders them) to the request (csrPEM) and
 // to exp. The checks, each named in its error:
 //
 //   - "not a CA": the leaf's basic constraints do not say CA (RFC 5280
-//     section 4.2.1.9);
-//   - "no unrequested name": every DNS name, IP address, URI and email of
-//     the leaf's SANs was asked for by the CSR (the leaf missing a name is
-//     CheckIssuedNames' concern);
+//     section 4.2.1.9) and its key usage has neither keyCertSign nor
+//     cRLSign (section 4.2.1.3);
+//   - "no unrequested name": every DNS name, IP address, URI, email and
+//     otherName of the leaf's SANs was asked for by the CSR, and it has no
+//     SAN of another kind (the leaf missing a name is CheckIssuedNames'
+//     concern);
 //   - "valid now": notBefore is at most MaxClockSkew ahead of exp.Now and
 //     at most BackDate + MaxClockSkew behind exp.Sent, and notAfter is
 //     after exp.Now;
 //   - "within the requested duration": notAfter is at most exp.Sent +
-//     Duration + BackDate + MaxClockSkew;
-//   - "within its issuers": the leaf is valid no longer than any
-//     certificate above it (RFC 5280 section 6 does not require it, but a
-//     certificate outliving its root cannot be trusted for its whole life);
+//     Duration + MaxClockSkew (BackDate, at most MaxBackDate, only moves
+//     notBefore back);
+//   - "the subject asked for": the leaf's CN, when set, is exp.CommonName;
+//   - "no dangerous usage": no id-kp-OCSPSigning or anyExtendedKeyUsage;
+//   - "within its issuers": every certificate above the leaf is valid now,
+//     and the leaf is valid no longer than any of them (RFC 5280 section 6
+//     does not require it, but a certificate outliving its root cannot be
+//     trusted for its whole life);
+//   - "the template's CA": the leaf's issuer is exp.Signing, when given;
 //   - "the store's root": the root is one of exp.Roots, when given.
 //
 // A failure is a *RetryableError wrapping ErrBadResponse, as every other
@@ -64,11 +83,16 @@ func CheckAnswer(csrPEM []byte, chain []*x509.Certificate, root *x509.Certificat
 		return err
 	}
 	leaf := chain[0]
+	exp.BackDate = min(max(exp.BackDate, 0), MaxBackDate)
+	issuers := append(append([]*x509.Certificate{}, chain[1:]...), root)
 	for _, check := range []func() string{
 		func() string { return notCA(leaf) },
 		func() string { return unrequestedName(csr, leaf) },
+		func() string { return subjectAsSent(leaf, exp.CommonName) },
+		func() string { return noDangerousUsage(leaf) },
 		func() string { return validNow(leaf, exp) },
-		func() string { return withinIssuers(leaf, append(chain[1:], root)) },
+		func() string { return withinIssuers(leaf, issuers, exp.Now) },
+		func() string { return signedBy(issuers[0], exp.Signing) },
 		func() string { return pinnedRoot(root, exp.Roots) },
 	} {
 		if msg := check(); msg != "" {
@@ -79,20 +103,55 @@ func CheckAnswer(csrPEM []byte, chain []*x509.Certificate, root *x509.Certificat
 }
 
 func notCA(leaf *x509.Certificate) string {
-	if leaf.BasicConstraintsValid && leaf.IsCA {
-		return "not a CA: the issued certificate is a CA certificate, but a leaf was asked for"
+	if (leaf.BasicConstraintsValid && leaf.IsCA) || leaf.KeyUsage&(x509.KeyUsageCertSign|x509.KeyUsageCRLSign) != 0 {
+		return "not a CA: the issued certificate is a CA certificate or may sign certificates or CRLs, but a leaf was asked for"
 	}
 	return ""
 }
 
+// subjectAsSent names a leaf whose subject CN is not the commonName sent.
+func subjectAsSent(leaf *x509.Certificate, commonName string) string {
+	if commonName != "" && leaf.Subject.CommonName != "" && leaf.Subject.CommonName != commonName {
+		return fmt.Sprintf("the subject asked for: the certificate's common name is %q, the request's %q", leaf.Subject.CommonName, commonName)
+	}
+	return ""
+}
+
+// noDangerousUsage names an extended key usage no leaf of this issuer may
+// carry, whatever the template: signing OCSP responses for the CA
+// (RFC 6960 section 4.2.2.2) or any purpose.
+func noDangerousUsage(leaf *x509.Certificate) string {
+	for _, u := range leaf.ExtKeyUsage {
+		switch u {
+		case x509.ExtKeyUsageOCSPSigning:
+			return "no dangerous usage: the certificate may sign OCSP responses for its CA (id-kp-OCSPSigning)"
+		case x509.ExtKeyUsageAny:
+			return "no dangerous usage: the certificate carries anyExtendedKeyUsage"
+		}
+	}
+	return ""
+}
+
+// signedBy names a leaf whose issuer is not the template's signing
+// certificate, when that is known.
+func signedBy(issuer, signing *x509.Certificate) string {
+	if signing == nil || bytes.Equal(issuer.Raw, signing.Raw) {
+		return ""
+	}
+	return fmt.Sprintf("the template's CA: the certificate was issued by %q, not by the template's signing certificate %q", issuer.Subject.String(), signing.Subject.String())
+}
+
 // unrequestedName names the first SAN of the leaf the CSR did not ask for.
-// The PCA may add the common name as a DNS name when it is one.
+// The PCA may add the common name as a DNS name when it is one. Names are
+// compared case-insensitively in ASCII only (DNS names are ASCII, RFC 5280
+// section 4.2.1.6), so that Unicode case folding cannot make one name of
+// another.
 func unrequestedName(csr *x509.CertificateRequest, leaf *x509.Certificate) string {
 	asked := func(list []string, v string) bool {
-		return slices.ContainsFunc(list, func(a string) bool { return strings.EqualFold(a, v) })
+		return slices.ContainsFunc(list, func(a string) bool { return asciiEqualFold(a, v) })
 	}
 	for _, d := range leaf.DNSNames {
-		if !asked(csr.DNSNames, d) && !strings.EqualFold(d, csr.Subject.CommonName) {
+		if !asked(csr.DNSNames, d) && !asciiEqualFold(d, csr.Subject.CommonName) {
 			return fmt.Sprintf("no unrequested name: the certificate names DNS %q, which the request does not ask for", d)
 		}
 	}
@@ -111,7 +170,51 @@ func unrequestedName(csr *x509.CertificateRequest, leaf *x509.Certificate) strin
 			return fmt.Sprintf("no unrequested name: the certificate names email %q, which the request does not ask for", e)
 		}
 	}
+	return unrequestedOtherName(csr, leaf)
+}
+
+// unrequestedOtherName names an otherName SAN of the leaf the CSR did not
+// ask for, or a SAN of a kind no request carries (directoryName,
+// registeredID, x400Address, ediPartyName).
+func unrequestedOtherName(csr *x509.CertificateRequest, leaf *x509.Certificate) string {
+	names, err := generalNames(leaf.Extensions)
+	if err != nil {
+		return "no unrequested name: the certificate's SAN extension does not parse: " + err.Error()
+	}
+	if len(names.DirectoryNames)+len(names.RegisteredIDs)+len(names.X400Addresses)+len(names.EDIPartyNames) > 0 {
+		return "no unrequested name: the certificate carries a directoryName, registeredID, x400Address or ediPartyName SAN, which no request asks for"
+	}
+	requested, _ := otherSANsOf(csr)
+	for _, o := range issuedOtherNames(leaf) {
+		if !slices.ContainsFunc(requested, func(r pca.OidInfo) bool { return r.OID == o.OID && r.Value == o.Value }) {
+			return fmt.Sprintf("no unrequested name: the certificate names otherName %s=%q, which the request does not ask for", o.OID, o.Value)
+		}
+	}
+	if len(names.OtherNames) > len(issuedOtherNames(leaf)) {
+		return "no unrequested name: the certificate carries an otherName SAN that holds no string"
+	}
 	return ""
+}
+
+// asciiEqualFold is strings.EqualFold for ASCII strings; any other byte
+// must match exactly.
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 func sameIP(ip net.IP, s string) bool {
@@ -131,14 +234,18 @@ func validNow(leaf *x509.Certificate, exp Expectation) string {
 		return fmt.Sprintf("valid now: the certificate's notBefore %s is further back than the template's back-dating of %s", leaf.NotBefore.UTC().Format(time.RFC3339), exp.BackDate)
 	case !leaf.NotAfter.After(exp.Now):
 		return fmt.Sprintf("valid now: the certificate expired at %s", leaf.NotAfter.UTC().Format(time.RFC3339))
-	case exp.Duration > 0 && leaf.NotAfter.After(sent.Add(exp.Duration+exp.BackDate+MaxClockSkew)):
+	// Back-dating moves notBefore back, never notAfter forward.
+	case exp.Duration > 0 && leaf.NotAfter.After(sent.Add(exp.Duration+MaxClockSkew)):
 		return fmt.Sprintf("within the requested duration: the certificate is valid until %s, past the %s asked for", leaf.NotAfter.UTC().Format(time.RFC3339), exp.Duration)
 	}
 	return ""
 }
 
-func withinIssuers(leaf *x509.Certificate, issuers []*x509.Certificate) string {
+func withinIssuers(leaf *x509.Certificate, issuers []*x509.Certificate, now time.Time) string {
 	for _, is := range issuers {
+		if is.NotBefore.After(now.Add(MaxClockSkew)) {
+			return fmt.Sprintf("within its issuers: its issuer %q is valid only from %s", is.Subject.String(), is.NotBefore.UTC().Format(time.RFC3339))
+		}
 		if leaf.NotAfter.After(is.NotAfter) {
 			return fmt.Sprintf("within its issuers: the certificate is valid until %s, after its issuer %q expires (%s)",
 				leaf.NotAfter.UTC().Format(time.RFC3339), is.Subject.String(), is.NotAfter.UTC().Format(time.RFC3339))
