@@ -79,7 +79,7 @@ func run(ctx context.Context, cfg *rest.Config, f flags) error {
 		MaxConcurrentReconciles:   f.maxConcurrentReconciles,
 		MaxRetryDuration:          f.maxRetryDuration,
 		MinimumDuration:           f.minimumDuration,
-		MaxConcurrentPerIssuer:    f.maxConcurrentPerIssuer,
+		MaxConcurrentPerTenant:    f.maxConcurrentPerTenant,
 		ReconcileTimeout:          f.reconcileTimeout,
 		AllowedNetworks:           f.allowedNetworks,
 		AllowInsecureHTTP:         f.insecureAllowHTTP,

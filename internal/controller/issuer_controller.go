@@ -36,6 +36,7 @@ type IssuerReconciler struct {
 	templates *templateCache
 	faults    *issuerFaults
 	pins      *caPins
+	slots     *issuerSlots
 	recorder  recorder.EventRecorder
 	opts      Options
 	kind      string
@@ -61,6 +62,11 @@ func (r *IssuerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 	}
 	orig := iss.DeepCopyObject().(issuerObject)
 	r.pins.renew(req.NamespacedName, iss.GetUID(), iss.GetGeneration())
+	release, ok := r.slots.acquire(tenantOf(req.NamespacedName))
+	if !ok {
+		return ctrl.Result{RequeueAfter: slotWait()}, nil // its tenant's other checks hold the slots
+	}
+	defer release()
 	checkCtx, cancel := context.WithTimeout(ctx, r.opts.ReconcileTimeout)
 	health := checkIssuer(checkCtx, r.clients, iss)
 	cancel()

@@ -12,10 +12,10 @@ import (
 // looks again, plus up to as much jitter so that waiting requests spread.
 const slotRetry = time.Second
 
-// issuerSlots caps how many requests of one issuer are signed at once, so
-// that an issuer whose endpoint hangs holds at most that many workers of
-// the shared pool; its other requests are requeued instead of waiting in a
-// worker (docs/security.md, "Isolation").
+// issuerSlots caps how much of one tenant is worked on at once, so that a
+// tenant whose endpoints hang holds at most that many workers of a shared
+// pool; its other work is requeued instead of waiting in a worker
+// (docs/security.md, "Isolation"). Keys are tenants (see tenantOf).
 type issuerSlots struct {
 	limit int
 
@@ -63,4 +63,14 @@ func (s *issuerSlots) held(key types.NamespacedName) int {
 // slotWait is the requeue delay of a request that found no free slot.
 func slotWait() time.Duration {
 	return slotRetry + rand.N(slotRetry)
+}
+
+// tenantOf is the slot key of an issuer key: the namespace of a PCAIssuer
+// (a tenant gains nothing by creating more issuers), or the name of a
+// PCAClusterIssuer (cluster-scoped, an admin's; each is its own tenant).
+func tenantOf(issuer types.NamespacedName) types.NamespacedName {
+	if issuer.Namespace != "" {
+		return types.NamespacedName{Namespace: issuer.Namespace}
+	}
+	return issuer
 }

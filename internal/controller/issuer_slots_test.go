@@ -54,3 +54,16 @@ func TestIssuerSlotsNeverExceedTheLimitConcurrently(t *testing.T) {
 		t.Fatalf("max held = %d (limit 3), held after all = %d", maxSeen, s.held(key))
 	}
 }
+
+func TestTenantOf(t *testing.T) {
+	a := tenantOf(types.NamespacedName{Namespace: "team", Name: "a"})
+	b := tenantOf(types.NamespacedName{Namespace: "team", Name: "b"})
+	c1 := tenantOf(types.NamespacedName{Name: "cluster-1"})
+	c2 := tenantOf(types.NamespacedName{Name: "cluster-2"})
+	if a != b {
+		t.Errorf("two PCAIssuers of one namespace are tenants %v and %v, want one", a, b)
+	}
+	if c1 == c2 || c1 == a {
+		t.Errorf("PCAClusterIssuers are tenants %v and %v (namespace's %v), want each its own", c1, c2, a)
+	}
+}

@@ -56,11 +56,13 @@ type Options struct {
 	// --reconcile-timeout; default 2 minutes).
 	ReconcileTimeout time.Duration
 
-	// MaxConcurrentPerIssuer is how many requests of one issuer are signed
-	// at once (flag --max-concurrent-per-issuer; default 2); its other
+	// MaxConcurrentPerTenant is how many requests of one tenant are signed,
+	// and how many of its issuers checked, at once (flag
+	// --max-concurrent-per-tenant; default 2). A tenant is the namespace of
+	// PCAIssuers, and each PCAClusterIssuer on its own (an admin's). Its other
 	// requests are requeued without holding a worker, so that one issuer's
 	// hung endpoint cannot take every worker.
-	MaxConcurrentPerIssuer int
+	MaxConcurrentPerTenant int
 }
 
 // withDefaults returns o with every zero field set to its default.
@@ -80,8 +82,8 @@ func (o Options) withDefaults() Options {
 	if o.ReconcileTimeout <= 0 {
 		o.ReconcileTimeout = 2 * time.Minute
 	}
-	if o.MaxConcurrentPerIssuer <= 0 {
-		o.MaxConcurrentPerIssuer = 2
+	if o.MaxConcurrentPerTenant <= 0 {
+		o.MaxConcurrentPerTenant = 2
 	}
 	if o.MaxRetryDuration <= 0 {
 		o.MaxRetryDuration = time.Hour

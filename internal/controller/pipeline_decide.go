@@ -52,9 +52,9 @@ func (p *pipeline) decide(ctx context.Context, req request, ref issuerRef) decis
 	if !iss.GetStatus().IsReady(iss.GetGeneration()) {
 		return p.pending(req, notReadyMessage(ref.String(), iss), now) // its turning Ready wakes us
 	}
-	release, ok := p.slots.acquire(ref.key())
+	release, ok := p.slots.acquire(tenantOf(ref.key()))
 	if !ok {
-		d := p.pending(req, fmt.Sprintf("waiting for %s: it is signing %d requests already (--max-concurrent-per-issuer)", ref, p.opts.MaxConcurrentPerIssuer), now)
+		d := p.pending(req, fmt.Sprintf("waiting for %s: its tenant has %d requests signing already (--max-concurrent-per-tenant)", ref, p.opts.MaxConcurrentPerTenant), now)
 		d.result = ctrl.Result{RequeueAfter: slotWait()}
 		return d // wait without holding a worker
 	}

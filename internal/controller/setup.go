@@ -28,6 +28,9 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	templates := newTemplateCache(opts.IssuerHealthCheckInterval)
 	faults := newIssuerFaults()
 	pins := newCAPins()
+	// Issuer checks of one tenant share slots across both issuer kinds'
+	// controllers, apart from the signing slots.
+	checkSlots := newIssuerSlots(opts.MaxConcurrentPerTenant)
 	events := boundedRecorder{mgr.GetEventRecorder("pca-issuer")}
 	issuers := []*IssuerReconciler{
 		{kind: kindIssuer, newIssuer: func() issuerObject { return &v1alpha1.PCAIssuer{} }, newList: func() client.ObjectList { return &v1alpha1.PCAIssuerList{} }},
@@ -35,6 +38,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	}
 	for _, r := range issuers {
 		r.client, r.clients, r.templates, r.faults, r.pins, r.opts = mgr.GetClient(), cs, templates, faults, pins, opts
+		r.slots = checkSlots
 		r.recorder = events
 		if err := r.SetupWithManager(mgr); err != nil {
 			return fmt.Errorf("setting up the %s controller: %w", r.kind, err)
@@ -42,7 +46,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	}
 	p := &pipeline{
 		client: mgr.GetClient(), apiReader: mgr.GetAPIReader(), pcaFor: pcaSourceOf(cs), templates: templates,
-		faults: faults, slots: newIssuerSlots(opts.MaxConcurrentPerIssuer), pins: pins, recorder: events,
+		faults: faults, slots: newIssuerSlots(opts.MaxConcurrentPerTenant), pins: pins, recorder: events,
 		clock: clock.RealClock{}, opts: opts,
 	}
 	crr := &CertificateRequestReconciler{pipeline: p}

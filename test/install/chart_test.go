@@ -92,7 +92,7 @@ func TestEveryManagerFlagIsAValue(t *testing.T) {
 		"--leader-elect=true", "--leader-election-namespace=pca-leases", "--metrics-bind-address=:9090", "--metrics-secure=false",
 		"--health-probe-bind-address=:9440", "--cluster-resource-namespace=pca-cluster-secrets",
 		"--issuer-health-check-interval=2m30s", "--max-concurrent-reconciles=8", "--max-retry-duration=45m",
-		"--minimum-duration=30m", "--max-concurrent-per-issuer=3", "--reconcile-timeout=90s", "--allowed-networks=10.20.0.0/16,fd00::/8",
+		"--minimum-duration=30m", "--max-concurrent-per-tenant=3", "--reconcile-timeout=90s", "--allowed-networks=10.20.0.0/16,fd00::/8",
 		"--zap-log-level=debug", "--zap-encoder=console", "--zap-stacktrace-level=error",
 	}
 	if got := toStrings(container["args"]); !reflect.DeepEqual(got, want) {

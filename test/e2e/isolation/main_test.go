@@ -21,7 +21,7 @@ var managerOptions = controller.Options{
 	IssuerHealthCheckInterval: 30 * time.Second,
 	PendingRetryInterval:      2 * time.Second,
 	MaxConcurrentReconciles:   4,
-	MaxConcurrentPerIssuer:    2,
+	MaxConcurrentPerTenant:    2,
 	ReconcileTimeout:          deadline,
 }
 

@@ -37,21 +37,26 @@ func TestNoisyNeighbour(t *testing.T) {
 			srv := front.serve()
 			defer func() { srv.CloseClientConnections(); srv.Close() }()
 			ns := "tenant-a-" + name
-			stallingIssuer(t, ns, srv.URL, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
-			for i := range 6 {
-				create(t, harness.Certificate(ns, fmt.Sprintf("a-%d", i), "pca"))
+			// Two stalling issuers in one namespace: more issuers must not
+			// buy the tenant more workers.
+			caBundle := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+			for _, issuer := range []string{"pca", "pca-2"} {
+				stallingIssuer(t, ns, issuer, srv.URL, caBundle)
+				for i := range 3 {
+					create(t, harness.Certificate(ns, fmt.Sprintf("%s-%d", issuer, i), issuer))
+				}
 			}
-			waitUntil(t, "A holds its slots", func() bool { _, peak, _ := front.stats(); return peak >= managerOptions.MaxConcurrentPerIssuer })
+			waitUntil(t, "A holds its slots", func() bool { _, peak, _ := front.stats(); return peak >= managerOptions.MaxConcurrentPerTenant })
 			busy := issueBatch(t, "tenant-b", name)
 			// The calls A started must end at the deadline: wait for a few.
-			waitUntil(t, "A's stalled calls end", func() bool { return front.ended() >= managerOptions.MaxConcurrentPerIssuer })
+			waitUntil(t, "A's stalled calls end", func() bool { return front.ended() >= managerOptions.MaxConcurrentPerTenant })
 			calls, peak, longest := front.stats()
 			t.Logf("B with A %s: p95 %s (idle %s); A: %d issuance calls, at most %d at once, longest %s", name, busy, idle, calls, peak, longest)
 			if busy > 2*idle {
 				t.Errorf("B's p95 is %s with A stalling, over twice its %s with A idle", busy, idle)
 			}
-			if peak > managerOptions.MaxConcurrentPerIssuer {
-				t.Errorf("A held %d issuance calls at once, over its cap of %d", peak, managerOptions.MaxConcurrentPerIssuer)
+			if peak > managerOptions.MaxConcurrentPerTenant {
+				t.Errorf("tenant A held %d issuance calls at once, over its cap of %d", peak, managerOptions.MaxConcurrentPerTenant)
 			}
 			if longest > deadline+3*time.Second {
 				t.Errorf("an issuance call of A was held %s, past the %s deadline", longest, deadline)
@@ -61,18 +66,18 @@ func TestNoisyNeighbour(t *testing.T) {
 	}
 }
 
-// stallingIssuer creates PCAIssuer ns/pca at url (the stalling front of
+// stallingIssuer creates PCAIssuer ns/name at url (the stalling front of
 // the emulator, trusted through caBundle) and waits for it to be Ready:
 // the front answers the issuer's check truthfully.
-func stallingIssuer(t *testing.T, ns, url string, caBundle []byte) {
+func stallingIssuer(t *testing.T, ns, name, url string, caBundle []byte) {
 	t.Helper()
 	if err := h.CreateNamespace(t.Context(), ns); err != nil {
 		t.Fatal(err)
 	}
-	create(t, h.CredentialsSecret(ns, "pca-credentials"))
-	spec := h.IssuerSpec("pca-credentials")
+	create(t, h.CredentialsSecret(ns, name+"-credentials"))
+	spec := h.IssuerSpec(name + "-credentials")
 	spec.URL, spec.TokenURL, spec.CABundle = url, url, caBundle
-	iss := &v1alpha1.PCAIssuer{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "pca"}, Spec: spec}
+	iss := &v1alpha1.PCAIssuer{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}, Spec: spec}
 	create(t, iss)
 	if err := h.WaitFor(t.Context(), iss, harness.WaitTimeout, "Ready", func() bool { return iss.Status.IsReady(iss.Generation) }); err != nil {
 		t.Fatal(err)
