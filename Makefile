@@ -22,10 +22,10 @@ all: build
 ##@ Set-up
 
 .PHONY: setup
-setup: ## Download modules, install runc, build the test control plane and tools (once).
+setup: ## Download modules, install runc, build the test control plane, controller-gen and Helm (once).
 	$(GO) mod download
 	$(GO) -C hack/tools/image mod download
-	$(MAKE) runc control-plane controller-gen
+	$(MAKE) runc control-plane controller-gen helm
 
 .PHONY: runc
 runc: ## Install Debian's runc for the container test (skipped when present).
@@ -86,7 +86,7 @@ demo: control-plane ## Issue a certificate end to end on the embedded emulator; 
 ##@ Test
 
 .PHONY: test
-test: control-plane $(CONTROLLER_GEN) ## Unit, end-to-end and generated-file tests, then the demo checked by openssl.
+test: control-plane $(CONTROLLER_GEN) ## Unit, contract, end-to-end, chart, image-under-runc and generated-file tests, then the demo checked by openssl.
 	$(GO) vet ./...
 	KUBEBUILDER_ASSETS=$$(hack/control-plane.sh $(CONTROL_PLANE_CACHE)) CONTROLLER_GEN=$(CONTROLLER_GEN) \
 		$(GO) test -race -count=1 ./api/... ./internal/... ./cmd/...
@@ -104,7 +104,7 @@ test-demo: ## Run the demo into a fresh folder and check its chain with openssl.
 
 .PHONY: clean
 clean: ## Remove build output (keeps the control-plane cache).
-	rm -rf $(BIN)/pca-issuer $(BIN)/pca-emulator $(DEMO_OUT)
+	rm -rf $(BIN)/pca-issuer $(BIN)/pca-emulator $(DEMO_OUT) dist
 
 # The variables named in help texts, passed to hack/help.awk by value.
 HELP_VARS = $(sort $(shell grep -h '^[a-zA-Z0-9_.-]*:.*\#\# ' $(MAKEFILE_LIST) | grep -o '\$$([A-Za-z_]*)' | tr -d '$$()'))

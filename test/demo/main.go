@@ -8,9 +8,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
@@ -41,6 +44,10 @@ func run() error {
 	if out == "" {
 		out = "_demo"
 	}
+	// Ctrl-C or SIGTERM ends the demo through the deferred Stop below, so
+	// that kube-apiserver and etcd never outlive it.
+	interrupted, stopSignals := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stopSignals()
 	start := time.Now()
 	h, err := harness.Start(harness.Options{Manager: &controller.Options{}, Progress: progress})
 	if err != nil {
@@ -55,6 +62,11 @@ func run() error {
 	progress("control plane, cert-manager, PCA emulator (%s) and pca-issuer up in %s", h.PCAURL, time.Since(start).Round(time.Millisecond))
 	ctx, cancel := context.WithTimeout(h.Context(), 2*time.Minute)
 	defer cancel()
+	stopOnSignal := context.AfterFunc(interrupted, cancel)
+	defer stopOnSignal()
+	if interrupted.Err() != nil {
+		return errors.New("interrupted")
+	}
 
 	crt, applied, err := applySamples(ctx, h)
 	if err != nil {
