@@ -53,6 +53,17 @@ func (s *issuerSlots) release(key types.NamespacedName) {
 	}
 }
 
+// full reports whether every slot of key is taken; never for a nil
+// *issuerSlots.
+func (s *issuerSlots) full(key types.NamespacedName) bool {
+	if s == nil {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.inUse[key] >= s.limit
+}
+
 // held returns how many slots of the issuer key are taken.
 func (s *issuerSlots) held(key types.NamespacedName) int {
 	s.mu.Lock()

@@ -57,6 +57,11 @@ func (p *pipeline) reconcile(ctx context.Context, k requestKind, key types.Names
 	if !ours || req.finished() {
 		return ctrl.Result{}, nil // not ours, or nothing left to do
 	}
+	if req.approved() && !req.denied() && req.pendingShown() && p.slots.full(tenantOf(ref.key())) {
+		// It already says it waits; while its tenant's slots stay taken, it
+		// costs no read past the cache and no access review.
+		return ctrl.Result{RequeueAfter: slotWait()}, nil
+	}
 	if req.approved() && !req.denied() {
 		if err := p.apiReader.Get(ctx, key, obj); err != nil {
 			return ctrl.Result{}, client.IgnoreNotFound(err) // requeue with backoff

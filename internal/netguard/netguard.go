@@ -32,7 +32,8 @@ func New(allowed []netip.Prefix) *Guard {
 type RefusedError struct {
 	// Addr is the refused address.
 	Addr netip.Addr
-	// Kind says why: "loopback", "link-local" or "unspecified".
+	// Kind says why: "loopback", "link-local", "unspecified" or "cloud
+	// metadata".
 	Kind string
 }
 
@@ -42,10 +43,14 @@ func (e *RefusedError) Error() string {
 }
 
 // Check returns a *RefusedError when addr may not be dialled. IPv4
-// addresses written in IPv6 form are judged as IPv4.
+// addresses written in IPv6 form (mapped, IPv4-compatible, NAT64 and 6to4)
+// are judged by the IPv4 address they carry too.
 func (g *Guard) Check(addr netip.Addr) error {
 	addr = addr.Unmap()
 	kind := refusedKind(addr)
+	if embedded, ok := embeddedIPv4(addr); ok && kind == "" {
+		kind = refusedKind(embedded)
+	}
 	if kind == "" {
 		return nil
 	}
@@ -57,8 +62,45 @@ func (g *Guard) Check(addr netip.Addr) error {
 	return &RefusedError{Addr: addr, Kind: kind}
 }
 
+// metadataAddrs are cloud metadata services outside the link-local
+// ranges (AWS's IPv6 one, Alibaba Cloud's).
+var metadataAddrs = []netip.Addr{netip.MustParseAddr("fd00:ec2::254"), netip.MustParseAddr("100.100.100.200")}
+
+// IPv6 prefixes that carry an IPv4 address: NAT64 (RFC 6052, RFC 8215),
+// 6to4 (RFC 3056) and IPv4-compatible addresses (RFC 4291 section 2.5.5.1).
+var (
+	nat64     = []netip.Prefix{netip.MustParsePrefix("64:ff9b::/96"), netip.MustParsePrefix("64:ff9b:1::/48")}
+	sixToFour = netip.MustParsePrefix("2002::/16")
+	v4Compat  = netip.MustParsePrefix("::/96")
+)
+
+// embeddedIPv4 returns the IPv4 address an IPv6 address carries.
+func embeddedIPv4(addr netip.Addr) (netip.Addr, bool) {
+	if !addr.Is6() {
+		return netip.Addr{}, false
+	}
+	b := addr.As16()
+	for _, p := range nat64 {
+		if p.Contains(addr) {
+			return netip.AddrFrom4([4]byte(b[12:16])), true
+		}
+	}
+	switch {
+	case sixToFour.Contains(addr):
+		return netip.AddrFrom4([4]byte(b[2:6])), true
+	case v4Compat.Contains(addr) && !addr.IsUnspecified() && !addr.IsLoopback():
+		return netip.AddrFrom4([4]byte(b[12:16])), true
+	}
+	return netip.Addr{}, false
+}
+
 // refusedKind names why addr is refused by default, or "" when it is not.
 func refusedKind(addr netip.Addr) string {
+	for _, m := range metadataAddrs {
+		if addr == m {
+			return "cloud metadata"
+		}
+	}
 	switch {
 	case addr.IsLoopback():
 		return "loopback"
