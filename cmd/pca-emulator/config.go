@@ -100,6 +100,9 @@ func parseAccessKey(v string) (emulator.AccessKey, error) {
 	return k, nil
 }
 
+// errVersion is returned by parseFlags for --version.
+var errVersion = errors.New("version asked")
+
 // parseFlags reads the command line and checks it whole (validate), so that
 // a run that cannot work stops before it opens or writes any file. Help and
 // flag-package errors are written to stderr and answered with
@@ -131,11 +134,15 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.Float64Var(&c.faults.FailAfterIssueRate, "fail-after-issue-rate", 0, "chance 0..1 that a template issuance succeeds but its answer is lost")
 	fs.IntVar(&c.faults.FailAfterIssueStatus, "fail-after-issue-status", 0, "status answered after such an issuance; 0 drops the connection")
 	fs.StringVar(&c.bootstrapAlg, "bootstrap-key-algorithm", "EC", "key algorithm of the bootstrap CA: RSA or EC")
+	showVersion := fs.Bool("version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return c, flag.ErrHelp
 		}
 		return c, errUsage
+	}
+	if *showVersion {
+		return c, errVersion
 	}
 	if fs.NArg() > 0 {
 		return c, usagef("unexpected arguments %q (every setting is a flag; see --help)", fs.Args())

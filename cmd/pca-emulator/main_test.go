@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -355,5 +356,12 @@ func TestServeDropsAClientThatSendsLessBodyThanItAnnounced(t *testing.T) {
 	var netErr net.Error
 	if errors.As(err, &netErr) && netErr.Timeout() {
 		t.Fatal("the server still held the connection after 10 s")
+	}
+}
+
+func TestVersionPrintsAndRunsNothing(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"--version"}, &out, &errOut); err != nil || out.String() != "pca-emulator "+version+"\n" || errOut.Len() != 0 {
+		t.Fatalf("run --version = %v, stdout %q, stderr %q; want the version alone", err, out.String(), errOut.String())
 	}
 }

@@ -33,6 +33,10 @@ var readTimeout = 30 * time.Second
 // another process holds it), and only then are files written.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg, err := parseFlags(args, stderr)
+	if errors.Is(err, errVersion) {
+		_, err = fmt.Fprintf(stdout, "pca-emulator %s\n", version)
+		return err
+	}
 	if err != nil {
 		return err
 	}
