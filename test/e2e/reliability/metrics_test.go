@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cert-manager/cert-manager/pkg/util/pki"
 	authv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -73,6 +74,23 @@ func TestMetricsEndpoint(t *testing.T) {
 	}
 	if scrape(t, addr, `pca_issuer_api_requests_total{operation="IssueWithTemplate",status="200"}`) < 3 {
 		t.Error("API call counter for IssueWithTemplate did not count the issuances")
+	}
+	// The CA expiry gauge holds the emulator's root notAfter.
+	pc, err := h.PCAClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := pc.GetCertificate(t.Context(), h.PCA.CAStoreID, h.PCA.RootCertID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rootCert, err := pki.DecodeX509CertificateBytes([]byte(root.CertificatePem))
+	if err != nil {
+		t.Fatal(err)
+	}
+	caSeries := fmt.Sprintf(`pca_issuer_ca_not_after_seconds{certificate="root",issuer=%q,subject=%q}`, metrics.IssuerLabel(ns, "pca"), rootCert.Subject.String())
+	if got, want := scrape(t, addr, caSeries), float64(rootCert.NotAfter.Unix()); got != want {
+		t.Errorf("%s = %v, want the root's notAfter %v", caSeries, got, want)
 	}
 }
 
