@@ -99,32 +99,25 @@ func issue(ctx context.Context, pc pcaAPI, storeID int64, tmpl *pca.Template, re
 }
 
 // expectation is what the answer to req is held to: sent at sent with
-// commonName, for duration (zero: cert-manager's default), back-dated at
-// most as tmpl says (bounded by signer.MaxBackDate), issued by the pinned
-// signing certificate under its root.
+// commonName by tmpl, for duration (zero: cert-manager's default),
+// back-dated at most as tmpl says, issued by the pinned signing certificate
+// under its root.
 func (req signRequest) expectation(duration time.Duration, tmpl *pca.Template, commonName string, sent time.Time) signer.Expectation {
 	if duration == 0 {
 		duration = cmapi.DefaultCertificateDuration
 	}
-	backDate := time.Duration(min(max(tmpl.BackDateValidation, 0), int64(signer.MaxBackDate/time.Second))) * time.Second
 	return signer.Expectation{
-		Now: req.now, Sent: sent, Duration: duration, BackDate: backDate, CommonName: commonName,
+		TemplateID: req.templateID, Now: req.now, Sent: sent, Duration: duration,
+		BackDate: signer.BackDate(tmpl.BackDateValidation), CommonName: commonName,
 		Roots: req.cas.roots, Signing: req.cas.signing,
 	}
 }
 
-// fill checks the PCA's certificate (its chain, that it carries every SAN
-// asked for and nothing else, its validity and its root) and keeps its
+// fill checks the PCA's certificate (signer.VerifyAnswer) and keeps its
 // chain.
 func (res *signResult) fill(req signRequest, cert *pca.Certificate, exp signer.Expectation) (*signResult, error) {
-	certificate, ca, err := signer.ChainFromResponse(req.csrPEM, cert)
+	certificate, ca, err := signer.VerifyAnswer(req.csrPEM, cert, exp)
 	if err != nil {
-		return nil, err
-	}
-	if err := signer.CheckIssuedNames(req.csrPEM, certificate, req.templateID); err != nil {
-		return nil, err
-	}
-	if err := signer.CheckAnswerPEM(req.csrPEM, certificate, ca, exp); err != nil {
 		return nil, err
 	}
 	res.certificate, res.ca, res.serial, res.certificateID = certificate, ca, cert.SerialNumber, cert.CertificateID

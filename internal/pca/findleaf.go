@@ -18,12 +18,12 @@ const (
 	// within a minute, and a server that lists more (or ignores the page
 	// size) must not turn one search into thousands of calls.
 	findLeafMaxDetails = 20
-	// maxBackDate is the largest backDateValidation a template may set
-	// (seed: 0..2,592,000 s). A certificate's notBefore is its issue time
-	// minus the backdating, so the issue time is at most this much after
-	// notBefore.
-	maxBackDate = 2_592_000 * time.Second
 )
+
+// MaxBackDate is the largest backDateValidation a template may set
+// (seed: 0..2,592,000 s). A certificate's notBefore is its issue time minus
+// the backdating, so the issue time is at most this much after notBefore.
+const MaxBackDate = 2_592_000 * time.Second
 
 // FindLeaf looks for a leaf certificate already issued in a store, for
 // example one whose IssueWithTemplate answer was lost: the API has no
@@ -109,7 +109,7 @@ func leafCandidate(item CertificateListItem, commonName string, after time.Time)
 	case !item.CreationDatetime.IsZero():
 		return !item.CreationDatetime.Before(after)
 	case !item.NotBefore.IsZero():
-		return !item.NotBefore.Add(maxBackDate).Before(after)
+		return !item.NotBefore.Add(MaxBackDate).Before(after)
 	default:
 		return true // no time to judge by; let match decide
 	}

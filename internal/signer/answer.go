@@ -10,8 +10,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/cert-manager/cert-manager/pkg/util/pki"
-
 	"github.com/nhnpca/pca-issuer/internal/pca"
 )
 
@@ -22,6 +20,8 @@ const MaxClockSkew = 5 * time.Minute
 // Expectation is what an issued certificate is held to, beyond its chain's
 // shape: the request and the store it was sent to.
 type Expectation struct {
+	// TemplateID is the template that signed, for messages.
+	TemplateID int64
 	// Now is the cluster's time of the check.
 	Now time.Time
 	// Sent is when the issuance request was sent (an adopted certificate
@@ -30,8 +30,8 @@ type Expectation struct {
 	// Duration is the validity asked for (the ttlValue sent, after the
 	// template's maxTTL cap).
 	Duration time.Duration
-	// BackDate is the template's backDateValidation: how far notBefore may
-	// precede the issue time.
+	// BackDate is the template's backDateValidation, as BackDate returns
+	// it: how far notBefore may precede the issue time.
 	BackDate time.Duration
 	// Roots are the store's CA roots, as the issuer's check read them; the
 	// chain must end at one of them. Empty skips the check (no pin yet).
@@ -44,14 +44,46 @@ type Expectation struct {
 	CommonName string
 }
 
-// MaxBackDate is the largest backDateValidation a template may set
-// (docs/pca-api.md: 0..2,592,000 s); a larger value from the endpoint is
-// read as this.
-const MaxBackDate = 30 * 24 * time.Hour
+// BackDate returns a template's backDateValidation (seconds, as the PCA
+// sends it) as a duration, within 0..pca.MaxBackDate: the endpoint may send
+// anything, and only a real template's range is trusted.
+func BackDate(seconds int64) time.Duration {
+	return time.Duration(min(max(seconds, 0), int64(pca.MaxBackDate/time.Second))) * time.Second
+}
 
-// CheckAnswer holds a verified chain (leaf first, then intermediates, and
-// its root, as ChainFromResponse orders them) to the request (csrPEM) and
-// to exp. The checks, each named in its error:
+// VerifyAnswer checks the PCA's answer to an issuance (or the certificate
+// found for an earlier one) and returns what to write: certificate, the
+// leaf and intermediates as PEM, and ca, the root as PEM. The CSR is parsed
+// once; the checks are ChainFromResponse's (one chain from the CSR's key to
+// a self-signed root), checkIssuedNames' (no requested name missing), then
+// checkAnswer's (nothing else, against the request and exp).
+//
+// Errors: a *PermanentError for a CSR that does not parse
+// (v1alpha1.ReasonInvalidCSR) or a requested SAN the certificate lacks
+// (v1alpha1.ReasonSANMissing); a *RetryableError wrapping ErrBadResponse,
+// naming the check, for any other failed check. A failing answer is never
+// to be written.
+func VerifyAnswer(csrPEM []byte, resp *pca.Certificate, exp Expectation) (certificate, ca []byte, err error) {
+	csr, _, err := parseCSR(csrPEM)
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := verifiedChain(csr, resp)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkIssuedNames(csr, v.chain[0], exp.TemplateID); err != nil {
+		return nil, nil, err
+	}
+	if err := checkAnswer(csr, v.chain, v.root, exp); err != nil {
+		return nil, nil, err
+	}
+	return v.chainPEM, v.caPEM, nil
+}
+
+// checkAnswer holds a verified chain (leaf first, then intermediates, and
+// its root, as ChainFromResponse orders them) to the request (csr) and to
+// exp. The checks, each named in its error:
 //
 //   - "not a CA": the leaf's basic constraints do not say CA (RFC 5280
 //     section 4.2.1.9) and its key usage has neither keyCertSign nor
@@ -64,7 +96,7 @@ const MaxBackDate = 30 * 24 * time.Hour
 //     at most BackDate + MaxClockSkew behind exp.Sent, and notAfter is
 //     after exp.Now;
 //   - "within the requested duration": notAfter is at most exp.Sent +
-//     Duration + MaxClockSkew (BackDate, at most MaxBackDate, only moves
+//     Duration + MaxClockSkew (BackDate, at most pca.MaxBackDate, only moves
 //     notBefore back);
 //   - "the subject asked for": the leaf's CN, when set, is exp.CommonName;
 //   - "no dangerous usage": no id-kp-OCSPSigning or anyExtendedKeyUsage;
@@ -77,13 +109,8 @@ const MaxBackDate = 30 * 24 * time.Hour
 //
 // A failure is a *RetryableError wrapping ErrBadResponse, as every other
 // check of an answer: it is never written.
-func CheckAnswer(csrPEM []byte, chain []*x509.Certificate, root *x509.Certificate, exp Expectation) error {
-	csr, _, err := parseCSR(csrPEM)
-	if err != nil {
-		return err
-	}
+func checkAnswer(csr *x509.CertificateRequest, chain []*x509.Certificate, root *x509.Certificate, exp Expectation) error {
 	leaf := chain[0]
-	exp.BackDate = min(max(exp.BackDate, 0), MaxBackDate)
 	issuers := append(append([]*x509.Certificate{}, chain[1:]...), root)
 	for _, check := range []func() string{
 		func() string { return notCA(leaf) },
@@ -270,18 +297,4 @@ func pinnedRoot(root *x509.Certificate, pinned []*x509.Certificate) string {
 func fingerprint(c *x509.Certificate) string {
 	sum := sha256.Sum256(c.Raw)
 	return fmt.Sprintf("%X", sum[:8])
-}
-
-// CheckAnswerPEM is CheckAnswer on the PEM that ChainFromResponse returns:
-// chainPEM (leaf first, then intermediates) and caPEM (the root).
-func CheckAnswerPEM(csrPEM, chainPEM, caPEM []byte, exp Expectation) error {
-	chain, err := pki.DecodeX509CertificateChainBytes(chainPEM)
-	if err != nil {
-		return badResponse("the chain does not parse: " + err.Error())
-	}
-	root, err := pki.DecodeX509CertificateBytes(caPEM)
-	if err != nil {
-		return badResponse("the root does not parse: " + err.Error())
-	}
-	return CheckAnswer(csrPEM, chain, root, exp)
 }

@@ -87,15 +87,19 @@ func TestCheckAnswer(t *testing.T) {
 			if tt.csr != nil {
 				csr = tt.csr
 			}
-			err := CheckAnswer(csr, append([]*x509.Certificate{tt.leaf}, tt.chain...), tt.root.cert, tt.exp)
+			parsed, _, err := parseCSR(csr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = checkAnswer(parsed, append([]*x509.Certificate{tt.leaf}, tt.chain...), tt.root.cert, tt.exp)
 			if tt.check == "" {
 				if err != nil {
-					t.Fatalf("CheckAnswer = %v, want accepted", err)
+					t.Fatalf("checkAnswer = %v, want accepted", err)
 				}
 				return
 			}
 			if !errors.Is(err, ErrBadResponse) || !IsRetryable(err) || !strings.Contains(err.Error(), tt.check+":") {
-				t.Fatalf("CheckAnswer = %v, want a bad-answer error naming %q", err, tt.check)
+				t.Fatalf("checkAnswer = %v, want a bad-answer error naming %q", err, tt.check)
 			}
 		})
 	}

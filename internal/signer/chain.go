@@ -39,45 +39,63 @@ func ChainFromResponse(csrPEM []byte, resp *pca.Certificate) (certificate, ca []
 	if err != nil {
 		return nil, nil, err
 	}
-	if resp == nil {
-		return nil, nil, badResponse("no certificate in the answer")
-	}
-	certificate, ca, err = verifiedChain(csr, resp)
+	v, err := verifiedChain(csr, resp)
 	if err != nil {
-		return nil, nil, &RetryableError{Err: fmt.Errorf("%w: %w", ErrBadResponse, err)}
+		return nil, nil, err
 	}
-	return certificate, ca, nil
+	return v.chainPEM, v.caPEM, nil
 }
 
-// verifiedChain does the checks of ChainFromResponse and returns the chain
-// and the root as PEM.
-func verifiedChain(csr *x509.CertificateRequest, resp *pca.Certificate) ([]byte, []byte, error) {
+// verified is an answer whose chain passed the checks of ChainFromResponse:
+// the chain (leaf first) and its root, parsed and as PEM.
+type verified struct {
+	chain           []*x509.Certificate
+	root            *x509.Certificate
+	chainPEM, caPEM []byte
+}
+
+// verifiedChain does the checks of ChainFromResponse on a parsed CSR. A
+// failure is a *RetryableError wrapping ErrBadResponse.
+func verifiedChain(csr *x509.CertificateRequest, resp *pca.Certificate) (*verified, error) {
+	if resp == nil {
+		return nil, badResponse("no certificate in the answer")
+	}
+	v, err := orderedChain(csr, resp)
+	if err != nil {
+		return nil, &RetryableError{Err: fmt.Errorf("%w: %w", ErrBadResponse, err)}
+	}
+	return v, nil
+}
+
+// orderedChain orders the answer's certificates into one chain from the
+// CSR's key to a self-signed root and verifies it.
+func orderedChain(csr *x509.CertificateRequest, resp *pca.Certificate) (*verified, error) {
 	// A newline between the two fields: pem.Decode only finds a block that
 	// starts a line.
 	certs, err := pki.DecodeX509CertificateChainBytes([]byte(resp.CertificatePem + "\n" + resp.ChainCertificatePem))
 	if err != nil {
-		return nil, nil, fmt.Errorf("certificatePem and chainCertificatePem: %w", err)
+		return nil, fmt.Errorf("certificatePem and chainCertificatePem: %w", err)
 	}
 	if err := anyCarriesKey(certs, csr); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	// Orders by signature, drops duplicates, fails unless all certificates
 	// form a single chain.
 	bundle, err := pki.ParseSingleCertificateChain(certs)
 	if err != nil {
-		return nil, nil, fmt.Errorf("the certificates do not form one chain: %w", err)
+		return nil, fmt.Errorf("the certificates do not form one chain: %w", err)
 	}
 	chain, root, err := splitBundle(bundle)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if ok, err := pki.PublicKeysEqual(csr.PublicKey, chain[0].PublicKey); err != nil || !ok {
-		return nil, nil, errors.New("the certificate with the CSR's public key does not start the chain")
+		return nil, errors.New("the certificate with the CSR's public key does not start the chain")
 	}
 	if err := verifyPath(chain, root); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return bundle.ChainPEM, bundle.CAPEM, nil
+	return &verified{chain: chain, root: root, chainPEM: bundle.ChainPEM, caPEM: bundle.CAPEM}, nil
 }
 
 // anyCarriesKey reports an error unless some certificate carries the CSR's

@@ -7,33 +7,22 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/cert-manager/cert-manager/pkg/util/pki"
-
 	"github.com/nhnpca/pca-issuer/internal/pca"
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 )
 
-// CheckIssuedNames holds the issued leaf (the first certificate of
-// certificatePEM, as ChainFromResponse returns it) to the CSR: every DNS
-// name, IP address, URI and otherName the CSR asks for must be among the
-// leaf's SANs. The leaf may carry more (the PCA adds the common name to the
-// DNS names). templateID names the template in the message.
+// checkIssuedNames holds the issued leaf to the CSR: every DNS name, IP
+// address, URI and otherName the CSR asks for must be among the leaf's
+// SANs (that it carries nothing more is checkAnswer's concern). templateID
+// names the template in the message.
 //
-// A missing name is a *PermanentError with v1alpha1.ReasonSANMissing naming the name
-// and the template field that lets it through: useCsrSans for DNS names,
-// allowIpSans for IP addresses, urlSansWhitelist for URIs and
-// otherSansWhitelist for otherNames. The certificate is not written: a
+// A missing name is a *PermanentError with v1alpha1.ReasonSANMissing
+// naming the name and the template field that lets it through: useCsrSans
+// for DNS names, allowIpSans for IP addresses, urlSansWhitelist for URIs
+// and otherSansWhitelist for otherNames. The certificate is not written: a
 // certificate without a requested name is not the one asked for.
-func CheckIssuedNames(csrPEM, certificatePEM []byte, templateID int64) error {
-	csr, _, err := parseCSR(csrPEM)
-	if err != nil {
-		return err
-	}
-	leaf, err := pki.DecodeX509CertificateBytes(certificatePEM)
-	if err != nil {
-		return badResponse("the issued certificate does not parse: " + err.Error())
-	}
+func checkIssuedNames(csr *x509.CertificateRequest, leaf *x509.Certificate, templateID int64) error {
 	if missing := missingName(csr, leaf); missing != nil {
 		return permanent(v1alpha1.ReasonSANMissing, fmt.Sprintf(
 			"the certificate issued by template %d lacks the %s SAN %s that the request asks for: %s on template %d, or remove the name from the request",

@@ -8,6 +8,7 @@ import (
 	"encoding/asn1"
 	"encoding/pem"
 	"errors"
+	"github.com/cert-manager/cert-manager/pkg/util/pki"
 	"net"
 	"net/url"
 	"strings"
@@ -84,16 +85,24 @@ func TestCheckIssuedNames(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			err := CheckIssuedNames(tc.csr, leafPEM(t, key, tc.leaf), 42)
+			csr, _, err := parseCSR(tc.csr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			leaf, err := pki.DecodeX509CertificateBytes(leafPEM(t, key, tc.leaf))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = checkIssuedNames(csr, leaf, 42)
 			if tc.wantText == "" {
 				if err != nil {
-					t.Fatalf("CheckIssuedNames = %v, want nil", err)
+					t.Fatalf("checkIssuedNames = %v, want nil", err)
 				}
 				return
 			}
 			var p *PermanentError
 			if !errors.As(err, &p) || p.Reason != v1alpha1.ReasonSANMissing || !strings.Contains(p.Message, tc.wantText) || !strings.Contains(p.Message, "template 42") {
-				t.Fatalf("CheckIssuedNames = %v; want %s naming %q and the template", err, v1alpha1.ReasonSANMissing, tc.wantText)
+				t.Fatalf("checkIssuedNames = %v; want %s naming %q and the template", err, v1alpha1.ReasonSANMissing, tc.wantText)
 			}
 		})
 	}
