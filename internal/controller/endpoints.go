@@ -1,7 +1,6 @@
 package controller
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"net"
@@ -61,9 +60,7 @@ func (p endpointPolicy) httpClient(caBundle []byte) (*http.Client, error) {
 			}
 			return nil
 		}}
-	transport.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
-		return dialer.DialContext(ctx, network, addr)
-	}
+	transport.DialContext = dialer.DialContext
 	// A proxy from the environment (HTTPS_PROXY) stays: the guard then
 	// judges the proxy's address, and the proxy its own rules.
 	return &http.Client{Transport: transport, Timeout: apiTimeout}, nil

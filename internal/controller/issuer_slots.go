@@ -64,13 +64,6 @@ func (s *issuerSlots) full(key types.NamespacedName) bool {
 	return s.inUse[key] >= s.limit
 }
 
-// held returns how many slots of the issuer key are taken.
-func (s *issuerSlots) held(key types.NamespacedName) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.inUse[key]
-}
-
 // slotWait is the requeue delay of a request that found no free slot.
 func slotWait() time.Duration {
 	return slotRetry + rand.N(slotRetry)

@@ -67,3 +67,10 @@ func TestTenantOf(t *testing.T) {
 		t.Errorf("PCAClusterIssuers are tenants %v and %v (namespace's %v), want each its own", c1, c2, a)
 	}
 }
+
+// held returns how many slots of the issuer key are taken.
+func (s *issuerSlots) held(key types.NamespacedName) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.inUse[key]
+}

@@ -2,12 +2,6 @@ package e2e
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
 	"slices"
 	"testing"
@@ -193,11 +187,7 @@ func approvedKubernetesCSR(t *testing.T, host, signerName string, labels map[str
 // the DNS name host, with a one-hour expiration.
 func kubernetesCSR(t *testing.T, host, signerName string, labels map[string]string) *certificatesv1.CertificateSigningRequest {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{CommonName: host}, DNSNames: []string{host}}, key)
+	request, err := harness.CSRPEM(host)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +195,7 @@ func kubernetesCSR(t *testing.T, host, signerName string, labels map[string]stri
 	csr := &certificatesv1.CertificateSigningRequest{
 		ObjectMeta: metav1.ObjectMeta{Name: host, Labels: labels},
 		Spec: certificatesv1.CertificateSigningRequestSpec{
-			Request:           pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}),
+			Request:           request,
 			SignerName:        signerName,
 			ExpirationSeconds: &expiration,
 			Usages:            []certificatesv1.KeyUsage{certificatesv1.UsageDigitalSignature, certificatesv1.UsageServerAuth},

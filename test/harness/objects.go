@@ -2,6 +2,12 @@ package harness
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
 	"time"
 
@@ -101,4 +107,20 @@ func ownedBy(refs []metav1.OwnerReference, certificateName string) bool {
 		}
 	}
 	return false
+}
+
+// CSRPEM returns a PEM CERTIFICATE REQUEST of a fresh EC P-256 key for
+// commonName, also its one DNS SAN.
+func CSRPEM(commonName string) ([]byte, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{
+		Subject: pkix.Name{CommonName: commonName}, DNSNames: []string{commonName},
+	}, key)
+	if err != nil {
+		return nil, err
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}), nil
 }

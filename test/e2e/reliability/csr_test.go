@@ -1,11 +1,7 @@
 package reliability
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/pem"
 	"testing"
 	"time"
@@ -86,13 +82,9 @@ func newCSR(t *testing.T, name string) *certificatesv1.CertificateSigningRequest
 // csrPEM returns a PEM CSR for cn (CN and DNS SAN) with a fresh P-256 key.
 func csrPEM(t *testing.T, cn string) []byte {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	b, err := harness.CSRPEM(cn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{CommonName: cn}, DNSNames: []string{cn}}, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der})
+	return b
 }
