@@ -8,6 +8,7 @@ import (
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/nhnpca/pca-issuer/internal/emulator"
@@ -24,7 +25,11 @@ func TestHundredCertificatesThrough503s(t *testing.T) {
 	h.Emulator.SetFaults(emulator.Faults{ErrorRate: 0.3, ErrorStatus: 503})
 	const n = 100
 	for i := range n {
-		create(t, harness.Certificate(ns, fmt.Sprintf("load-%d", i), "pca"))
+		crt := harness.Certificate(ns, fmt.Sprintf("load-%d", i), "pca")
+		// Keep every request cert-manager makes, so that each is counted
+		// (its default keeps only the latest).
+		crt.Spec.RevisionHistoryLimit = ptr.To(int32(n))
+		create(t, crt)
 	}
 	err := wait.PollUntilContextTimeout(t.Context(), 250*time.Millisecond, 4*harness.WaitTimeout, true, func(ctx context.Context) (bool, error) {
 		var list cmapi.CertificateList
@@ -53,7 +58,8 @@ func TestHundredCertificatesThrough503s(t *testing.T) {
 	}
 	// Exactly one issuance per CertificateRequest. Under this load
 	// cert-manager now and then makes a second request for a Certificate it
-	// has just issued (a new revision); that request is issued once too.
+	// has just issued (a new revision, the older one kept by
+	// revisionHistoryLimit); that request is issued once too.
 	if len(requests.Items) < n {
 		t.Fatalf("%d CertificateRequests for %d Certificates", len(requests.Items), n)
 	}
