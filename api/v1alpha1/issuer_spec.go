@@ -1,6 +1,10 @@
 package v1alpha1
 
-import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+import (
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
 
 // Defaults of PCAIssuerSpec, region KR1.
 const (
@@ -80,6 +84,18 @@ type PCAIssuerSpec struct {
 	// its requests.
 	// +optional
 	RateLimit *RateLimit `json:"rateLimit,omitempty"`
+
+	// TrustBundle, when set, publishes the CA certificates this issuer's
+	// certificates chain to (docs/trust-bundle.md).
+	// +optional
+	TrustBundle *TrustBundle `json:"trustBundle,omitempty"`
+
+	// Revocation sets how certificates this issuer issued are checked
+	// against the PCA's revocation status and revoked from the cluster
+	// (docs/revocation.md). Unset: checked every hour, never revoked
+	// unless a Certificate is annotated nhnpca.issuer.dev/revoke.
+	// +optional
+	Revocation *Revocation `json:"revocation,omitempty"`
 }
 
 // RateLimit is a token bucket for PCA API calls (golang.org/x/time/rate).
@@ -135,3 +151,96 @@ type PCAIssuerStatus struct {
 	// +optional
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
 }
+
+// TrustBundle publishes an issuer's CA certificates: the root and the
+// intermediates of the chain its template signs under, PEM, root last.
+// Where the API server serves certificates.k8s.io ClusterTrustBundles, the
+// same certificates also go into a ClusterTrustBundle linked to the
+// issuer's signer name, for pods to project. A bundle is never written
+// empty.
+type TrustBundle struct {
+	// ConfigMap names the ConfigMap the bundle is written to, in the
+	// issuer's namespace (the cluster resource namespace for a
+	// PCAClusterIssuer), for example as a trust-manager Bundle source.
+	// Unset: no ConfigMap is written.
+	// +optional
+	ConfigMap *ConfigMapKeySelector `json:"configMap,omitempty"`
+
+	// RetainPreviousRootsFor is how long, at least, a root that no longer
+	// signs for this issuer stays in the bundle after it left the chain.
+	// A previous root stays in any case while a certificate this issuer
+	// issued, still in a Certificate's Secret, chains to it. Unset: only
+	// that second rule applies.
+	// +optional
+	RetainPreviousRootsFor *metav1.Duration `json:"retainPreviousRootsFor,omitempty"`
+}
+
+// ConfigMapKeySelector names a key of a ConfigMap in the issuer's
+// namespace.
+type ConfigMapKeySelector struct {
+	// Name of the ConfigMap.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +required
+	Name string `json:"name"`
+
+	// Key of the PEM bundle in the ConfigMap's data.
+	// +kubebuilder:default="ca.crt"
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^[-._a-zA-Z0-9]+$`
+	// +optional
+	Key string `json:"key,omitempty"`
+}
+
+// DefaultTrustBundleKey is the ConfigMap key of the bundle when
+// spec.trustBundle.configMap.key is unset.
+const DefaultTrustBundleKey = "ca.crt"
+
+// Revocation sets the revocation behaviour of an issuer.
+type Revocation struct {
+	// CheckInterval is how often each certificate this issuer issued, still
+	// in a Certificate's Secret, is checked against the PCA's revocation
+	// status (the store's CRL where it is active, else OCSP). A revoked
+	// certificate is renewed at once. Unset: 1h.
+	// +optional
+	CheckInterval *metav1.Duration `json:"checkInterval,omitempty"`
+
+	// RevokeSuperseded revokes, through the PCA, a certificate this issuer
+	// issued once its Certificate's renewal is in the Secret and
+	// GracePeriod has passed. Certificates not issued by this issuer are
+	// never revoked.
+	// +optional
+	RevokeSuperseded bool `json:"revokeSuperseded,omitempty"`
+
+	// GracePeriod is how long a superseded certificate stays valid after
+	// its renewal reached the Secret, so that workloads can reload. Unset:
+	// 1h.
+	// +optional
+	GracePeriod *metav1.Duration `json:"gracePeriod,omitempty"`
+}
+
+// Defaults of Revocation.
+const (
+	DefaultRevocationCheckInterval = time.Hour
+	DefaultRevocationGracePeriod   = time.Hour
+)
+
+// Annotations of revocation (docs/revocation.md).
+const (
+	// AnnotationRevoke on a Certificate revokes the certificate currently
+	// in its Secret through the PCA and renews it. Its value is an RFC 5280
+	// section 5.3.1 reason name (for example keyCompromise, superseded,
+	// cessationOfOperation, unspecified). The issuer removes the
+	// annotation when done.
+	AnnotationRevoke = "nhnpca.issuer.dev/revoke"
+
+	// AnnotationCertificateID on a CertificateRequest or a Kubernetes CSR
+	// records the PCA certificateId of the certificate issued for it.
+	AnnotationCertificateID = "nhnpca.issuer.dev/certificate-id"
+
+	// AnnotationSerialNumber on a CertificateRequest or a Kubernetes CSR
+	// records the serial number of the certificate issued for it, in the
+	// PCA's spelling (upper-case hex, colon-separated).
+	AnnotationSerialNumber = "nhnpca.issuer.dev/serial-number"
+)
