@@ -30,6 +30,14 @@ package controller
 // +kubebuilder:rbac:groups=cert-manager.io,resources=certificaterequests,verbs=get;list;watch;patch;update
 // +kubebuilder:rbac:groups=cert-manager.io,resources=certificaterequests/status,verbs=get;patch;update
 //
+// cert-manager Certificates: revocation reads them (and their Secrets with
+// a direct get), removes the nhnpca.issuer.dev/revoke annotation once done,
+// and renews a revoked certificate by setting the Issuing condition, as
+// cmctl renew does.
+//
+// +kubebuilder:rbac:groups=cert-manager.io,resources=certificates,verbs=get;list;watch;patch;update
+// +kubebuilder:rbac:groups=cert-manager.io,resources=certificates/status,verbs=get;patch;update
+//
 // Kubernetes CertificateSigningRequests: the in-flight marker is a patch of
 // the CSR object itself; the certificate and the Failed condition are
 // status writes, which the API server accepts only from a user who may
