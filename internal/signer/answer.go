@@ -45,7 +45,7 @@ type Expectation struct {
 }
 
 // BackDate returns a template's backDateValidation (seconds, as the PCA
-// sends it) as a duration, within 0..pca.MaxBackDate: the endpoint may send
+// sends it) as a duration, within 0..wire.MaxBackDate: the endpoint may send
 // anything, and only a real template's range is trusted.
 func BackDate(seconds int64) time.Duration {
 	return time.Duration(min(max(seconds, 0), int64(wire.MaxBackDate/time.Second))) * time.Second
