@@ -1,4 +1,4 @@
-package pca
+package wire
 
 import (
 	"fmt"
