@@ -5,6 +5,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	ctrlmetrics "sigs.k8s.io/controller-runtime/pkg/metrics"
+	"sigs.k8s.io/yaml"
 
 	"github.com/nhnpca/pca-issuer/internal/metrics"
 )
@@ -135,28 +137,7 @@ func TestMonitoringQueriesNameServedMetrics(t *testing.T) {
 		checkQuery(t, "alert "+r["alert"].(string), r["expr"].(string), served)
 	}
 
-	dashboard := ofKind(objs, "ConfigMap")[0]
-	data, _ := dashboard.Object["data"].(map[string]any)
-	raw, _ := data["pca-issuer.json"].(string)
-	var board struct {
-		UID    string `json:"uid"`
-		Panels []struct {
-			Title   string `json:"title"`
-			Targets []struct {
-				Expr string `json:"expr"`
-			} `json:"targets"`
-		} `json:"panels"`
-		Templating struct {
-			List []struct {
-				Name  string `json:"name"`
-				Type  string `json:"type"`
-				Query any    `json:"query"`
-			} `json:"list"`
-		} `json:"templating"`
-	}
-	if err := json.Unmarshal([]byte(raw), &board); err != nil {
-		t.Fatalf("the dashboard ConfigMap's pca-issuer.json is not JSON: %v", err)
-	}
+	board := decodeDashboard(t, ofKind(objs, "ConfigMap")[0])
 	if board.UID == "" || len(board.Panels) == 0 {
 		t.Fatalf("dashboard uid %q with %d panels", board.UID, len(board.Panels))
 	}
@@ -187,6 +168,83 @@ func TestMonitoringQueriesNameServedMetrics(t *testing.T) {
 			t.Errorf("no dashboard panel shows %s", m.family)
 		}
 	}
+}
+
+// dashboard is the part of a Grafana dashboard that the tests read.
+type dashboard struct {
+	UID    string `json:"uid"`
+	Panels []struct {
+		Title   string `json:"title"`
+		Targets []struct {
+			Expr string `json:"expr"`
+		} `json:"targets"`
+	} `json:"panels"`
+	Templating struct {
+		List []struct {
+			Name  string `json:"name"`
+			Type  string `json:"type"`
+			Query any    `json:"query"`
+		} `json:"list"`
+	} `json:"templating"`
+}
+
+// decodeDashboard decodes the dashboard of the rendered ConfigMap.
+func decodeDashboard(t *testing.T, cm *unstructured.Unstructured) dashboard {
+	t.Helper()
+	data, _ := cm.Object["data"].(map[string]any)
+	raw, _ := data["pca-issuer.json"].(string)
+	var board dashboard
+	if err := json.Unmarshal([]byte(raw), &board); err != nil {
+		t.Fatalf("the dashboard ConfigMap's pca-issuer.json is not JSON: %v", err)
+	}
+	return board
+}
+
+// TestMonitoringQueriesParse: Prometheus' own rule file parser accepts the
+// PrometheusRule's groups (expressions, durations, labels, annotation
+// templates), and its PromQL parser every panel query of the dashboard
+// once Grafana's variables are filled in.
+func TestMonitoringQueriesParse(t *testing.T) {
+	promcheck := buildPromcheck(t)
+	objs := render(t, "pca-issuer", "pca-issuer-system", "-f", allValues())
+	groups, err := yaml.Marshal(field(t, ofKind(objs, "PrometheusRule")[0], "spec"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := filepath.Join(t.TempDir(), "rules.yaml")
+	if err := os.WriteFile(rules, groups, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tryTool(promcheck, "-rules", rules); err != nil {
+		t.Errorf("Prometheus refuses the PrometheusRule's groups: %v", err)
+	}
+
+	grafana := strings.NewReplacer("$__rate_interval", "5m", "$__range", "6h", "$issuer", ".*", "\n", " ")
+	var exprs []string
+	for _, p := range decodeDashboard(t, ofKind(objs, "ConfigMap")[0]).Panels {
+		for _, target := range p.Targets {
+			exprs = append(exprs, grafana.Replace(target.Expr))
+		}
+	}
+	cmd := exec.Command(promcheck)
+	cmd.Stdin = strings.NewReader(strings.Join(exprs, "\n") + "\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("Prometheus refuses dashboard queries: %v\n%s", err, out)
+	}
+}
+
+// buildPromcheck builds hack/tools/prometheus-operator's promcheck, which
+// parses rules and PromQL with the Prometheus release that
+// prometheus-operator is built with.
+func buildPromcheck(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "promcheck")
+	cmd := exec.Command("go", "build", "-o", bin, "./promcheck")
+	cmd.Dir = filepath.Join(root, "hack", "tools", "prometheus-operator")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building promcheck: %v\n%s", err, out)
+	}
+	return bin
 }
 
 // servedMetric is a series name the manager serves: its family (the
