@@ -47,6 +47,27 @@ func TestMonitoringObjectsAreOptIn(t *testing.T) {
 	}
 }
 
+// TestMonitoringValuesAreChecked: values.schema.json refuses thresholds
+// that would render a rule Prometheus refuses or one that never fires.
+func TestMonitoringValuesAreChecked(t *testing.T) {
+	for _, tc := range []struct{ set, want string }{
+		{"prometheusRule.issuanceFailing.ratio=1.5", "/prometheusRule/issuanceFailing/ratio"},
+		{"prometheusRule.issuanceRetrying.ratio=0", "/prometheusRule/issuanceRetrying/ratio"},
+		{"prometheusRule.issuanceFailing.window=soon", "/prometheusRule/issuanceFailing/window"},
+		{"prometheusRule.issuerNotReady.for=15 minutes", "/prometheusRule/issuerNotReady/for"},
+		{"prometheusRule.caExpiring.days=0", "/prometheusRule/caExpiring/days"},
+		{"prometheusRule.runbookURL=docs/monitoring.md", "/prometheusRule/runbookURL"},
+		{"grafanaDashboard.label.team=a", "additional properties"},
+	} {
+		t.Run(tc.set, func(t *testing.T) {
+			_, err := tryTool(helmBin, "template", "x", chartDir, "--set", "prometheusRule.enabled=true,grafanaDashboard.enabled=true,"+tc.set)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("helm template --set %s: error %v, want one mentioning %q", tc.set, err, tc.want)
+			}
+		})
+	}
+}
+
 // TestMonitoringObjectsPassServerSideDryRun creates the rendered
 // PrometheusRule and dashboard ConfigMap in dry-run mode with strict field
 // validation: the API server checks them against prometheus-operator's
