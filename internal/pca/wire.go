@@ -1,10 +1,9 @@
 package pca
 
-// This file holds the JSON bodies of the API, named as on the wire. Request
-// fields follow the provider's guide (shared/seed); response fields follow the
-// wire contract. Optional request numbers whose zero is a valid value (for
-// example backDateValidation 0 or maxDepth -1) are pointers so that "unset"
-// and "zero" differ.
+// This file holds the JSON bodies of the API, named as on the wire and
+// described in docs/pca-api.md. Optional request numbers whose zero is a
+// valid value (for example backDateValidation 0 or maxDepth -1) are
+// pointers so that "unset" and "zero" differ.
 
 // Header is the "header" object of every JSON response envelope.
 type Header struct {
@@ -98,10 +97,10 @@ const (
 	FormatPKCS8     = "PKCS8" // privateKeyFormat only
 )
 
-// SubjectInfo is a certificate subject. Lengths (seed): commonName <= 64,
-// serialNumber <= 64, country 2 (ISO 3166), stateOrProvince, locality and
-// streetAddress <= 128, postalCode <= 40, organization and
-// organizationalUnit <= 64.
+// SubjectInfo is a certificate subject. Lengths in characters
+// (docs/pca-api.md#request-limits): commonName <= 64, serialNumber <= 64,
+// country 2 (ISO 3166), stateOrProvince, locality and streetAddress <= 128,
+// postalCode <= 40, organization and organizationalUnit <= 64.
 type SubjectInfo struct {
 	CommonName         string `json:"commonName,omitempty"`
 	SerialNumber       string `json:"serialNumber,omitempty"`
