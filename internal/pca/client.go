@@ -17,7 +17,7 @@ import (
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
-// Default endpoints of region KR1 (wire contract, "Endpoints and auth").
+// Default endpoints of region KR1 (docs/pca-api.md#endpoints, #authentication).
 const (
 	// DefaultURL is the API base URL.
 	DefaultURL = "https://kr1-pca.api.nhncloudservice.com"
@@ -186,7 +186,7 @@ type answer struct {
 
 // do sends c and returns the answer whatever its status. Authenticated calls
 // answered 401 drop the token, get a fresh one and are sent once more: a
-// token can be revoked before it expires (wire contract). A second 401 is
+// token can be revoked before it expires (docs/pca-api.md#token). A second 401 is
 // returned as is, never retried again.
 func (c *Client) do(ctx context.Context, cl call) (*answer, error) {
 	if cl.public {

@@ -8,4 +8,7 @@
 // as its wire file (store.go, certificate.go, template.go, crl.go,
 // ocsp.go). Calls only tests make (store, template and issuer management)
 // are built on Client.Call outside this package.
+//
+// Where the provider's guide is silent, a comment cites the row of
+// docs/pca-api.md's "Emulator assumptions" table the client relies on.
 package pca

@@ -54,8 +54,7 @@ func kindOfKey(pub crypto.PublicKey) (keyKind, bool) {
 
 // kindOfTemplate returns the key kind of a template's keyInfo, falling back
 // to its keyAlgorithm and keyLength when keyInfo is empty. "ECDSA" is read
-// as "EC" and Ed25519's keySize is ignored, as the seed's KeyInfo table
-// says.
+// as "EC" and Ed25519's keySize is ignored (docs/pca-api.md#date-times-and-units).
 func kindOfTemplate(tmpl *wire.Template) keyKind {
 	if tmpl == nil {
 		return keyKind{}
@@ -93,9 +92,9 @@ func DescribeKeyInfo(tmpl *wire.Template) string {
 // KeyFits reports whether the PCA signs a CSR carrying pub with tmpl: the
 // algorithms match, and an EC key is on the keyInfo's curve while an RSA key
 // has at least keySize bits. Ed25519 has one size. The PCA's guide does not
-// say how it holds a CSR's key to keyInfo; this is the rule the project's
-// emulator assumes (Vault-style key_bits as a floor for RSA), see
-// docs/limits.md.
+// say how it holds a CSR's key to keyInfo; this is the rule the emulator
+// assumes (docs/pca-api.md, Emulator assumptions A20: Vault-style key_bits
+// as a floor for RSA), see docs/limits.md.
 func KeyFits(pub crypto.PublicKey, tmpl *wire.Template) bool {
 	key, ok := kindOfKey(pub)
 	if !ok {

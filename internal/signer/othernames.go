@@ -16,10 +16,11 @@ import (
 )
 
 // MaxOtherNameValueLength is the limit of an OidInfo value, in characters
-// (seed: OidInfo, "maximum 255 characters").
+// (docs/pca-api.md#request-limits, OidInfo).
 const MaxOtherNameValueLength = 255
 
-// OidInfo types of the issuance request's otherSans (seed: OidInfo).
+// OidInfo types of the issuance request's otherSans
+// (docs/pca-api.md#request-limits).
 const (
 	OtherNameUTF8String      = "UTF8String"
 	OtherNameIA5String       = "IA5String"

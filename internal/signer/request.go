@@ -13,7 +13,7 @@ import (
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
-// Limits of the issuance request (seed: POST /templates/{templateId}/certificates).
+// Limits of the issuance request (docs/pca-api.md#issuance-in-sign-mode).
 const (
 	// MaxCommonNameLength is the limit of the commonName field, in characters.
 	MaxCommonNameLength = 64
@@ -93,7 +93,7 @@ func BuildSignRequest(csrPEM []byte, duration time.Duration, isCA bool) (wire.Is
 
 // chooseCommonName returns the commonName field: the CSR's CN, else its
 // first DNS name, IP address or URI, in that order. The field is required
-// and limited to 64 characters (seed, template issuance).
+// and limited to 64 characters (docs/pca-api.md#issuance-in-sign-mode).
 func chooseCommonName(cn string, dnsNames, ips, uris []string) (string, error) {
 	for _, names := range [][]string{{cn}, dnsNames, ips, uris} {
 		if len(names) == 0 || names[0] == "" {

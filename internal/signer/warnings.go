@@ -35,7 +35,7 @@ func UsageWarning(usages []cmapi.KeyUsage, tmpl *wire.Template) *Warning {
 }
 
 // subjectInfoOIDs are the subject attributes of the template's
-// subjectInfo (seed: SubjectInfo), by OID: those useCsrOtherFields can copy
+// subjectInfo (docs/pca-api.md#request-limits, SubjectInfo), by OID: those useCsrOtherFields can copy
 // from a CSR.
 var subjectInfoOIDs = map[string]string{
 	"2.5.4.5":  "serialNumber",

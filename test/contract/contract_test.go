@@ -1,6 +1,6 @@
 // Package contract runs every method of the PCA client (internal/pca)
 // against the PCA emulator (internal/emulator) over HTTPS, so that both
-// sides are held to one wire contract.
+// sides are held to one description of the API, docs/pca-api.md.
 package contract
 
 import (
@@ -57,7 +57,7 @@ func newPair(t *testing.T) (admin, viewer *pcaadmin.Client, emu *emulator.Emulat
 }
 
 // must returns v, or stops the test by panicking with err: a failed call
-// of the contract ends the walk (the panic names the call in its stack).
+// ends the walk (the panic names the call in its stack).
 func must[T any](v T, err error) T {
 	if err != nil {
 		panic(err)
@@ -175,7 +175,8 @@ func TestEveryClientMethodAgainstTheEmulator(t *testing.T) {
 		t.Error("DownloadCRL(pem) is not PEM")
 	}
 	// OCSP answers are cached for ocspRefreshPeriod, so a GET of the same
-	// request may still say good; a parseable signed answer is the contract.
+	// request may still say good (docs/pca-api.md#ocsp); a parseable signed
+	// answer is what both sides agree on.
 	if status := ocspStatus(t, must(c.OCSPGet(ctx, store.ID, ocspReq)), interCert); status != ocsp.Good && status != ocsp.Revoked {
 		t.Errorf("OCSP GET status = %d", status)
 	}

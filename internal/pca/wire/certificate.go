@@ -99,8 +99,9 @@ type Certificate struct {
 	// the format field of template issuance).
 	CertificatePem string `json:"certificatePem"`
 	// ChainCertificatePem is the issuer chain as concatenated PEM blocks.
-	// Assumed: from the direct issuer up to the root; clients must not rely
-	// on the order.
+	// The emulator sends it from the direct issuer up to the root
+	// (docs/pca-api.md, Emulator assumptions A10); clients must not rely on
+	// the order.
 	ChainCertificatePem string `json:"chainCertificatePem"`
 	// SignatureAlgorithm is the issuer's signature algorithm.
 	SignatureAlgorithm string `json:"signatureAlgorithm"`

@@ -12,6 +12,6 @@
 //
 // Optional request numbers whose zero is a valid value (for example
 // backDateValidation 0 or maxDepth -1) are pointers so that "unset" and
-// "zero" differ. Every choice the provider's guide leaves open is marked
-// "Assumed" in a comment. This package imports only the standard library.
+// "zero" differ. Where the provider's guide is silent, a comment cites
+// the row of docs/pca-api.md's "Emulator assumptions" table. This package imports only the standard library.
 package wire

@@ -25,7 +25,7 @@ const (
 )
 
 // MaxBackDate is the largest backDateValidation a template or an issuer
-// certificate may set (seed: 0..2,592,000 s). A certificate's notBefore is
+// certificate may set (docs/pca-api.md#request-limits: 0..2,592,000 s). A certificate's notBefore is
 // its issue time minus the backdating, so the issue time is at most this
 // much after notBefore.
 const MaxBackDate = 2_592_000 * time.Second

@@ -79,7 +79,7 @@ const (
 )
 
 // SubjectInfo is a certificate subject (RFC 5280 section 4.1.2.6). Lengths
-// (seed): commonName <= 64, serialNumber <= 64, country 2 (ISO 3166),
+// (docs/pca-api.md#request-limits): commonName <= 64, serialNumber <= 64, country 2 (ISO 3166),
 // stateOrProvince, locality and streetAddress <= 128, postalCode <= 40,
 // organization and organizationalUnit <= 64. Empty fields are left out.
 type SubjectInfo struct {
