@@ -42,18 +42,8 @@ type certProfile struct {
 // it back. A nil issuer makes a self-signed certificate, signed by issuerKey
 // which must then be pub's own key. It fails without a serial number.
 func issueCertificate(p certProfile, pub crypto.PublicKey, issuer *x509.Certificate, issuerKey crypto.Signer) (*x509.Certificate, error) {
-	der, _, err := signCertificate(p, pub, issuer, issuerKey)
-	if err != nil {
-		return nil, err
-	}
-	return x509.ParseCertificate(der)
-}
-
-// signCertificate signs a certificate for pub from a profile, as
-// issueCertificate, and returns its DER and the template it was made from.
-func signCertificate(p certProfile, pub crypto.PublicKey, issuer *x509.Certificate, issuerKey crypto.Signer) ([]byte, *x509.Certificate, error) {
 	if p.Serial == nil || p.Serial.Sign() <= 0 {
-		return nil, nil, fmt.Errorf("no positive serial number")
+		return nil, fmt.Errorf("no positive serial number")
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:          p.Serial,
@@ -79,7 +69,7 @@ func signCertificate(p certProfile, pub crypto.PublicKey, issuer *x509.Certifica
 		tmpl.MaxPathLenZero = p.MaxPathLen == 0
 	}
 	if err := applySANs(tmpl, p.SANs); err != nil {
-		return nil, nil, fmt.Errorf("subject alternative names: %w", err)
+		return nil, fmt.Errorf("subject alternative names: %w", err)
 	}
 	parent := issuer
 	if parent == nil {
@@ -87,7 +77,11 @@ func signCertificate(p certProfile, pub crypto.PublicKey, issuer *x509.Certifica
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, issuerKey)
 	if err != nil {
-		return nil, nil, fmt.Errorf("sign certificate: %w", err)
+		return nil, fmt.Errorf("sign certificate: %w", err)
 	}
-	return der, tmpl, nil
+	// Parsed back, as Go's parser refuses some certificates its encoder
+	// writes (a policy listed twice, a URI SAN whose host is not a domain,
+	// a hand-built SAN with a non-IA5 name): such a certificate is never
+	// issued.
+	return x509.ParseCertificate(der)
 }

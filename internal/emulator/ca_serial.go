@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"math/big"
+	"strings"
 )
 
 // serialLimit is 2^159: serials below it are positive and fit in 20 octets
@@ -30,13 +31,9 @@ func formatSerial(n *big.Int) string {
 	if len(b) == 0 {
 		b = []byte{0}
 	}
-	const digits = "0123456789ABCDEF"
-	out := make([]byte, 0, 3*len(b))
+	octets := make([]string, len(b))
 	for i, o := range b {
-		if i > 0 {
-			out = append(out, ':')
-		}
-		out = append(out, digits[o>>4], digits[o&0x0f])
+		octets[i] = fmt.Sprintf("%02X", o)
 	}
-	return string(out)
+	return strings.Join(octets, ":")
 }

@@ -34,14 +34,12 @@ type service struct {
 	ocspCache map[ocspCacheKey]cachedOCSP
 	// delegates are the OCSP responders of Ed25519 issuers, by issuer id.
 	delegates map[int64]ocspResponder
-	// issuers holds parsed issuer certificates and keys by id (issuerOf).
-	issuers map[int64]parsedIssuer
 }
 
 // newService returns a service over db with the clock now; appKey and
 // baseURL make the CRL and OCSP URLs put in certificates.
 func newService(db storage, now func() time.Time, appKey, baseURL string) *service {
-	return &service{db: db, now: now, issued: newIssuanceCounter(), attempts: newIssuanceCounter(), appKey: appKey, baseURL: baseURL, ocspCache: map[ocspCacheKey]cachedOCSP{}, delegates: map[int64]ocspResponder{}, issuers: map[int64]parsedIssuer{}}
+	return &service{db: db, now: now, issued: newIssuanceCounter(), attempts: newIssuanceCounter(), appKey: appKey, baseURL: baseURL, ocspCache: map[ocspCacheKey]cachedOCSP{}, delegates: map[int64]ocspResponder{}}
 }
 
 // loadStore returns a store, or 404.
@@ -93,7 +91,7 @@ func (s *service) loadIssuer(storeID, id int64, field string) (issuerCA, *apiErr
 	if rec.Type == wire.TypeLeaf {
 		return issuerCA{}, errValidation(field, "certificate %d is a LEAF, not an issuer", id)
 	}
-	issuer, aErr := s.issuerOf(rec)
+	issuer, aErr := issuerOf(rec)
 	if aErr != nil {
 		return issuerCA{}, aErr
 	}
@@ -138,9 +136,7 @@ func certStatus(rec certRecord, cert *x509.Certificate, now time.Time) string {
 
 // pemCert writes one DER certificate as PEM.
 func pemCert(der []byte) string {
-	var b strings.Builder
-	writePEMCert(&b, der)
-	return b.String()
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
 }
 
 // pemChain concatenates the PEM of chain, in order, leaving the root out
@@ -151,19 +147,22 @@ func pemChain(chain []certRecord, withoutRoot bool) string {
 		if withoutRoot && c.Type == wire.TypeRoot {
 			continue
 		}
-		writePEMCert(&b, c.DER)
+		b.WriteString(pemCert(c.DER))
 	}
 	return b.String()
 }
 
-// writePEMCert appends the PEM of a DER certificate to b. It sizes b first:
-// pem.EncodeToMemory grows its buffer from empty and then copies it into a
-// string, which made PEM encoding a sixth of the bytes an issuance allocated.
-func writePEMCert(b *strings.Builder, der []byte) {
-	const armour = len("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n")
-	b64 := (len(der) + 2) / 3 * 4
-	b.Grow(b64 + b64/64 + 1 + armour)
-	_ = pem.Encode(b, &pem.Block{Type: "CERTIFICATE", Bytes: der}) // a strings.Builder does not fail
+// issuerOf parses an issuer record's certificate and PKCS #8 key.
+func issuerOf(rec certRecord) (issuerCA, *apiError) {
+	cert, err := x509.ParseCertificate(rec.DER)
+	if err != nil {
+		return issuerCA{}, errInternal("parse issuer", err)
+	}
+	key, err := parseSigner(rec.KeyPKCS8)
+	if err != nil {
+		return issuerCA{}, errInternal("read issuer key", err)
+	}
+	return issuerCA{rec: rec, cert: cert, key: key}, nil
 }
 
 // matchesSearch is the list endpoints' search: a case-insensitive substring

@@ -26,7 +26,7 @@ func (s *service) crlIssuer(storeID, issuerID int64) (storeRecord, issuerCA, *ap
 	if rec.Type == wire.TypeLeaf {
 		return storeRecord{}, issuerCA{}, errNotFound("issuer certificate", issuerID)
 	}
-	issuer, err := s.issuerOf(rec)
+	issuer, err := issuerOf(rec)
 	if err != nil {
 		return storeRecord{}, issuerCA{}, err
 	}

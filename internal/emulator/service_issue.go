@@ -66,10 +66,11 @@ func (s *service) IssueWithTemplate(actor string, storeID, templateID int64, req
 	}
 	// The chain first: a failure after signLeaf would leave a kept leaf
 	// that nobody was given.
-	chain, err := s.chainBelow(issuer, req.Mode == wire.ModeSign && req.RemoveRootsFromChain)
+	above, err := s.chainOf(issuer.rec)
 	if err != nil {
 		return wire.Certificate{}, err
 	}
+	chain := pemChain(append([]certRecord{issuer.rec}, above...), req.Mode == wire.ModeSign && req.RemoveRootsFromChain)
 	rec, cert, err := s.signLeaf(actor, store, tmpl, issuer, req, csr, pub)
 	if err != nil {
 		return wire.Certificate{}, err
@@ -119,7 +120,7 @@ func (s *service) signLeaf(actor string, store storeRecord, tmpl templateRecord,
 	if profile.Serial, err = s.newSerialFor(issuer.rec.ID); err != nil {
 		return certRecord{}, nil, err
 	}
-	cert, signErr := issueLeaf(profile, pub, issuer.cert, issuer.key)
+	cert, signErr := issueCertificate(profile, pub, issuer.cert, issuer.key)
 	if signErr != nil {
 		return certRecord{}, nil, errValidation("csr", "cannot sign: %v", signErr)
 	}

@@ -78,7 +78,7 @@ func (s *service) ocspIssuer(storeID int64, req *ocsp.Request) (issuerCA, bool, 
 		if rec.Type == wire.TypeLeaf {
 			continue
 		}
-		issuer, err := s.issuerOf(rec)
+		issuer, err := issuerOf(rec)
 		if err != nil {
 			return issuerCA{}, false, err
 		}

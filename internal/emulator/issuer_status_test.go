@@ -1,0 +1,43 @@
+package emulator
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
+)
+
+// An issuer that signed before is refused once revoked or expired
+// (docs/pca-api.md, A27).
+func TestIssuanceRefusesAnIssuerOnceRevokedOrExpired(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(h *harness, b *BootstrapResult)
+		want   string
+	}{
+		{"revoked", func(h *harness, b *BootstrapResult) {
+			h.ok(http.MethodPost, path("/%d/certs/%d/revoke", b.CAStoreID, b.IntermediateCertID), nil, nil)
+		}, wire.StatusRevoked},
+		{"expired", func(h *harness, _ *BootstrapResult) {
+			h.clock.Advance(time.Duration(bootstrapIntermediateTTL+1) * time.Second)
+			h.admin = h.token(adminID, adminKey)
+		}, wire.StatusExpired},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			b := h.bootstrap("EC")
+			issue := func() reply {
+				_, csr := newCSR(t, "a.example.com", nil, nil, nil)
+				return h.call(http.MethodPost, path("/%d/templates/%d/certificates", b.CAStoreID, b.ECTemplateID), h.admin,
+					wire.IssueRequest{Mode: wire.ModeSign, Csr: csr, TTLValue: 3600})
+			}
+			if r := issue(); r.status != http.StatusOK {
+				t.Fatalf("first issuance: HTTP %d %+v", r.status, r.header)
+			}
+			tc.change(h, b)
+			issue().wantError(t, http.StatusConflict, tc.want)
+		})
+	}
+}
