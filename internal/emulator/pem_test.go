@@ -3,13 +3,14 @@ package emulator
 import (
 	"testing"
 
+	"github.com/nhnpca/pca-issuer/internal/emulator/db"
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 func TestPEMChainKeepsOrderAndCanLeaveTheRootOut(t *testing.T) {
-	inter := certRecord{Type: wire.TypeIntermediate, DER: []byte("intermediate")}
-	root := certRecord{Type: wire.TypeRoot, DER: []byte("root")}
-	chain := []certRecord{inter, root}
+	inter := db.Cert{Type: wire.TypeIntermediate, DER: []byte("intermediate")}
+	root := db.Cert{Type: wire.TypeRoot, DER: []byte("root")}
+	chain := []db.Cert{inter, root}
 	if got, want := pemChain(chain, false), pemCert(inter.DER)+pemCert(root.DER); got != want {
 		t.Errorf("full chain\n%s\nwant\n%s", got, want)
 	}

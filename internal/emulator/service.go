@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nhnpca/pca-issuer/internal/emulator/db"
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
@@ -20,7 +21,7 @@ type service struct {
 	// mu serialises every operation that reads, decides and writes, so that
 	// counts and parent checks hold under concurrent requests.
 	mu     sync.Mutex
-	db     storage
+	db     db.Storage
 	now    func() time.Time
 	issued *issuanceCounter
 	// attempts counts SIGN-mode issuance calls by the CSR's key, refused
@@ -38,38 +39,38 @@ type service struct {
 
 // newService returns a service over db with the clock now; appKey and
 // baseURL make the CRL and OCSP URLs put in certificates.
-func newService(db storage, now func() time.Time, appKey, baseURL string) *service {
-	return &service{db: db, now: now, issued: newIssuanceCounter(), attempts: newIssuanceCounter(), appKey: appKey, baseURL: baseURL, ocspCache: map[ocspCacheKey]cachedOCSP{}, delegates: map[int64]ocspResponder{}}
+func newService(data db.Storage, now func() time.Time, appKey, baseURL string) *service {
+	return &service{db: data, now: now, issued: newIssuanceCounter(), attempts: newIssuanceCounter(), appKey: appKey, baseURL: baseURL, ocspCache: map[ocspCacheKey]cachedOCSP{}, delegates: map[int64]ocspResponder{}}
 }
 
 // loadStore returns a store, or 404.
-func (s *service) loadStore(id int64) (storeRecord, *apiError) {
+func (s *service) loadStore(id int64) (db.Store, *apiError) {
 	rec, ok, err := s.db.GetStore(id)
 	if err != nil {
-		return storeRecord{}, errInternal("read store", err)
+		return db.Store{}, errInternal("read store", err)
 	}
 	if !ok || rec.Status == wire.StatusDeleted {
-		return storeRecord{}, errNotFound("ca-store", id)
+		return db.Store{}, errNotFound("ca-store", id)
 	}
 	return rec, nil
 }
 
 // loadCert returns a certificate of a store, or 404 when the id is unknown
 // or belongs to another store.
-func (s *service) loadCert(storeID, id int64) (certRecord, *apiError) {
+func (s *service) loadCert(storeID, id int64) (db.Cert, *apiError) {
 	rec, ok, err := s.db.GetCert(id)
 	if err != nil {
-		return certRecord{}, errInternal("read certificate", err)
+		return db.Cert{}, errInternal("read certificate", err)
 	}
 	if !ok || rec.StoreID != storeID {
-		return certRecord{}, errNotFound("certificate", id)
+		return db.Cert{}, errNotFound("certificate", id)
 	}
 	return rec, nil
 }
 
 // issuerCA is a ROOT or INTERMEDIATE ready to sign.
 type issuerCA struct {
-	rec  certRecord
+	rec  db.Cert
 	cert *x509.Certificate
 	key  crypto.Signer
 }
@@ -103,8 +104,8 @@ func (s *service) loadIssuer(storeID, id int64, field string) (issuerCA, *apiErr
 
 // chainOf returns the issuers of a certificate from the direct issuer up to
 // the root.
-func (s *service) chainOf(rec certRecord) ([]certRecord, *apiError) {
-	var chain []certRecord
+func (s *service) chainOf(rec db.Cert) ([]db.Cert, *apiError) {
+	var chain []db.Cert
 	for id := rec.ParentID; id != 0; {
 		if len(chain) > 16 {
 			return nil, errInternal("build chain", fmt.Errorf("certificate %d: chain too long", rec.ID))
@@ -124,7 +125,7 @@ func (s *service) chainOf(rec certRecord) ([]certRecord, *apiError) {
 
 // certStatus is REVOKED once revoked, EXPIRED once notAfter has passed, else
 // ACTIVE.
-func certStatus(rec certRecord, cert *x509.Certificate, now time.Time) string {
+func certStatus(rec db.Cert, cert *x509.Certificate, now time.Time) string {
 	switch {
 	case !rec.Revoked.IsZero():
 		return wire.StatusRevoked
@@ -141,7 +142,7 @@ func pemCert(der []byte) string {
 
 // pemChain concatenates the PEM of chain, in order, leaving the root out
 // when withoutRoot.
-func pemChain(chain []certRecord, withoutRoot bool) string {
+func pemChain(chain []db.Cert, withoutRoot bool) string {
 	var b strings.Builder
 	for _, c := range chain {
 		if withoutRoot && c.Type == wire.TypeRoot {
@@ -153,7 +154,7 @@ func pemChain(chain []certRecord, withoutRoot bool) string {
 }
 
 // issuerOf parses an issuer record's certificate and PKCS #8 key.
-func issuerOf(rec certRecord) (issuerCA, *apiError) {
+func issuerOf(rec db.Cert) (issuerCA, *apiError) {
 	cert, err := x509.ParseCertificate(rec.DER)
 	if err != nil {
 		return issuerCA{}, errInternal("parse issuer", err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 
+	"github.com/nhnpca/pca-issuer/internal/emulator/db"
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
@@ -99,18 +100,18 @@ func (s *service) CreateIssuerCert(actor string, storeID int64, req wire.IssuerC
 }
 
 // signIssuer makes and keeps the certificate of a checked plan.
-func (s *service) signIssuer(actor string, store storeRecord, plan issuerPlan, key crypto.Signer) (certRecord, *apiError) {
+func (s *service) signIssuer(actor string, store db.Store, plan issuerPlan, key crypto.Signer) (db.Cert, *apiError) {
 	now := s.now()
 	expiry, given, err := notAfter(now, plan.req.TTLValue, plan.req.SpecificDate)
 	if err != nil {
-		return certRecord{}, err
+		return db.Cert{}, err
 	}
 	if !given {
-		return certRecord{}, errValidation("ttlValue", "either ttlValue or specificDate is required")
+		return db.Cert{}, errValidation("ttlValue", "either ttlValue or specificDate is required")
 	}
 	subject, subjErr := subjectName(plan.req.SubjectInfo, nil)
 	if subjErr != nil {
-		return certRecord{}, errValidation("subjectInfo", "%v", subjErr)
+		return db.Cert{}, errValidation("subjectInfo", "%v", subjErr)
 	}
 	profile := certProfile{
 		Subject:            subject,
@@ -125,21 +126,21 @@ func (s *service) signIssuer(actor string, store storeRecord, plan issuerPlan, k
 	var parent issuerCA
 	if plan.req.CertificateType == wire.TypeIntermediate {
 		if parent, err = s.loadIssuer(store.ID, plan.req.ParentCertID, "parentCertId"); err != nil {
-			return certRecord{}, err
+			return db.Cert{}, err
 		}
 		if err := checkPathLength(parent.cert, plan.maxDepth); err != nil {
-			return certRecord{}, err
+			return db.Cert{}, err
 		}
 		if certTime(expiry).After(parent.cert.NotAfter) {
-			return certRecord{}, errValidation(expiryField(plan.req.SpecificDate), "notAfter %s would pass the parent certificate's notAfter %s",
+			return db.Cert{}, errValidation(expiryField(plan.req.SpecificDate), "notAfter %s would pass the parent certificate's notAfter %s",
 				wire.NewDateTime(expiry).Format(wire.DateTimeLayout), wire.NewDateTime(parent.cert.NotAfter).Format(wire.DateTimeLayout))
 		}
 		profile.CRLURL, profile.OCSPURL = s.revocationURLs(store, parent.rec.ID)
 		profile.SignatureAlgorithm = signerAlgorithm(profile.SignatureAlgorithm, parent.cert.PublicKeyAlgorithm)
 	}
-	id, idErr := s.db.NextID(kindCert)
+	id, idErr := s.db.NextID(db.KindCert)
 	if idErr != nil {
-		return certRecord{}, errInternal("new certificate id", idErr)
+		return db.Cert{}, errInternal("new certificate id", idErr)
 	}
 	// A ROOT is its own issuer: its serial is unique among its own.
 	issuerID, signer, issuerCert := id, key, (*x509.Certificate)(nil)
@@ -147,29 +148,29 @@ func (s *service) signIssuer(actor string, store storeRecord, plan issuerPlan, k
 		issuerID, signer, issuerCert = parent.rec.ID, parent.key, parent.cert
 	}
 	if profile.Serial, err = s.newSerialFor(issuerID); err != nil {
-		return certRecord{}, err
+		return db.Cert{}, err
 	}
 	cert, signErr := issueCertificate(profile, key.Public(), issuerCert, signer)
 	if signErr != nil {
-		return certRecord{}, errInternal("issue certificate", signErr)
+		return db.Cert{}, errInternal("issue certificate", signErr)
 	}
 	pkcs8, mErr := x509.MarshalPKCS8PrivateKey(key)
 	if mErr != nil {
-		return certRecord{}, errInternal("keep key", mErr)
+		return db.Cert{}, errInternal("keep key", mErr)
 	}
-	rec := certRecord{
+	rec := db.Cert{
 		ID: id, StoreID: store.ID, ParentID: parent.rec.ID, Type: plan.req.CertificateType,
 		Name: plan.req.Name, Description: plan.req.Description,
 		DER: cert.Raw, KeyPKCS8: pkcs8, Created: now, CreatedBy: actor,
 	}
 	if err := s.keepCert(rec, issuerID, cert); err != nil {
-		return certRecord{}, err
+		return db.Cert{}, err
 	}
 	return rec, nil
 }
 
 // keepCert writes a certificate and records its serial under its issuer.
-func (s *service) keepCert(rec certRecord, issuerID int64, cert *x509.Certificate) *apiError {
+func (s *service) keepCert(rec db.Cert, issuerID int64, cert *x509.Certificate) *apiError {
 	if err := s.db.PutCert(rec); err != nil {
 		return errInternal("write certificate", err)
 	}
@@ -307,7 +308,7 @@ func (s *service) RevokeCert(storeID, certID int64) (wire.RevokeResult, *apiErro
 // certDetail is the wire detail of a kept certificate, read from its DER.
 // withoutRoot leaves the root out of chainCertificatePem; withChildren fills
 // childCertificateList.
-func (s *service) certDetail(rec certRecord, withoutRoot, withChildren bool) (wire.Certificate, *apiError) {
+func (s *service) certDetail(rec db.Cert, withoutRoot, withChildren bool) (wire.Certificate, *apiError) {
 	cert, err := x509.ParseCertificate(rec.DER)
 	if err != nil {
 		return wire.Certificate{}, errInternal("parse certificate", err)
@@ -328,7 +329,7 @@ func (s *service) certDetail(rec certRecord, withoutRoot, withChildren bool) (wi
 // describeRecord is the wire detail of rec, whose DER cert was parsed
 // from (or, for a new leaf, signed as), with chainPEM as its
 // chainCertificatePem.
-func (s *service) describeRecord(rec certRecord, cert *x509.Certificate, chainPEM string) wire.Certificate {
+func (s *service) describeRecord(rec db.Cert, cert *x509.Certificate, chainPEM string) wire.Certificate {
 	d := describeCert(cert)
 	d.CertificateID, d.Name, d.Description, d.Type = rec.ID, rec.Name, rec.Description, rec.Type
 	d.Status = certStatus(rec, cert, s.now())
@@ -367,7 +368,7 @@ func describeCert(cert *x509.Certificate) wire.Certificate {
 }
 
 // children lists the kept certificates a certificate issued.
-func (s *service) children(rec certRecord) ([]wire.ChildCertificate, *apiError) {
+func (s *service) children(rec db.Cert) ([]wire.ChildCertificate, *apiError) {
 	recs, err := s.db.ListCerts(rec.StoreID)
 	if err != nil {
 		return nil, errInternal("list certificates", err)

@@ -5,30 +5,31 @@ import (
 	"encoding/pem"
 	"time"
 
+	"github.com/nhnpca/pca-issuer/internal/emulator/db"
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // crlIssuer loads what signs a store's CRL: the store (404; 409 while its
 // crlActive is false, assumed) and a ROOT or INTERMEDIATE of it (404 for an
 // unknown id or a LEAF). Revoked and expired issuers still sign their CRL.
-func (s *service) crlIssuer(storeID, issuerID int64) (storeRecord, issuerCA, *apiError) {
+func (s *service) crlIssuer(storeID, issuerID int64) (db.Store, issuerCA, *apiError) {
 	store, err := s.loadStore(storeID)
 	if err != nil {
-		return storeRecord{}, issuerCA{}, err
+		return db.Store{}, issuerCA{}, err
 	}
 	if !store.CRLActive {
-		return storeRecord{}, issuerCA{}, errConflict("ca-store %d has crlActive false: it publishes no CRL", storeID)
+		return db.Store{}, issuerCA{}, errConflict("ca-store %d has crlActive false: it publishes no CRL", storeID)
 	}
 	rec, err := s.loadCert(storeID, issuerID)
 	if err != nil {
-		return storeRecord{}, issuerCA{}, err
+		return db.Store{}, issuerCA{}, err
 	}
 	if rec.Type == wire.TypeLeaf {
-		return storeRecord{}, issuerCA{}, errNotFound("issuer certificate", issuerID)
+		return db.Store{}, issuerCA{}, errNotFound("issuer certificate", issuerID)
 	}
 	issuer, err := issuerOf(rec)
 	if err != nil {
-		return storeRecord{}, issuerCA{}, err
+		return db.Store{}, issuerCA{}, err
 	}
 	return store, issuer, nil
 }
@@ -36,14 +37,14 @@ func (s *service) crlIssuer(storeID, issuerID int64) (storeRecord, issuerCA, *ap
 // currentCRL returns the issuer's CRL, issuing a new one first when there is
 // none yet or its nextUpdate has come: the crlRefreshPeriod re-issue is done
 // lazily, when a CRL is read, which a reader cannot tell from a timer.
-func (s *service) currentCRL(storeID, issuerID int64) (crlRecord, *apiError) {
+func (s *service) currentCRL(storeID, issuerID int64) (db.CRL, *apiError) {
 	store, issuer, err := s.crlIssuer(storeID, issuerID)
 	if err != nil {
-		return crlRecord{}, err
+		return db.CRL{}, err
 	}
 	rec, found, dbErr := s.db.GetCRL(issuerID)
 	if dbErr != nil {
-		return crlRecord{}, errInternal("read CRL", dbErr)
+		return db.CRL{}, errInternal("read CRL", dbErr)
 	}
 	if found && s.now().Before(rec.NextUpdate) {
 		return rec, nil
@@ -53,10 +54,10 @@ func (s *service) currentCRL(storeID, issuerID int64) (crlRecord, *apiError) {
 
 // issueCRL signs and keeps a CRL of every revoked certificate the issuer
 // issued, valid crlRefreshPeriod days.
-func (s *service) issueCRL(store storeRecord, issuer issuerCA, number int64) (crlRecord, *apiError) {
+func (s *service) issueCRL(store db.Store, issuer issuerCA, number int64) (db.CRL, *apiError) {
 	certs, err := s.db.ListCerts(store.ID)
 	if err != nil {
-		return crlRecord{}, errInternal("list certificates", err)
+		return db.CRL{}, errInternal("list certificates", err)
 	}
 	var revoked []x509.RevocationListEntry
 	for _, c := range certs {
@@ -65,7 +66,7 @@ func (s *service) issueCRL(store storeRecord, issuer issuerCA, number int64) (cr
 		}
 		cert, err := x509.ParseCertificate(c.DER)
 		if err != nil {
-			return crlRecord{}, errInternal("parse certificate", err)
+			return db.CRL{}, errInternal("parse certificate", err)
 		}
 		revoked = append(revoked, x509.RevocationListEntry{SerialNumber: cert.SerialNumber, RevocationTime: c.Revoked.UTC()})
 	}
@@ -74,11 +75,11 @@ func (s *service) issueCRL(store storeRecord, issuer issuerCA, number int64) (cr
 	next := this.Add(time.Duration(store.CRLRefreshPeriod) * 24 * time.Hour)
 	der, signErr := makeCRL(issuer.cert, issuer.key, number, this, next, revoked)
 	if signErr != nil {
-		return crlRecord{}, errInternal("sign CRL", signErr)
+		return db.CRL{}, errInternal("sign CRL", signErr)
 	}
-	rec := crlRecord{IssuerID: issuer.rec.ID, Number: number, ThisUpdate: this, NextUpdate: next, DER: der}
+	rec := db.CRL{IssuerID: issuer.rec.ID, Number: number, ThisUpdate: this, NextUpdate: next, DER: der}
 	if err := s.db.PutCRL(rec); err != nil {
-		return crlRecord{}, errInternal("write CRL", err)
+		return db.CRL{}, errInternal("write CRL", err)
 	}
 	return rec, nil
 }

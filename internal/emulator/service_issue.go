@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 
+	"github.com/nhnpca/pca-issuer/internal/emulator/db"
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
@@ -70,7 +71,7 @@ func (s *service) IssueWithTemplate(actor string, storeID, templateID int64, req
 	if err != nil {
 		return wire.Certificate{}, err
 	}
-	chain := pemChain(append([]certRecord{issuer.rec}, above...), req.Mode == wire.ModeSign && req.RemoveRootsFromChain)
+	chain := pemChain(append([]db.Cert{issuer.rec}, above...), req.Mode == wire.ModeSign && req.RemoveRootsFromChain)
 	rec, cert, err := s.signLeaf(actor, store, tmpl, issuer, req, csr, pub)
 	if err != nil {
 		return wire.Certificate{}, err
@@ -88,24 +89,24 @@ func (s *service) IssueWithTemplate(actor string, storeID, templateID int64, req
 
 // signLeaf makes the leaf and keeps it when the template's storeInServer is
 // set. An unkept leaf gets certificateId 0 (assumed).
-func (s *service) signLeaf(actor string, store storeRecord, tmpl templateRecord, issuer issuerCA, req wire.IssueRequest, csr *x509.CertificateRequest, pub crypto.PublicKey) (certRecord, *x509.Certificate, *apiError) {
+func (s *service) signLeaf(actor string, store db.Store, tmpl db.Template, issuer issuerCA, req wire.IssueRequest, csr *x509.CertificateRequest, pub crypto.PublicKey) (db.Cert, *x509.Certificate, *apiError) {
 	t := tmpl.Request
 	cn, err := leafCommonName(t, req, csr)
 	if err != nil {
-		return certRecord{}, nil, err
+		return db.Cert{}, nil, err
 	}
 	subject, err := leafSubject(t, req, csr, cn)
 	if err != nil {
-		return certRecord{}, nil, err
+		return db.Cert{}, nil, err
 	}
 	sans, err := leafSANs(t, req, csr, cn)
 	if err != nil {
-		return certRecord{}, nil, err
+		return db.Cert{}, nil, err
 	}
 	now := s.now()
 	notBefore, expiry, err := leafValidity(t, req, now, issuer.cert.NotAfter)
 	if err != nil {
-		return certRecord{}, nil, err
+		return db.Cert{}, nil, err
 	}
 	ku, eku, ekuOIDs, policies := leafUsages(t)
 	issuerAlg, _ := describeKey(issuer.cert.PublicKey)
@@ -118,30 +119,30 @@ func (s *service) signLeaf(actor string, store storeRecord, tmpl templateRecord,
 	}
 	profile.CRLURL, profile.OCSPURL = s.revocationURLs(store, issuer.rec.ID)
 	if profile.Serial, err = s.newSerialFor(issuer.rec.ID); err != nil {
-		return certRecord{}, nil, err
+		return db.Cert{}, nil, err
 	}
 	cert, signErr := issueCertificate(profile, pub, issuer.cert, issuer.key)
 	if signErr != nil {
-		return certRecord{}, nil, errValidation("csr", "cannot sign: %v", signErr)
+		return db.Cert{}, nil, errValidation("csr", "cannot sign: %v", signErr)
 	}
-	rec := certRecord{
+	rec := db.Cert{
 		StoreID: tmpl.StoreID, ParentID: issuer.rec.ID, TemplateID: tmpl.ID, Type: wire.TypeLeaf,
 		Name: cn, DER: cert.Raw, Created: now, CreatedBy: actor,
 	}
 	if !*t.StoreInServer {
 		// Not kept, but its serial is: it stays unique, and OCSP knows it.
 		if err := s.db.PutSerial(issuer.rec.ID, cert.SerialNumber.Bytes(), 0); err != nil {
-			return certRecord{}, nil, errInternal("record serial number", err)
+			return db.Cert{}, nil, errInternal("record serial number", err)
 		}
 		return rec, cert, nil
 	}
-	id, idErr := s.db.NextID(kindCert)
+	id, idErr := s.db.NextID(db.KindCert)
 	if idErr != nil {
-		return certRecord{}, nil, errInternal("new certificate id", idErr)
+		return db.Cert{}, nil, errInternal("new certificate id", idErr)
 	}
 	rec.ID = id
 	if err := s.keepCert(rec, issuer.rec.ID, cert); err != nil {
-		return certRecord{}, nil, err
+		return db.Cert{}, nil, err
 	}
 	return rec, cert, nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"golang.org/x/crypto/ocsp"
 
+	"github.com/nhnpca/pca-issuer/internal/emulator/db"
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
@@ -91,7 +92,7 @@ func (s *service) ocspIssuer(storeID int64, req *ocsp.Request) (issuerCA, bool, 
 
 // signOCSPFor signs the status of one serial of issuer and returns the
 // response and its nextUpdate.
-func (s *service) signOCSPFor(store storeRecord, issuer issuerCA, serial *big.Int, req *ocsp.Request, now time.Time) ([]byte, time.Time, *apiError) {
+func (s *service) signOCSPFor(store db.Store, issuer issuerCA, serial *big.Int, req *ocsp.Request, now time.Time) ([]byte, time.Time, *apiError) {
 	this := now.UTC().Truncate(time.Second)
 	tmpl := ocsp.Response{
 		Status: ocsp.Unknown, SerialNumber: serial, IssuerHash: req.HashAlgorithm,

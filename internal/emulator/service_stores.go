@@ -1,6 +1,9 @@
 package emulator
 
-import "github.com/nhnpca/pca-issuer/internal/pca/wire"
+import (
+	"github.com/nhnpca/pca-issuer/internal/emulator/db"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
+)
 
 // Seed defaults and ranges of the store's refresh periods.
 const (
@@ -34,12 +37,12 @@ func (s *service) CreateStore(actor string, req wire.StoreRequest) (wire.StoreCh
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	id, dbErr := s.db.NextID(kindStore)
+	id, dbErr := s.db.NextID(db.KindStore)
 	if dbErr != nil {
 		return wire.StoreChange{}, errInternal("new store id", dbErr)
 	}
 	now := s.now()
-	rec := storeRecord{
+	rec := db.Store{
 		ID: id, Name: req.Name, Description: req.Description,
 		CRLActive: req.CRLActive, CRLRefreshPeriod: req.CRLRefreshPeriod,
 		OCSPActive: req.OCSPActive, OCSPRefreshPeriod: req.OCSPRefreshPeriod,
@@ -56,7 +59,7 @@ func (s *service) CreateStore(actor string, req wire.StoreRequest) (wire.StoreCh
 }
 
 // storeChange is the short store body of create, modify and delete.
-func storeChange(rec storeRecord) wire.StoreChange {
+func storeChange(rec db.Store) wire.StoreChange {
 	return wire.StoreChange{ID: rec.ID, Name: rec.Name, ToastProjectID: toastProjectID, Status: rec.Status}
 }
 
@@ -152,7 +155,7 @@ func (s *service) ListStores(opts wire.ListOptions) (wire.StoreList, *apiError) 
 // storeView is the wire store, with the counts computed from what the store
 // holds now: issuerCnt ROOT and INTERMEDIATE, certificateCnt kept LEAF
 // certificates (assumed), templateCnt templates.
-func (s *service) storeView(rec storeRecord) (wire.Store, *apiError) {
+func (s *service) storeView(rec db.Store) (wire.Store, *apiError) {
 	certs, err := s.db.ListCerts(rec.ID)
 	if err != nil {
 		return wire.Store{}, errInternal("list certificates", err)

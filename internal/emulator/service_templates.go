@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/nhnpca/pca-issuer/internal/emulator/db"
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
@@ -119,12 +120,12 @@ func (s *service) CreateTemplate(actor string, storeID int64, req wire.TemplateR
 	if aErr != nil {
 		return wire.TemplateCreated{}, errInternal("template attributes", aErr)
 	}
-	id, dbErr := s.db.NextID(kindTemplate)
+	id, dbErr := s.db.NextID(db.KindTemplate)
 	if dbErr != nil {
 		return wire.TemplateCreated{}, errInternal("new template id", dbErr)
 	}
 	now := s.now()
-	rec := templateRecord{ID: id, StoreID: storeID, Request: req, Created: now, CreatedBy: actor, Changed: now, ChangedBy: actor}
+	rec := db.Template{ID: id, StoreID: storeID, Request: req, Created: now, CreatedBy: actor, Changed: now, ChangedBy: actor}
 	if err := s.db.PutTemplate(rec); err != nil {
 		return wire.TemplateCreated{}, errInternal("write template", err)
 	}
@@ -198,13 +199,13 @@ func templateAttributes(req wire.TemplateRequest) (string, error) {
 }
 
 // loadTemplate returns a template of a store, or 404.
-func (s *service) loadTemplate(storeID, id int64) (templateRecord, *apiError) {
+func (s *service) loadTemplate(storeID, id int64) (db.Template, *apiError) {
 	rec, ok, err := s.db.GetTemplate(id)
 	if err != nil {
-		return templateRecord{}, errInternal("read template", err)
+		return db.Template{}, errInternal("read template", err)
 	}
 	if !ok || rec.StoreID != storeID {
-		return templateRecord{}, errNotFound("template", id)
+		return db.Template{}, errNotFound("template", id)
 	}
 	return rec, nil
 }
@@ -226,7 +227,7 @@ func (s *service) GetTemplate(storeID, templateID int64) (wire.Template, *apiErr
 
 // templateView is the wire template detail. signatureAlgorithm is the one
 // leaves are signed with: the issuer key's family at signatureBits.
-func (s *service) templateView(rec templateRecord) (wire.Template, *apiError) {
+func (s *service) templateView(rec db.Template) (wire.Template, *apiError) {
 	req := rec.Request
 	parent, err := s.loadCert(rec.StoreID, req.ParentCertID)
 	if err != nil {
