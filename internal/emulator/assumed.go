@@ -46,11 +46,11 @@ const (
 //   - Leaf issuance (CN, SANs, IP/URL/other SAN switches, TTL caps,
 //     notBefore, CSR key floor): leafpolicy.go.
 //   - ROOT and INTERMEDIATE certificates carry key usage KEY_CERT_SIGN and
-//     CRL_SIGN and no extended key usage (caKeyUsage, ca_usage.go).
+//     CRL_SIGN and no extended key usage (ca.CAKeyUsage, ca_usage.go).
 //   - A template signs leaves with its issuer key's family at signatureBits
-//     (templateSignatureAlgorithm, ca_sigalg.go).
+//     (ca.TemplateSignatureAlgorithm, ca_sigalg.go).
 //   - GENERATE mode's privateKey encodings per privateKeyFormat
-//     (encodePrivateKey, ca_keys.go) and certificatePem per format
+//     (ca.EncodePrivateKey, ca_keys.go) and certificatePem per format
 //     (applyFormat, service_issue.go); removeRootsFromChain is honoured in
 //     SIGN mode only, as the seed says.
 //   - A leaf of a storeInServer=false template answers certificateId 0 and

@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/nhnpca/pca-issuer/internal/emulator/ca"
 )
 
 // maxOCSPRequest caps an OCSP request body; real ones are a few hundred
@@ -52,7 +54,7 @@ func (e *Emulator) downloadCRL(der bool) publicHandler {
 		}
 		name, ext := fmt.Sprintf("crl_%d_%d", storeID, certID), ".crl"
 		if !der {
-			data, ext = []byte(crlPEM(data)), ".pem"
+			data, ext = []byte(ca.CRLPEM(data)), ".pem"
 		}
 		return rawBody{contentType: "application/pkix-crl", filename: name + ext, data: data}, nil
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nhnpca/pca-issuer/internal/emulator/ca"
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
@@ -67,7 +68,7 @@ func leafCommonName(tmpl wire.TemplateRequest, req wire.IssueRequest, csr *x509.
 func leafSubject(tmpl wire.TemplateRequest, req wire.IssueRequest, csr *x509.CertificateRequest, cn string) (pkix.Name, *apiError) {
 	info := tmpl.SubjectInfo
 	if csr != nil && tmpl.UseCsrOtherFields {
-		fromCSR := subjectInfoOf(csr.Subject)
+		fromCSR := ca.SubjectInfoOf(csr.Subject)
 		overlay(&info.SerialNumber, fromCSR.SerialNumber)
 		overlay(&info.Country, fromCSR.Country)
 		overlay(&info.StateOrProvince, fromCSR.StateOrProvince)
@@ -82,7 +83,7 @@ func leafSubject(tmpl wire.TemplateRequest, req wire.IssueRequest, csr *x509.Cer
 	}
 	overlay(&info.SerialNumber, req.SerialNumber)
 	info.CommonName = cn
-	name, err := subjectName(info, tmpl.OtherFields)
+	name, err := ca.SubjectName(info, tmpl.OtherFields)
 	if err != nil {
 		return pkix.Name{}, errValidation("otherFields", "%v", err)
 	}
@@ -108,33 +109,33 @@ func overlay(dst *string, v string) {
 //   - each otherSans entry must match an otherSansWhitelist entry (same OID
 //     and type, value glob); an empty whitelist refuses them all. CSR
 //     otherName SANs are not copied.
-func leafSANs(tmpl wire.TemplateRequest, req wire.IssueRequest, csr *x509.CertificateRequest, cn string) (sanSet, *apiError) {
-	var sans sanSet
+func leafSANs(tmpl wire.TemplateRequest, req wire.IssueRequest, csr *x509.CertificateRequest, cn string) (ca.SANs, *apiError) {
+	var sans ca.SANs
 	if csr != nil && tmpl.UseCsrSans {
-		sans = sanSet{DNS: csr.DNSNames, Emails: csr.EmailAddresses, IPs: csr.IPAddresses, URIs: csr.URIs}
+		sans = ca.SANs{DNS: csr.DNSNames, Emails: csr.EmailAddresses, IPs: csr.IPAddresses, URIs: csr.URIs}
 	} else {
 		var err *apiError
 		if sans, err = parseSANs(req.Sans, req.IPSans, req.URLSans); err != nil {
-			return sanSet{}, err
+			return ca.SANs{}, err
 		}
 	}
 	sans.DNS = withCommonName(sans.DNS, cn, req.ExcludeCommonNameFromSans)
 	if len(sans.IPs) > 0 && !tmpl.AllowIPSans {
-		return sanSet{}, errValidation("ipSans", "the template does not allow IP SANs (allowIpSans is false)")
+		return ca.SANs{}, errValidation("ipSans", "the template does not allow IP SANs (allowIpSans is false)")
 	}
 	for _, u := range sans.URIs {
 		if !slices.ContainsFunc(tmpl.URLSansWhitelist, func(g string) bool { return globMatch(g, u.String()) }) {
-			return sanSet{}, errValidation("urlSans", "%q is not allowed by the template's urlSansWhitelist", u.String())
+			return ca.SANs{}, errValidation("urlSans", "%q is not allowed by the template's urlSansWhitelist", u.String())
 		}
 	}
 	if err := checkOidInfos("otherSans", req.OtherSans); err != nil {
-		return sanSet{}, err
+		return ca.SANs{}, err
 	}
 	for i, o := range req.OtherSans {
 		if !slices.ContainsFunc(tmpl.OtherSansWhitelist, func(w wire.OidInfo) bool {
 			return w.OID == o.OID && w.Type == o.Type && globMatch(w.Value, o.Value)
 		}) {
-			return sanSet{}, errValidation(fmt.Sprintf("otherSans[%d]", i), "not allowed by the template's otherSansWhitelist")
+			return ca.SANs{}, errValidation(fmt.Sprintf("otherSans[%d]", i), "not allowed by the template's otherSansWhitelist")
 		}
 	}
 	sans.Other = req.OtherSans
@@ -243,7 +244,7 @@ func secondsDuration(s int64) time.Duration { return time.Duration(s) * time.Sec
 func leafUsages(tmpl wire.TemplateRequest) (x509.KeyUsage, []x509.ExtKeyUsage, []asn1.ObjectIdentifier, []x509.OID) {
 	var oids []asn1.ObjectIdentifier
 	for _, s := range tmpl.ExtendedKeyUsageOids {
-		if oid, err := parseOID(s); err == nil {
+		if oid, err := ca.ParseOID(s); err == nil {
 			oids = append(oids, oid)
 		}
 	}
@@ -253,7 +254,7 @@ func leafUsages(tmpl wire.TemplateRequest) (x509.KeyUsage, []x509.ExtKeyUsage, [
 			policies = append(policies, oid)
 		}
 	}
-	return keyUsageBits(tmpl.KeyUsage), extKeyUsageList(tmpl.ExtendedKeyUsage), oids, policies
+	return ca.KeyUsageBits(tmpl.KeyUsage), ca.ExtKeyUsageList(tmpl.ExtendedKeyUsage), oids, policies
 }
 
 // checkCSRKey holds a SIGN-mode CSR's key to the template's keyInfo.
@@ -261,7 +262,7 @@ func leafUsages(tmpl wire.TemplateRequest) (x509.KeyUsage, []x509.ExtKeyUsage, [
 // template's algorithm; an RSA key must have at least keySize bits, an EC
 // key must be on the keySize curve; ED25519 has one size.
 func checkCSRKey(want wire.KeyInfo, pub any) *apiError {
-	alg, bits := describeKey(pub)
+	alg, bits := ca.DescribeKey(pub)
 	switch {
 	case alg == "":
 		return errValidation("csr", "unsupported public key type %T", pub)

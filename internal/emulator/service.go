@@ -1,14 +1,13 @@
 package emulator
 
 import (
-	"crypto"
 	"crypto/x509"
-	"encoding/pem"
 	"fmt"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/nhnpca/pca-issuer/internal/emulator/ca"
 	"github.com/nhnpca/pca-issuer/internal/emulator/db"
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
@@ -30,17 +29,14 @@ type service struct {
 	// appKey and baseURL make the public CRL and OCSP URLs (urls.go).
 	appKey  string
 	baseURL string
-	// ocspCache holds signed OCSP responses until their nextUpdate
-	// (ocsp.go).
-	ocspCache map[ocspCacheKey]cachedOCSP
-	// delegates are the OCSP responders of Ed25519 issuers, by issuer id.
-	delegates map[int64]ocspResponder
+	// ca is the in-memory state of the CA: OCSP responders and responses.
+	ca *ca.CA
 }
 
 // newService returns a service over db with the clock now; appKey and
 // baseURL make the CRL and OCSP URLs put in certificates.
 func newService(data db.Storage, now func() time.Time, appKey, baseURL string) *service {
-	return &service{db: data, now: now, issued: newIssuanceCounter(), attempts: newIssuanceCounter(), appKey: appKey, baseURL: baseURL, ocspCache: map[ocspCacheKey]cachedOCSP{}, delegates: map[int64]ocspResponder{}}
+	return &service{db: data, now: now, issued: newIssuanceCounter(), attempts: newIssuanceCounter(), appKey: appKey, baseURL: baseURL, ca: ca.New()}
 }
 
 // loadStore returns a store, or 404.
@@ -68,11 +64,10 @@ func (s *service) loadCert(storeID, id int64) (db.Cert, *apiError) {
 	return rec, nil
 }
 
-// issuerCA is a ROOT or INTERMEDIATE ready to sign.
+// issuerCA is a ROOT or INTERMEDIATE of the store, ready to sign.
 type issuerCA struct {
-	rec  db.Cert
-	cert *x509.Certificate
-	key  crypto.Signer
+	rec db.Cert
+	ca.Issuer
 }
 
 // loadIssuer returns the issuer named by a request field (parentCertId): it
@@ -96,7 +91,7 @@ func (s *service) loadIssuer(storeID, id int64, field string) (issuerCA, *apiErr
 	if aErr != nil {
 		return issuerCA{}, aErr
 	}
-	if st := certStatus(rec, issuer.cert, s.now()); st != wire.StatusActive {
+	if st := certStatus(rec, issuer.Cert, s.now()); st != wire.StatusActive {
 		return issuerCA{}, errConflict("issuer certificate %d is %s", id, st)
 	}
 	return issuer, nil
@@ -135,11 +130,6 @@ func certStatus(rec db.Cert, cert *x509.Certificate, now time.Time) string {
 	return wire.StatusActive
 }
 
-// pemCert writes one DER certificate as PEM.
-func pemCert(der []byte) string {
-	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
-}
-
 // pemChain concatenates the PEM of chain, in order, leaving the root out
 // when withoutRoot.
 func pemChain(chain []db.Cert, withoutRoot bool) string {
@@ -148,22 +138,18 @@ func pemChain(chain []db.Cert, withoutRoot bool) string {
 		if withoutRoot && c.Type == wire.TypeRoot {
 			continue
 		}
-		b.WriteString(pemCert(c.DER))
+		b.WriteString(ca.CertPEM(c.DER))
 	}
 	return b.String()
 }
 
-// issuerOf parses an issuer record's certificate and PKCS #8 key.
+// issuerOf parses an issuer record's certificate and key.
 func issuerOf(rec db.Cert) (issuerCA, *apiError) {
-	cert, err := x509.ParseCertificate(rec.DER)
+	issuer, err := ca.ParseIssuer(rec.DER, rec.KeyPKCS8)
 	if err != nil {
-		return issuerCA{}, errInternal("parse issuer", err)
+		return issuerCA{}, errInternal("issuer", err)
 	}
-	key, err := parseSigner(rec.KeyPKCS8)
-	if err != nil {
-		return issuerCA{}, errInternal("read issuer key", err)
-	}
-	return issuerCA{rec: rec, cert: cert, key: key}, nil
+	return issuerCA{rec: rec, Issuer: issuer}, nil
 }
 
 // matchesSearch is the list endpoints' search: a case-insensitive substring

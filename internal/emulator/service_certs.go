@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 
+	"github.com/nhnpca/pca-issuer/internal/emulator/ca"
 	"github.com/nhnpca/pca-issuer/internal/emulator/db"
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
@@ -22,7 +23,7 @@ type issuerPlan struct {
 	keyInfo  wire.KeyInfo
 	backDate int64 // seconds
 	maxDepth int
-	sans     sanSet
+	sans     ca.SANs
 }
 
 // checkIssuerRequest validates POST /certs before any key is made.
@@ -82,7 +83,7 @@ func (s *service) CreateIssuerCert(actor string, storeID int64, req wire.IssuerC
 		return wire.Certificate{}, err
 	}
 	// Key generation is slow (RSA 4096); do it before taking the lock.
-	key, genErr := generateKey(plan.keyInfo)
+	key, genErr := ca.GenerateKey(plan.keyInfo)
 	if genErr != nil {
 		return wire.Certificate{}, errInternal("generate key", genErr)
 	}
@@ -109,48 +110,48 @@ func (s *service) signIssuer(actor string, store db.Store, plan issuerPlan, key 
 	if !given {
 		return db.Cert{}, errValidation("ttlValue", "either ttlValue or specificDate is required")
 	}
-	subject, subjErr := subjectName(plan.req.SubjectInfo, nil)
+	subject, subjErr := ca.SubjectName(plan.req.SubjectInfo, nil)
 	if subjErr != nil {
 		return db.Cert{}, errValidation("subjectInfo", "%v", subjErr)
 	}
-	profile := certProfile{
+	profile := ca.Profile{
 		Subject:            subject,
 		NotBefore:          now.Add(-secondsDuration(plan.backDate)),
 		NotAfter:           expiry,
 		IsCA:               true,
 		MaxPathLen:         plan.maxDepth,
-		KeyUsage:           caKeyUsage,
+		KeyUsage:           ca.CAKeyUsage,
 		SANs:               plan.sans,
-		SignatureAlgorithm: signatureAlgorithms[plan.req.SignatureAlgorithm].x509,
+		SignatureAlgorithm: ca.SignatureAlgorithms[plan.req.SignatureAlgorithm].X509,
 	}
 	var parent issuerCA
 	if plan.req.CertificateType == wire.TypeIntermediate {
 		if parent, err = s.loadIssuer(store.ID, plan.req.ParentCertID, "parentCertId"); err != nil {
 			return db.Cert{}, err
 		}
-		if err := checkPathLength(parent.cert, plan.maxDepth); err != nil {
+		if err := checkPathLength(parent.Cert, plan.maxDepth); err != nil {
 			return db.Cert{}, err
 		}
-		if certTime(expiry).After(parent.cert.NotAfter) {
+		if certTime(expiry).After(parent.Cert.NotAfter) {
 			return db.Cert{}, errValidation(expiryField(plan.req.SpecificDate), "notAfter %s would pass the parent certificate's notAfter %s",
-				wire.NewDateTime(expiry).Format(wire.DateTimeLayout), wire.NewDateTime(parent.cert.NotAfter).Format(wire.DateTimeLayout))
+				wire.NewDateTime(expiry).Format(wire.DateTimeLayout), wire.NewDateTime(parent.Cert.NotAfter).Format(wire.DateTimeLayout))
 		}
 		profile.CRLURL, profile.OCSPURL = s.revocationURLs(store, parent.rec.ID)
-		profile.SignatureAlgorithm = signerAlgorithm(profile.SignatureAlgorithm, parent.cert.PublicKeyAlgorithm)
+		profile.SignatureAlgorithm = ca.SignerAlgorithm(profile.SignatureAlgorithm, parent.Cert.PublicKeyAlgorithm)
 	}
 	id, idErr := s.db.NextID(db.KindCert)
 	if idErr != nil {
 		return db.Cert{}, errInternal("new certificate id", idErr)
 	}
 	// A ROOT is its own issuer: its serial is unique among its own.
-	issuerID, signer, issuerCert := id, key, (*x509.Certificate)(nil)
-	if parent.cert != nil {
-		issuerID, signer, issuerCert = parent.rec.ID, parent.key, parent.cert
+	issuerID, signer := id, ca.Issuer{Key: key}
+	if parent.Cert != nil {
+		issuerID, signer = parent.rec.ID, parent.Issuer
 	}
 	if profile.Serial, err = s.newSerialFor(issuerID); err != nil {
 		return db.Cert{}, err
 	}
-	cert, signErr := issueCertificate(profile, key.Public(), issuerCert, signer)
+	cert, signErr := ca.Issue(profile, key.Public(), signer)
 	if signErr != nil {
 		return db.Cert{}, errInternal("issue certificate", signErr)
 	}
@@ -180,11 +181,11 @@ func (s *service) keepCert(rec db.Cert, issuerID int64, cert *x509.Certificate) 
 	return nil
 }
 
-// newSerialFor draws random serials (newSerial) until one is new for the
+// newSerialFor draws random serials (ca.NewSerial) until one is new for the
 // issuer, so serials are unique per issuer (RFC 5280 4.1.2.2).
 func (s *service) newSerialFor(issuerID int64) (*big.Int, *apiError) {
 	for range 16 {
-		n, err := newSerial()
+		n, err := ca.NewSerial()
 		if err != nil {
 			return nil, errInternal("serial number", err)
 		}
@@ -270,7 +271,7 @@ func (s *service) ListCerts(storeID int64, typ string, opts wire.ListOptions) (w
 		}
 		items = append(items, wire.CertificateListItem{
 			ID: rec.ID, Name: rec.Name, Type: rec.Type, CommonName: cert.Subject.CommonName,
-			SerialNumber: formatSerial(cert.SerialNumber), Status: certStatus(rec, cert, now),
+			SerialNumber: ca.FormatSerial(cert.SerialNumber), Status: certStatus(rec, cert, now),
 			NotBefore: wire.NewDateTime(cert.NotBefore), NotAfter: wire.NewDateTime(cert.NotAfter),
 			IsLeaf: isLeaf, CreationDatetime: wire.NewDateTime(rec.Created), CreationUser: rec.CreatedBy,
 		})
@@ -302,7 +303,7 @@ func (s *service) RevokeCert(storeID, certID int64) (wire.RevokeResult, *apiErro
 	if err := s.db.PutCert(rec); err != nil {
 		return wire.RevokeResult{}, errInternal("write certificate", err)
 	}
-	return wire.RevokeResult{Result: true, SerialNumber: formatSerial(cert.SerialNumber), RevocationDatetime: wire.NewDateTime(rec.Revoked)}, nil
+	return wire.RevokeResult{Result: true, SerialNumber: ca.FormatSerial(cert.SerialNumber), RevocationDatetime: wire.NewDateTime(rec.Revoked)}, nil
 }
 
 // certDetail is the wire detail of a kept certificate, read from its DER.
@@ -345,23 +346,23 @@ func (s *service) describeRecord(rec db.Cert, cert *x509.Certificate, chainPEM s
 
 // describeCert fills the detail fields that the certificate itself tells.
 func describeCert(cert *x509.Certificate) wire.Certificate {
-	alg, bits := describeKey(cert.PublicKey)
+	alg, bits := ca.DescribeKey(cert.PublicKey)
 	policies := []string{}
 	for _, p := range cert.Policies {
 		policies = append(policies, p.String())
 	}
 	return wire.Certificate{
 		CommonName:         cert.Subject.CommonName,
-		SerialNumber:       formatSerial(cert.SerialNumber),
-		SubjectInfo:        subjectInfoOf(cert.Subject),
+		SerialNumber:       ca.FormatSerial(cert.SerialNumber),
+		SubjectInfo:        ca.SubjectInfoOf(cert.Subject),
 		NotAfterDateTime:   wire.NewDateTime(cert.NotAfter),
 		NotBeforeDateTime:  wire.NewDateTime(cert.NotBefore),
 		KeyAlgorithm:       alg,
 		KeyLength:          bits,
-		KeyUsage:           keyUsageNames(cert.KeyUsage),
-		ExtendedKeyUsage:   extKeyUsageNames(cert.ExtKeyUsage),
-		CertificatePem:     pemCert(cert.Raw),
-		SignatureAlgorithm: wireSignatureAlgorithm(cert.SignatureAlgorithm),
+		KeyUsage:           ca.KeyUsageNames(cert.KeyUsage),
+		ExtendedKeyUsage:   ca.ExtKeyUsageNames(cert.ExtKeyUsage),
+		CertificatePem:     ca.CertPEM(cert.Raw),
+		SignatureAlgorithm: ca.SignatureAlgorithmName(cert.SignatureAlgorithm),
 		IsLeaf:             !cert.IsCA,
 		Policies:           policies,
 	}
@@ -384,7 +385,7 @@ func (s *service) children(rec db.Cert) ([]wire.ChildCertificate, *apiError) {
 		}
 		out = append(out, wire.ChildCertificate{
 			CertificateID: c.ID, Name: c.Name, Description: c.Description, CN: cert.Subject.CommonName,
-			SerialNumber: formatSerial(cert.SerialNumber), IsLeaf: c.Type == wire.TypeLeaf,
+			SerialNumber: ca.FormatSerial(cert.SerialNumber), IsLeaf: c.Type == wire.TypeLeaf,
 		})
 	}
 	return out, nil
@@ -402,5 +403,5 @@ func (s *service) DownloadCert(storeID, certID int64) (string, string, *apiError
 	if err != nil {
 		return "", "", err
 	}
-	return rec.Name, pemCert(rec.DER), nil
+	return rec.Name, ca.CertPEM(rec.DER), nil
 }

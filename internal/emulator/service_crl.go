@@ -2,9 +2,9 @@ package emulator
 
 import (
 	"crypto/x509"
-	"encoding/pem"
 	"time"
 
+	"github.com/nhnpca/pca-issuer/internal/emulator/ca"
 	"github.com/nhnpca/pca-issuer/internal/emulator/db"
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
@@ -73,7 +73,7 @@ func (s *service) issueCRL(store db.Store, issuer issuerCA, number int64) (db.CR
 	// CRL times are whole seconds on the wire (RFC 5280 5.1.2.4).
 	this := s.now().UTC().Truncate(time.Second)
 	next := this.Add(time.Duration(store.CRLRefreshPeriod) * 24 * time.Hour)
-	der, signErr := makeCRL(issuer.cert, issuer.key, number, this, next, revoked)
+	der, signErr := ca.SignCRL(issuer.Issuer, number, this, next, revoked)
 	if signErr != nil {
 		return db.CRL{}, errInternal("sign CRL", signErr)
 	}
@@ -93,7 +93,7 @@ func (s *service) GetCRLInfo(storeID, issuerID int64) (wire.CRLInfo, *apiError) 
 	if err != nil {
 		return wire.CRLInfo{}, err
 	}
-	return wire.CRLInfo{CRLPem: crlPEM(rec.DER), ThisUpdate: wire.NewDateTime(rec.ThisUpdate), NextUpdate: wire.NewDateTime(rec.NextUpdate)}, nil
+	return wire.CRLInfo{CRLPem: ca.CRLPEM(rec.DER), ThisUpdate: wire.NewDateTime(rec.ThisUpdate), NextUpdate: wire.NewDateTime(rec.NextUpdate)}, nil
 }
 
 // CRL returns the current CRL's DER (GET .../crl/der and .../crl/pem).
@@ -123,9 +123,4 @@ func (s *service) RenewCRL(storeID, issuerID int64) *apiError {
 	}
 	_, err = s.issueCRL(store, issuer, old.Number+1)
 	return err
-}
-
-// crlPEM writes a DER CRL as a PEM "X509 CRL" block.
-func crlPEM(der []byte) string {
-	return string(pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: der}))
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 
+	"github.com/nhnpca/pca-issuer/internal/emulator/ca"
 	"github.com/nhnpca/pca-issuer/internal/emulator/db"
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
@@ -29,7 +30,7 @@ func (s *service) IssueWithTemplate(actor string, storeID, templateID int64, req
 		// Make the key before taking the lock; a template that is not
 		// there is answered below, under the lock.
 		if tmpl, ok, _ := s.db.GetTemplate(templateID); ok {
-			key, err := generateKey(tmpl.Request.KeyInfo)
+			key, err := ca.GenerateKey(tmpl.Request.KeyInfo)
 			if err != nil {
 				return wire.Certificate{}, errInternal("generate key", err)
 			}
@@ -104,24 +105,24 @@ func (s *service) signLeaf(actor string, store db.Store, tmpl db.Template, issue
 		return db.Cert{}, nil, err
 	}
 	now := s.now()
-	notBefore, expiry, err := leafValidity(t, req, now, issuer.cert.NotAfter)
+	notBefore, expiry, err := leafValidity(t, req, now, issuer.Cert.NotAfter)
 	if err != nil {
 		return db.Cert{}, nil, err
 	}
 	ku, eku, ekuOIDs, policies := leafUsages(t)
-	issuerAlg, _ := describeKey(issuer.cert.PublicKey)
-	profile := certProfile{
+	issuerAlg, _ := ca.DescribeKey(issuer.Cert.PublicKey)
+	profile := ca.Profile{
 		Subject: subject, NotBefore: notBefore, NotAfter: expiry,
 		BasicConstraintsValid: t.BasicConstraintsValidForNonCa,
 		KeyUsage:              ku, ExtKeyUsage: eku, UnknownExtKeyUsage: ekuOIDs, Policies: policies,
 		SANs:               sans,
-		SignatureAlgorithm: signatureAlgorithms[templateSignatureAlgorithm(issuerAlg, t.SignatureBits)].x509,
+		SignatureAlgorithm: ca.SignatureAlgorithms[ca.TemplateSignatureAlgorithm(issuerAlg, t.SignatureBits)].X509,
 	}
 	profile.CRLURL, profile.OCSPURL = s.revocationURLs(store, issuer.rec.ID)
 	if profile.Serial, err = s.newSerialFor(issuer.rec.ID); err != nil {
 		return db.Cert{}, nil, err
 	}
-	cert, signErr := issueCertificate(profile, pub, issuer.cert, issuer.key)
+	cert, signErr := ca.Issue(profile, pub, issuer.Issuer)
 	if signErr != nil {
 		return db.Cert{}, nil, errValidation("csr", "cannot sign: %v", signErr)
 	}
@@ -156,13 +157,13 @@ func applyFormat(d *wire.Certificate, der []byte, format string) {
 	case wire.FormatDER:
 		d.CertificatePem = base64.StdEncoding.EncodeToString(der)
 	case wire.FormatPEMBundle:
-		d.CertificatePem = pemCert(der) + d.ChainCertificatePem
+		d.CertificatePem = ca.CertPEM(der) + d.ChainCertificatePem
 	}
 }
 
 // privateKeyField encodes a generated key for the response.
 func privateKeyField(key crypto.Signer, format string) (string, *apiError) {
-	s, err := encodePrivateKey(key, format)
+	s, err := ca.EncodePrivateKey(key, format)
 	if err != nil {
 		return "", errInternal("encode private key", err)
 	}

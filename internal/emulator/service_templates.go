@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/nhnpca/pca-issuer/internal/emulator/ca"
 	"github.com/nhnpca/pca-issuer/internal/emulator/db"
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
@@ -69,10 +70,10 @@ func checkTemplateLists(req wire.TemplateRequest) *apiError {
 	}
 	for i, w := range req.OtherSansWhitelist {
 		f := fmt.Sprintf("otherSansWhitelist[%d]", i)
-		if _, err := parseOID(w.OID); err != nil {
+		if _, err := ca.ParseOID(w.OID); err != nil {
 			return errValidation(f+".oid", "%v", err)
 		}
-		if _, ok := asn1StringTags[w.Type]; !ok {
+		if !ca.IsStringType(w.Type) {
 			return errValidation(f+".type", "unknown value %q", w.Type)
 		}
 		if err := checkLen(f+".value", w.Value, maxOidValueLen); err != nil {
@@ -80,8 +81,8 @@ func checkTemplateLists(req wire.TemplateRequest) *apiError {
 		}
 	}
 	checks := []*apiError{
-		checkEnum("keyUsage", req.KeyUsage, keyUsages),
-		checkEnum("extendedKeyUsage", req.ExtendedKeyUsage, extKeyUsages),
+		checkEnum("keyUsage", req.KeyUsage, ca.KeyUsages),
+		checkEnum("extendedKeyUsage", req.ExtendedKeyUsage, ca.ExtKeyUsages),
 		checkOIDs("extendedKeyUsageOids", req.ExtendedKeyUsageOids),
 		checkPolicies(req.Policies),
 		checkSubjectInfo(req.SubjectInfo),
@@ -237,7 +238,7 @@ func (s *service) templateView(rec db.Template) (wire.Template, *apiError) {
 	if pErr != nil {
 		return wire.Template{}, errInternal("parse template issuer", pErr)
 	}
-	issuerAlg, _ := describeKey(parentCert.PublicKey)
+	issuerAlg, _ := ca.DescribeKey(parentCert.PublicKey)
 	maxTTL := ""
 	if req.MaxTTL != nil {
 		maxTTL = strconv.FormatInt(*req.MaxTTL, 10)
@@ -247,7 +248,7 @@ func (s *service) templateView(rec db.Template) (wire.Template, *apiError) {
 		KeyAlgorithm: req.KeyInfo.Algorithm, KeyLength: req.KeyInfo.KeySize, KeyInfo: req.KeyInfo,
 		KeyUsage: orEmpty(req.KeyUsage), ExtendedKeyUsage: orEmpty(req.ExtendedKeyUsage),
 		ExtendedKeyUsageOids: orEmpty(req.ExtendedKeyUsageOids),
-		SignatureAlgorithm:   templateSignatureAlgorithm(issuerAlg, req.SignatureBits),
+		SignatureAlgorithm:   ca.TemplateSignatureAlgorithm(issuerAlg, req.SignatureBits),
 		IsLeaf:               true,
 		SigningCertificateID: parent.ID, SigningCertificateName: parent.Name,
 		BasicConstraintsValidForNonCa: req.BasicConstraintsValidForNonCa,

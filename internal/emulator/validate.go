@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/nhnpca/pca-issuer/internal/emulator/ca"
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
@@ -88,7 +89,7 @@ func checkKeyInfo(k wire.KeyInfo) (wire.KeyInfo, *apiError) {
 			return k, errValidation("keyInfo.keySize", "RSA keys are 2048, 3072 or 4096 bits, got %d", k.KeySize)
 		}
 	case wire.KeyAlgorithmEC, wire.KeyAlgorithmECDSA:
-		if _, ok := curves[k.KeySize]; !ok {
+		if _, ok := ca.Curves[k.KeySize]; !ok {
 			return k, errValidation("keyInfo.keySize", "EC keys are 224, 256, 384 or 521 bits, got %d", k.KeySize)
 		}
 		k.Algorithm = wire.KeyAlgorithmEC
@@ -105,13 +106,13 @@ func checkKeyInfo(k wire.KeyInfo) (wire.KeyInfo, *apiError) {
 // checkSignatureAlgorithm refuses an unknown signatureAlgorithm and one
 // that does not fit the key (seed's SignatureAlgorithm table).
 func checkSignatureAlgorithm(sig, keyAlgorithm string) *apiError {
-	s, ok := signatureAlgorithms[sig]
+	s, ok := ca.SignatureAlgorithms[sig]
 	switch {
 	case sig == "":
 		return errValidation("signatureAlgorithm", "required")
 	case !ok:
 		return errValidation("signatureAlgorithm", "unknown value %q", sig)
-	case s.keyAlgorithm != keyAlgorithm:
+	case s.KeyAlgorithm != keyAlgorithm:
 		return errValidation("signatureAlgorithm", "%s does not fit a %s key", sig, keyAlgorithm)
 	}
 	return nil
@@ -187,7 +188,7 @@ func checkOidInfos(field string, list []wire.OidInfo) *apiError {
 		if err := checkLen(f+".value", o.Value, maxOidValueLen); err != nil {
 			return err
 		}
-		if _, _, err := encodeOidInfo(o); err != nil {
+		if _, _, err := ca.EncodeOidInfo(o); err != nil {
 			return errValidation(f, "%v", err)
 		}
 	}
@@ -197,7 +198,7 @@ func checkOidInfos(field string, list []wire.OidInfo) *apiError {
 // checkOIDs checks a list of dotted OIDs (policies, extendedKeyUsageOids).
 func checkOIDs(field string, list []string) *apiError {
 	for i, s := range list {
-		if _, err := parseOID(s); err != nil {
+		if _, err := ca.ParseOID(s); err != nil {
 			return errValidation(fmt.Sprintf("%s[%d]", field, i), "%v", err)
 		}
 	}
@@ -213,7 +214,7 @@ func checkPolicies(list []string) *apiError {
 	}
 	seen := make(map[string]int, len(list))
 	for i, s := range list {
-		oid, _ := parseOID(s) // checked above
+		oid, _ := ca.ParseOID(s) // checked above
 		if j, dup := seen[oid.String()]; dup {
 			return errValidation(fmt.Sprintf("policies[%d]", i), "%s is policies[%d] again; a policy may appear once (RFC 5280 4.2.1.4)", s, j)
 		}
@@ -233,24 +234,24 @@ func checkEnum[T any](field string, values []string, table map[string]T) *apiErr
 }
 
 // parseSANs reads the request's DNS, IP and URL SAN lists.
-func parseSANs(dns, ips, urls []string) (sanSet, *apiError) {
-	s := sanSet{DNS: dns}
+func parseSANs(dns, ips, urls []string) (ca.SANs, *apiError) {
+	s := ca.SANs{DNS: dns}
 	for i, v := range dns {
 		if v == "" {
-			return sanSet{}, errValidation(fmt.Sprintf("sans[%d]", i), "empty")
+			return ca.SANs{}, errValidation(fmt.Sprintf("sans[%d]", i), "empty")
 		}
 	}
 	for i, v := range ips {
 		ip := net.ParseIP(v)
 		if ip == nil {
-			return sanSet{}, errValidation(fmt.Sprintf("ipSans[%d]", i), "%q is not an IP address", v)
+			return ca.SANs{}, errValidation(fmt.Sprintf("ipSans[%d]", i), "%q is not an IP address", v)
 		}
 		s.IPs = append(s.IPs, ip)
 	}
 	for i, v := range urls {
 		u, err := url.Parse(v)
 		if err != nil || u.Scheme == "" {
-			return sanSet{}, errValidation(fmt.Sprintf("urlSans[%d]", i), "%q is not an absolute URL", v)
+			return ca.SANs{}, errValidation(fmt.Sprintf("urlSans[%d]", i), "%q is not an absolute URL", v)
 		}
 		s.URIs = append(s.URIs, u)
 	}

@@ -1,4 +1,4 @@
-package emulator
+package ca
 
 import (
 	"crypto"
@@ -11,9 +11,9 @@ import (
 	"time"
 )
 
-// certProfile is everything that decides a certificate other than its key
+// Profile is everything that decides a certificate other than its key
 // and issuer: what the service layer computes from a request and a template.
-type certProfile struct {
+type Profile struct {
 	// Serial is the serial number, unique per issuer (service.newSerialFor).
 	Serial    *big.Int
 	Subject   pkix.Name
@@ -30,7 +30,7 @@ type certProfile struct {
 	ExtKeyUsage           []x509.ExtKeyUsage
 	UnknownExtKeyUsage    []asn1.ObjectIdentifier
 	Policies              []x509.OID
-	SANs                  sanSet
+	SANs                  SANs
 	SignatureAlgorithm    x509.SignatureAlgorithm
 	// CRLURL is the CRL distribution point (RFC 5280 4.2.1.13) and OCSPURL
 	// the AIA OCSP responder (RFC 5280 4.2.2.1); empty leaves them out.
@@ -38,10 +38,11 @@ type certProfile struct {
 	OCSPURL string
 }
 
-// issueCertificate signs a certificate for pub from a profile and parses
-// it back. A nil issuer makes a self-signed certificate, signed by issuerKey
-// which must then be pub's own key. It fails without a serial number.
-func issueCertificate(p certProfile, pub crypto.PublicKey, issuer *x509.Certificate, issuerKey crypto.Signer) (*x509.Certificate, error) {
+// Issue signs a certificate for pub from a profile and parses it back. An
+// issuer without a certificate makes a self-signed certificate, signed by
+// issuer.Key, which must then be pub's own key. It fails without a serial
+// number.
+func Issue(p Profile, pub crypto.PublicKey, issuer Issuer) (*x509.Certificate, error) {
 	if p.Serial == nil || p.Serial.Sign() <= 0 {
 		return nil, fmt.Errorf("no positive serial number")
 	}
@@ -71,11 +72,11 @@ func issueCertificate(p certProfile, pub crypto.PublicKey, issuer *x509.Certific
 	if err := applySANs(tmpl, p.SANs); err != nil {
 		return nil, fmt.Errorf("subject alternative names: %w", err)
 	}
-	parent := issuer
+	parent := issuer.Cert
 	if parent == nil {
 		parent = tmpl
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, issuerKey)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, issuer.Key)
 	if err != nil {
 		return nil, fmt.Errorf("sign certificate: %w", err)
 	}

@@ -1,4 +1,4 @@
-package emulator
+package ca
 
 import (
 	"crypto/rand"
@@ -11,8 +11,8 @@ import (
 // of DER, sign bit included (RFC 5280 4.1.2.2).
 var serialLimit = new(big.Int).Lsh(big.NewInt(1), 159)
 
-// newSerial returns a random, positive serial number of at most 20 octets.
-func newSerial() (*big.Int, error) {
+// NewSerial returns a random, positive serial number of at most 20 octets.
+func NewSerial() (*big.Int, error) {
 	for {
 		n, err := rand.Int(rand.Reader, serialLimit)
 		if err != nil {
@@ -24,9 +24,9 @@ func newSerial() (*big.Int, error) {
 	}
 }
 
-// formatSerial writes a serial as the API shows it: upper-case hex octets
+// FormatSerial writes a serial as the API shows it: upper-case hex octets
 // separated by colons, e.g. "12:34:AB".
-func formatSerial(n *big.Int) string {
+func FormatSerial(n *big.Int) string {
 	b := n.Bytes()
 	if len(b) == 0 {
 		b = []byte{0}
