@@ -28,18 +28,6 @@ const (
 	maxRequestBody = 1 << 20
 )
 
-// Result codes of failed calls. Assumed: the guide shows only 0 for success;
-// failures use the HTTP status times 100 so that a code names its kind.
-const (
-	codeValidation   = 40000
-	codeUnauthorized = 40100
-	codeForbidden    = 40300
-	codeNotFound     = 40400
-	codeNotAllowed   = 40500
-	codeConflict     = 40900
-	codeInternal     = 50000
-)
-
 // Assumed rules of the API. Those that need code of their own live next to
 // it, named here so that this list is the one place to look:
 //

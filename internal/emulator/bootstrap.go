@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"fmt"
-	"net/http"
 
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
@@ -137,16 +136,16 @@ func (e *Emulator) BootstrapHeld(r BootstrapResult) (bool, error) {
 	s := e.svc
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	lookups := []func() *apiError{
-		func() *apiError { _, err := s.loadStore(r.CAStoreID); return err },
-		func() *apiError { _, err := s.loadCert(r.CAStoreID, r.RootCertID); return err },
-		func() *apiError { _, err := s.loadCert(r.CAStoreID, r.IntermediateCertID); return err },
-		func() *apiError { _, err := s.loadTemplate(r.CAStoreID, r.TemplateID); return err },
+	lookups := []func() error{
+		func() error { _, err := s.loadStore(r.CAStoreID); return err },
+		func() error { _, err := s.loadCert(r.CAStoreID, r.RootCertID); return err },
+		func() error { _, err := s.loadCert(r.CAStoreID, r.IntermediateCertID); return err },
+		func() error { _, err := s.loadTemplate(r.CAStoreID, r.TemplateID); return err },
 	}
 	for _, lookup := range lookups {
 		switch err := lookup(); {
 		case err == nil:
-		case err.Status == http.StatusNotFound:
+		case isNotFound(err):
 			return false, nil
 		default:
 			return false, fmt.Errorf("emulator: bootstrap lookup: %w", err)

@@ -27,7 +27,7 @@ const minRSABits = 2048
 
 // parseCSR reads a PEM CSR and checks its self-signature. Errors are 400
 // naming csr.
-func parseCSR(text string) (*x509.CertificateRequest, *apiError) {
+func parseCSR(text string) (*x509.CertificateRequest, error) {
 	if strings.TrimSpace(text) == "" {
 		return nil, errValidation("csr", "required in SIGN mode")
 	}
@@ -51,7 +51,7 @@ func parseCSR(text string) (*x509.CertificateRequest, *apiError) {
 // leafCommonName picks the CN. Assumed: the CSR's CN when useCsrCommonName
 // and the CSR has one, else the request's commonName, which is then
 // required; either way at most 64 characters (X.520 ub-common-name).
-func leafCommonName(tmpl wire.TemplateRequest, req wire.IssueRequest, csr *x509.CertificateRequest) (string, *apiError) {
+func leafCommonName(tmpl wire.TemplateRequest, req wire.IssueRequest, csr *x509.CertificateRequest) (string, error) {
 	if csr != nil && tmpl.UseCsrCommonName && csr.Subject.CommonName != "" {
 		if err := checkLen("csr", csr.Subject.CommonName, maxNameLen); err != nil {
 			return "", errValidation("csr", "Common Name longer than %d characters", maxNameLen)
@@ -65,7 +65,7 @@ func leafCommonName(tmpl wire.TemplateRequest, req wire.IssueRequest, csr *x509.
 // the request's serialNumber. Assumed: with useCsrOtherFields the CSR's
 // subject attributes other than the CN replace the template's where the CSR
 // sets them.
-func leafSubject(tmpl wire.TemplateRequest, req wire.IssueRequest, csr *x509.CertificateRequest, cn string) (pkix.Name, *apiError) {
+func leafSubject(tmpl wire.TemplateRequest, req wire.IssueRequest, csr *x509.CertificateRequest, cn string) (pkix.Name, error) {
 	info := tmpl.SubjectInfo
 	if csr != nil && tmpl.UseCsrOtherFields {
 		fromCSR := ca.SubjectInfoOf(csr.Subject)
@@ -109,12 +109,12 @@ func overlay(dst *string, v string) {
 //   - each otherSans entry must match an otherSansWhitelist entry (same OID
 //     and type, value glob); an empty whitelist refuses them all. CSR
 //     otherName SANs are not copied.
-func leafSANs(tmpl wire.TemplateRequest, req wire.IssueRequest, csr *x509.CertificateRequest, cn string) (ca.SANs, *apiError) {
+func leafSANs(tmpl wire.TemplateRequest, req wire.IssueRequest, csr *x509.CertificateRequest, cn string) (ca.SANs, error) {
 	var sans ca.SANs
 	if csr != nil && tmpl.UseCsrSans {
 		sans = ca.SANs{DNS: csr.DNSNames, Emails: csr.EmailAddresses, IPs: csr.IPAddresses, URIs: csr.URIs}
 	} else {
-		var err *apiError
+		var err error
 		if sans, err = parseSANs(req.Sans, req.IPSans, req.URLSans); err != nil {
 			return ca.SANs{}, err
 		}
@@ -206,7 +206,7 @@ func globMatch(pattern, s string) bool {
 //     maxSpecificDate, is refused with 400 naming the request field;
 //   - a notAfter past the issuer's notAfter is refused (not trimmed);
 //   - notBefore is now - backDateValidation of the template.
-func leafValidity(tmpl wire.TemplateRequest, req wire.IssueRequest, now time.Time, issuerNotAfter time.Time) (time.Time, time.Time, *apiError) {
+func leafValidity(tmpl wire.TemplateRequest, req wire.IssueRequest, now time.Time, issuerNotAfter time.Time) (time.Time, time.Time, error) {
 	notBefore := now.Add(-secondsDuration(*tmpl.BackDateValidation))
 	expiry, given, err := notAfter(now, req.TTLValue, req.SpecificDate)
 	if err != nil {
@@ -261,7 +261,7 @@ func leafUsages(tmpl wire.TemplateRequest) (x509.KeyUsage, []x509.ExtKeyUsage, [
 // Assumed (as Vault's key_type and key_bits): the key must be of the
 // template's algorithm; an RSA key must have at least keySize bits, an EC
 // key must be on the keySize curve; ED25519 has one size.
-func checkCSRKey(want wire.KeyInfo, pub any) *apiError {
+func checkCSRKey(want wire.KeyInfo, pub any) error {
 	alg, bits := ca.DescribeKey(pub)
 	switch {
 	case alg == "":

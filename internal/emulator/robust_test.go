@@ -28,8 +28,8 @@ func TestAPanickingHandlerAnswers500InTheEnvelope(t *testing.T) {
 
 	r := h.call(http.MethodGet, path("/%d", b.CAStoreID), h.admin, nil)
 	r.wantError(t, http.StatusInternalServerError, "Page expected")
-	if r.header.ResultCode != codeInternal {
-		t.Errorf("resultCode %d, want %d", r.header.ResultCode, codeInternal)
+	if r.header.ResultCode != 50000 { // docs/pca-api.md, A1
+		t.Errorf("resultCode %d, want 50000", r.header.ResultCode)
 	}
 	// The server keeps serving: the next request is answered too.
 	h.call(http.MethodGet, path("/%d", b.CAStoreID), h.admin, nil).wantError(t, http.StatusInternalServerError, "internal error")

@@ -10,10 +10,10 @@ const apiPrefix = "/v2.0/appkeys/{appkey}/ca-stores"
 
 // apiHandler is one API endpoint: it gets the authorized caller and returns
 // the envelope's body (or a rawBody to send as is) or an error to answer.
-type apiHandler func(r *http.Request, caller AccessKey) (any, *apiError)
+type apiHandler func(r *http.Request, caller AccessKey) (any, error)
 
 // publicHandler is a public endpoint (CRL files, OCSP): no token.
-type publicHandler func(r *http.Request) (any, *apiError)
+type publicHandler func(r *http.Request) (any, error)
 
 // rawBody is an answer sent without the envelope: downloads, CRL files and
 // OCSP responses.
@@ -144,11 +144,10 @@ func fallback(mux *http.ServeMux) http.Handler {
 			probe := r.Clone(r.Context())
 			probe.Method = m
 			if _, pattern := mux.Handler(probe); pattern != "/" {
-				writeError(w, &apiError{Status: http.StatusMethodNotAllowed, Code: codeNotAllowed,
-					Message: fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path)})
+				writeFailure(w, http.StatusMethodNotAllowed, fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path))
 				return
 			}
 		}
-		writeError(w, &apiError{Status: http.StatusNotFound, Code: codeNotFound, Message: "no endpoint " + r.Method + " " + r.URL.Path})
+		writeFailure(w, http.StatusNotFound, "no endpoint "+r.Method+" "+r.URL.Path)
 	})
 }

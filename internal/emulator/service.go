@@ -15,7 +15,7 @@ import (
 // service holds the API's rules over a storage. Its exported-looking methods
 // (CreateStore, IssueWithTemplate, ...) are what the HTTP handlers and
 // Bootstrap call; they take wire requests and return wire bodies or an
-// *apiError ready to answer.
+// error ready to answer.
 type service struct {
 	// mu serialises every operation that reads, decides and writes, so that
 	// counts and parent checks hold under concurrent requests.
@@ -40,10 +40,10 @@ func newService(data db.Storage, now func() time.Time, appKey, baseURL string) *
 }
 
 // loadStore returns a store, or 404.
-func (s *service) loadStore(id int64) (db.Store, *apiError) {
+func (s *service) loadStore(id int64) (db.Store, error) {
 	rec, ok, err := s.db.GetStore(id)
 	if err != nil {
-		return db.Store{}, errInternal("read store", err)
+		return db.Store{}, fmt.Errorf("read store: %w", err)
 	}
 	if !ok || rec.Status == wire.StatusDeleted {
 		return db.Store{}, errNotFound("ca-store", id)
@@ -53,10 +53,10 @@ func (s *service) loadStore(id int64) (db.Store, *apiError) {
 
 // loadCert returns a certificate of a store, or 404 when the id is unknown
 // or belongs to another store.
-func (s *service) loadCert(storeID, id int64) (db.Cert, *apiError) {
+func (s *service) loadCert(storeID, id int64) (db.Cert, error) {
 	rec, ok, err := s.db.GetCert(id)
 	if err != nil {
-		return db.Cert{}, errInternal("read certificate", err)
+		return db.Cert{}, fmt.Errorf("read certificate: %w", err)
 	}
 	if !ok || rec.StoreID != storeID {
 		return db.Cert{}, errNotFound("certificate", id)
@@ -73,13 +73,13 @@ type issuerCA struct {
 // loadIssuer returns the issuer named by a request field (parentCertId): it
 // must be a ROOT or INTERMEDIATE of the store (else 400 naming the field)
 // that is neither revoked nor expired (else 409).
-func (s *service) loadIssuer(storeID, id int64, field string) (issuerCA, *apiError) {
+func (s *service) loadIssuer(storeID, id int64, field string) (issuerCA, error) {
 	if id == 0 {
 		return issuerCA{}, errValidation(field, "required")
 	}
 	rec, ok, err := s.db.GetCert(id)
 	if err != nil {
-		return issuerCA{}, errInternal("read certificate", err)
+		return issuerCA{}, fmt.Errorf("read certificate: %w", err)
 	}
 	if !ok || rec.StoreID != storeID {
 		return issuerCA{}, errValidation(field, "no certificate %d in ca-store %d", id, storeID)
@@ -87,9 +87,9 @@ func (s *service) loadIssuer(storeID, id int64, field string) (issuerCA, *apiErr
 	if rec.Type == wire.TypeLeaf {
 		return issuerCA{}, errValidation(field, "certificate %d is a LEAF, not an issuer", id)
 	}
-	issuer, aErr := issuerOf(rec)
-	if aErr != nil {
-		return issuerCA{}, aErr
+	issuer, err := issuerOf(rec)
+	if err != nil {
+		return issuerCA{}, err
 	}
 	if st := certStatus(rec, issuer.Cert, s.now()); st != wire.StatusActive {
 		return issuerCA{}, errConflict("issuer certificate %d is %s", id, st)
@@ -99,18 +99,18 @@ func (s *service) loadIssuer(storeID, id int64, field string) (issuerCA, *apiErr
 
 // chainOf returns the issuers of a certificate from the direct issuer up to
 // the root.
-func (s *service) chainOf(rec db.Cert) ([]db.Cert, *apiError) {
+func (s *service) chainOf(rec db.Cert) ([]db.Cert, error) {
 	var chain []db.Cert
 	for id := rec.ParentID; id != 0; {
 		if len(chain) > 16 {
-			return nil, errInternal("build chain", fmt.Errorf("certificate %d: chain too long", rec.ID))
+			return nil, fmt.Errorf("build chain: certificate %d: chain too long", rec.ID)
 		}
 		parent, ok, err := s.db.GetCert(id)
 		if err != nil {
-			return nil, errInternal("read certificate", err)
+			return nil, fmt.Errorf("read certificate: %w", err)
 		}
 		if !ok {
-			return nil, errInternal("build chain", fmt.Errorf("issuer %d of certificate %d is missing", id, rec.ID))
+			return nil, fmt.Errorf("build chain: issuer %d of certificate %d is missing", id, rec.ID)
 		}
 		chain = append(chain, parent)
 		id = parent.ParentID
@@ -144,10 +144,10 @@ func pemChain(chain []db.Cert, withoutRoot bool) string {
 }
 
 // issuerOf parses an issuer record's certificate and key.
-func issuerOf(rec db.Cert) (issuerCA, *apiError) {
+func issuerOf(rec db.Cert) (issuerCA, error) {
 	issuer, err := ca.ParseIssuer(rec.DER, rec.KeyPKCS8)
 	if err != nil {
-		return issuerCA{}, errInternal("issuer", err)
+		return issuerCA{}, fmt.Errorf("issuer: %w", err)
 	}
 	return issuerCA{rec: rec, Issuer: issuer}, nil
 }

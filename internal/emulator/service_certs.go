@@ -27,7 +27,7 @@ type issuerPlan struct {
 }
 
 // checkIssuerRequest validates POST /certs before any key is made.
-func checkIssuerRequest(req wire.IssuerCertRequest) (issuerPlan, *apiError) {
+func checkIssuerRequest(req wire.IssuerCertRequest) (issuerPlan, error) {
 	p := issuerPlan{req: req, maxDepth: defaultMaxDepth}
 	if req.CertificateType != wire.TypeRoot && req.CertificateType != wire.TypeIntermediate {
 		return p, errValidation("certificateType", "ROOT or INTERMEDIATE, got %q", req.CertificateType)
@@ -44,7 +44,7 @@ func checkIssuerRequest(req wire.IssuerCertRequest) (issuerPlan, *apiError) {
 	if err := checkSubjectInfo(req.SubjectInfo); err != nil {
 		return p, err
 	}
-	var err *apiError
+	var err error
 	if p.keyInfo, err = checkKeyInfo(req.KeyInfo); err != nil {
 		return p, err
 	}
@@ -77,15 +77,15 @@ func checkIssuerRequest(req wire.IssuerCertRequest) (issuerPlan, *apiError) {
 // parentCertId, a CA of the same store) and keeps its key (POST /certs).
 // Errors: 400 naming the field, 404 unknown store, 409 parent revoked or
 // expired.
-func (s *service) CreateIssuerCert(actor string, storeID int64, req wire.IssuerCertRequest) (wire.Certificate, *apiError) {
+func (s *service) CreateIssuerCert(actor string, storeID int64, req wire.IssuerCertRequest) (wire.Certificate, error) {
 	plan, err := checkIssuerRequest(req)
 	if err != nil {
 		return wire.Certificate{}, err
 	}
 	// Key generation is slow (RSA 4096); do it before taking the lock.
-	key, genErr := ca.GenerateKey(plan.keyInfo)
-	if genErr != nil {
-		return wire.Certificate{}, errInternal("generate key", genErr)
+	key, err := ca.GenerateKey(plan.keyInfo)
+	if err != nil {
+		return wire.Certificate{}, fmt.Errorf("generate key: %w", err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -101,7 +101,7 @@ func (s *service) CreateIssuerCert(actor string, storeID int64, req wire.IssuerC
 }
 
 // signIssuer makes and keeps the certificate of a checked plan.
-func (s *service) signIssuer(actor string, store db.Store, plan issuerPlan, key crypto.Signer) (db.Cert, *apiError) {
+func (s *service) signIssuer(actor string, store db.Store, plan issuerPlan, key crypto.Signer) (db.Cert, error) {
 	now := s.now()
 	expiry, given, err := notAfter(now, plan.req.TTLValue, plan.req.SpecificDate)
 	if err != nil {
@@ -110,9 +110,9 @@ func (s *service) signIssuer(actor string, store db.Store, plan issuerPlan, key 
 	if !given {
 		return db.Cert{}, errValidation("ttlValue", "either ttlValue or specificDate is required")
 	}
-	subject, subjErr := ca.SubjectName(plan.req.SubjectInfo, nil)
-	if subjErr != nil {
-		return db.Cert{}, errValidation("subjectInfo", "%v", subjErr)
+	subject, err := ca.SubjectName(plan.req.SubjectInfo, nil)
+	if err != nil {
+		return db.Cert{}, errValidation("subjectInfo", "%v", err)
 	}
 	profile := ca.Profile{
 		Subject:            subject,
@@ -139,9 +139,9 @@ func (s *service) signIssuer(actor string, store db.Store, plan issuerPlan, key 
 		profile.CRLURL, profile.OCSPURL = s.revocationURLs(store, parent.rec.ID)
 		profile.SignatureAlgorithm = ca.SignerAlgorithm(profile.SignatureAlgorithm, parent.Cert.PublicKeyAlgorithm)
 	}
-	id, idErr := s.db.NextID(db.KindCert)
-	if idErr != nil {
-		return db.Cert{}, errInternal("new certificate id", idErr)
+	id, err := s.db.NextID(db.KindCert)
+	if err != nil {
+		return db.Cert{}, fmt.Errorf("new certificate id: %w", err)
 	}
 	// A ROOT is its own issuer: its serial is unique among its own.
 	issuerID, signer := id, ca.Issuer{Key: key}
@@ -151,13 +151,13 @@ func (s *service) signIssuer(actor string, store db.Store, plan issuerPlan, key 
 	if profile.Serial, err = s.newSerialFor(issuerID); err != nil {
 		return db.Cert{}, err
 	}
-	cert, signErr := ca.Issue(profile, key.Public(), signer)
-	if signErr != nil {
-		return db.Cert{}, errInternal("issue certificate", signErr)
+	cert, err := ca.Issue(profile, key.Public(), signer)
+	if err != nil {
+		return db.Cert{}, fmt.Errorf("issue certificate: %w", err)
 	}
-	pkcs8, mErr := x509.MarshalPKCS8PrivateKey(key)
-	if mErr != nil {
-		return db.Cert{}, errInternal("keep key", mErr)
+	pkcs8, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return db.Cert{}, fmt.Errorf("keep key: %w", err)
 	}
 	rec := db.Cert{
 		ID: id, StoreID: store.ID, ParentID: parent.rec.ID, Type: plan.req.CertificateType,
@@ -171,39 +171,39 @@ func (s *service) signIssuer(actor string, store db.Store, plan issuerPlan, key 
 }
 
 // keepCert writes a certificate and records its serial under its issuer.
-func (s *service) keepCert(rec db.Cert, issuerID int64, cert *x509.Certificate) *apiError {
+func (s *service) keepCert(rec db.Cert, issuerID int64, cert *x509.Certificate) error {
 	if err := s.db.PutCert(rec); err != nil {
-		return errInternal("write certificate", err)
+		return fmt.Errorf("write certificate: %w", err)
 	}
 	if err := s.db.PutSerial(issuerID, cert.SerialNumber.Bytes(), rec.ID); err != nil {
-		return errInternal("record serial number", err)
+		return fmt.Errorf("record serial number: %w", err)
 	}
 	return nil
 }
 
 // newSerialFor draws random serials (ca.NewSerial) until one is new for the
 // issuer, so serials are unique per issuer (RFC 5280 4.1.2.2).
-func (s *service) newSerialFor(issuerID int64) (*big.Int, *apiError) {
+func (s *service) newSerialFor(issuerID int64) (*big.Int, error) {
 	for range 16 {
 		n, err := ca.NewSerial()
 		if err != nil {
-			return nil, errInternal("serial number", err)
+			return nil, fmt.Errorf("serial number: %w", err)
 		}
 		_, used, err := s.db.GetSerial(issuerID, n.Bytes())
 		if err != nil {
-			return nil, errInternal("read serial numbers", err)
+			return nil, fmt.Errorf("read serial numbers: %w", err)
 		}
 		if !used {
 			return n, nil
 		}
 	}
-	return nil, errInternal("serial number", fmt.Errorf("no free serial number for issuer %d", issuerID))
+	return nil, fmt.Errorf("serial number: no free serial number for issuer %d", issuerID)
 }
 
 // checkPathLength refuses an INTERMEDIATE that its parent's path length
 // constraint (RFC 5280 4.2.1.9) forbids, or whose own maxDepth would reach
 // past it (assumed: refused rather than trimmed).
-func checkPathLength(parent *x509.Certificate, maxDepth int) *apiError {
+func checkPathLength(parent *x509.Certificate, maxDepth int) error {
 	limit := parent.MaxPathLen
 	if limit == 0 && !parent.MaxPathLenZero {
 		limit = -1
@@ -230,7 +230,7 @@ func expiryField(specificDate string) string {
 // GetCert returns a certificate's detail with its children (GET
 // /certs/{certId}), or 404. Leaves issued with storeInServer=false are not
 // kept and so answer 404.
-func (s *service) GetCert(storeID, certID int64) (wire.Certificate, *apiError) {
+func (s *service) GetCert(storeID, certID int64) (wire.Certificate, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.loadStore(storeID); err != nil {
@@ -245,15 +245,15 @@ func (s *service) GetCert(storeID, certID int64) (wire.Certificate, *apiError) {
 
 // ListCerts returns a page of a store's certificates of a type (all,
 // issuer, leaf) whose Common Name matches opts.Search (GET /certs).
-func (s *service) ListCerts(storeID int64, typ string, opts wire.ListOptions) (wire.CertificateList, *apiError) {
+func (s *service) ListCerts(storeID int64, typ string, opts wire.ListOptions) (wire.CertificateList, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.loadStore(storeID); err != nil {
 		return wire.CertificateList{}, err
 	}
-	recs, dbErr := s.db.ListCerts(storeID)
-	if dbErr != nil {
-		return wire.CertificateList{}, errInternal("list certificates", dbErr)
+	recs, err := s.db.ListCerts(storeID)
+	if err != nil {
+		return wire.CertificateList{}, fmt.Errorf("list certificates: %w", err)
 	}
 	now := s.now()
 	items := []wire.CertificateListItem{}
@@ -264,7 +264,7 @@ func (s *service) ListCerts(storeID int64, typ string, opts wire.ListOptions) (w
 		}
 		cert, err := x509.ParseCertificate(rec.DER)
 		if err != nil {
-			return wire.CertificateList{}, errInternal("parse certificate", err)
+			return wire.CertificateList{}, fmt.Errorf("parse certificate: %w", err)
 		}
 		if !matchesSearch(opts.Search, cert.Subject.CommonName) {
 			continue
@@ -282,7 +282,7 @@ func (s *service) ListCerts(storeID int64, typ string, opts wire.ListOptions) (w
 
 // RevokeCert marks a certificate REVOKED and keeps the time (POST
 // /certs/{certId}/revoke). 404 unknown, 409 already revoked.
-func (s *service) RevokeCert(storeID, certID int64) (wire.RevokeResult, *apiError) {
+func (s *service) RevokeCert(storeID, certID int64) (wire.RevokeResult, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.loadStore(storeID); err != nil {
@@ -295,13 +295,13 @@ func (s *service) RevokeCert(storeID, certID int64) (wire.RevokeResult, *apiErro
 	if !rec.Revoked.IsZero() {
 		return wire.RevokeResult{}, errConflict("certificate %d is already REVOKED", certID)
 	}
-	cert, pErr := x509.ParseCertificate(rec.DER)
-	if pErr != nil {
-		return wire.RevokeResult{}, errInternal("parse certificate", pErr)
+	cert, err := x509.ParseCertificate(rec.DER)
+	if err != nil {
+		return wire.RevokeResult{}, fmt.Errorf("parse certificate: %w", err)
 	}
 	rec.Revoked = s.now()
 	if err := s.db.PutCert(rec); err != nil {
-		return wire.RevokeResult{}, errInternal("write certificate", err)
+		return wire.RevokeResult{}, fmt.Errorf("write certificate: %w", err)
 	}
 	return wire.RevokeResult{Result: true, SerialNumber: ca.FormatSerial(cert.SerialNumber), RevocationDatetime: wire.NewDateTime(rec.Revoked)}, nil
 }
@@ -309,19 +309,19 @@ func (s *service) RevokeCert(storeID, certID int64) (wire.RevokeResult, *apiErro
 // certDetail is the wire detail of a kept certificate, read from its DER.
 // withoutRoot leaves the root out of chainCertificatePem; withChildren fills
 // childCertificateList.
-func (s *service) certDetail(rec db.Cert, withoutRoot, withChildren bool) (wire.Certificate, *apiError) {
+func (s *service) certDetail(rec db.Cert, withoutRoot, withChildren bool) (wire.Certificate, error) {
 	cert, err := x509.ParseCertificate(rec.DER)
 	if err != nil {
-		return wire.Certificate{}, errInternal("parse certificate", err)
+		return wire.Certificate{}, fmt.Errorf("parse certificate: %w", err)
 	}
-	chain, aErr := s.chainOf(rec)
-	if aErr != nil {
-		return wire.Certificate{}, aErr
+	chain, err := s.chainOf(rec)
+	if err != nil {
+		return wire.Certificate{}, err
 	}
 	d := s.describeRecord(rec, cert, pemChain(chain, withoutRoot))
 	if withChildren {
-		if d.ChildCertificateList, aErr = s.children(rec); aErr != nil {
-			return wire.Certificate{}, aErr
+		if d.ChildCertificateList, err = s.children(rec); err != nil {
+			return wire.Certificate{}, err
 		}
 	}
 	return d, nil
@@ -369,10 +369,10 @@ func describeCert(cert *x509.Certificate) wire.Certificate {
 }
 
 // children lists the kept certificates a certificate issued.
-func (s *service) children(rec db.Cert) ([]wire.ChildCertificate, *apiError) {
+func (s *service) children(rec db.Cert) ([]wire.ChildCertificate, error) {
 	recs, err := s.db.ListCerts(rec.StoreID)
 	if err != nil {
-		return nil, errInternal("list certificates", err)
+		return nil, fmt.Errorf("list certificates: %w", err)
 	}
 	out := []wire.ChildCertificate{}
 	for _, c := range recs {
@@ -381,7 +381,7 @@ func (s *service) children(rec db.Cert) ([]wire.ChildCertificate, *apiError) {
 		}
 		cert, err := x509.ParseCertificate(c.DER)
 		if err != nil {
-			return nil, errInternal("parse certificate", err)
+			return nil, fmt.Errorf("parse certificate: %w", err)
 		}
 		out = append(out, wire.ChildCertificate{
 			CertificateID: c.ID, Name: c.Name, Description: c.Description, CN: cert.Subject.CommonName,
@@ -393,7 +393,7 @@ func (s *service) children(rec db.Cert) ([]wire.ChildCertificate, *apiError) {
 
 // DownloadCert returns a kept certificate's name and PEM (GET
 // /certs/{certId}/download), or 404.
-func (s *service) DownloadCert(storeID, certID int64) (string, string, *apiError) {
+func (s *service) DownloadCert(storeID, certID int64) (string, string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.loadStore(storeID); err != nil {

@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/x509"
 	"encoding/base64"
+	"fmt"
 
 	"github.com/nhnpca/pca-issuer/internal/emulator/ca"
 	"github.com/nhnpca/pca-issuer/internal/emulator/db"
@@ -16,12 +17,12 @@ import (
 // in privateKey (privateKeyFormat), never kept. The rules are in
 // leafpolicy.go. Errors: 400 naming the field, 404 unknown store or
 // template, 409 issuer revoked or expired.
-func (s *service) IssueWithTemplate(actor string, storeID, templateID int64, req wire.IssueRequest) (wire.Certificate, *apiError) {
+func (s *service) IssueWithTemplate(actor string, storeID, templateID int64, req wire.IssueRequest) (wire.Certificate, error) {
 	var csr *x509.CertificateRequest
 	var generated crypto.Signer
 	switch req.Mode {
 	case wire.ModeSign:
-		var err *apiError
+		var err error
 		if csr, err = parseCSR(req.Csr); err != nil {
 			return wire.Certificate{}, err
 		}
@@ -32,7 +33,7 @@ func (s *service) IssueWithTemplate(actor string, storeID, templateID int64, req
 		if tmpl, ok, _ := s.db.GetTemplate(templateID); ok {
 			key, err := ca.GenerateKey(tmpl.Request.KeyInfo)
 			if err != nil {
-				return wire.Certificate{}, errInternal("generate key", err)
+				return wire.Certificate{}, fmt.Errorf("generate key: %w", err)
 			}
 			generated = key
 		}
@@ -90,7 +91,7 @@ func (s *service) IssueWithTemplate(actor string, storeID, templateID int64, req
 
 // signLeaf makes the leaf and keeps it when the template's storeInServer is
 // set. An unkept leaf gets certificateId 0 (assumed).
-func (s *service) signLeaf(actor string, store db.Store, tmpl db.Template, issuer issuerCA, req wire.IssueRequest, csr *x509.CertificateRequest, pub crypto.PublicKey) (db.Cert, *x509.Certificate, *apiError) {
+func (s *service) signLeaf(actor string, store db.Store, tmpl db.Template, issuer issuerCA, req wire.IssueRequest, csr *x509.CertificateRequest, pub crypto.PublicKey) (db.Cert, *x509.Certificate, error) {
 	t := tmpl.Request
 	cn, err := leafCommonName(t, req, csr)
 	if err != nil {
@@ -122,9 +123,9 @@ func (s *service) signLeaf(actor string, store db.Store, tmpl db.Template, issue
 	if profile.Serial, err = s.newSerialFor(issuer.rec.ID); err != nil {
 		return db.Cert{}, nil, err
 	}
-	cert, signErr := ca.Issue(profile, pub, issuer.Issuer)
-	if signErr != nil {
-		return db.Cert{}, nil, errValidation("csr", "cannot sign: %v", signErr)
+	cert, err := ca.Issue(profile, pub, issuer.Issuer)
+	if err != nil {
+		return db.Cert{}, nil, errValidation("csr", "cannot sign: %v", err)
 	}
 	rec := db.Cert{
 		StoreID: tmpl.StoreID, ParentID: issuer.rec.ID, TemplateID: tmpl.ID, Type: wire.TypeLeaf,
@@ -133,13 +134,13 @@ func (s *service) signLeaf(actor string, store db.Store, tmpl db.Template, issue
 	if !*t.StoreInServer {
 		// Not kept, but its serial is: it stays unique, and OCSP knows it.
 		if err := s.db.PutSerial(issuer.rec.ID, cert.SerialNumber.Bytes(), 0); err != nil {
-			return db.Cert{}, nil, errInternal("record serial number", err)
+			return db.Cert{}, nil, fmt.Errorf("record serial number: %w", err)
 		}
 		return rec, cert, nil
 	}
-	id, idErr := s.db.NextID(db.KindCert)
-	if idErr != nil {
-		return db.Cert{}, nil, errInternal("new certificate id", idErr)
+	id, err := s.db.NextID(db.KindCert)
+	if err != nil {
+		return db.Cert{}, nil, fmt.Errorf("new certificate id: %w", err)
 	}
 	rec.ID = id
 	if err := s.keepCert(rec, issuer.rec.ID, cert); err != nil {
@@ -162,10 +163,10 @@ func applyFormat(d *wire.Certificate, der []byte, format string) {
 }
 
 // privateKeyField encodes a generated key for the response.
-func privateKeyField(key crypto.Signer, format string) (string, *apiError) {
+func privateKeyField(key crypto.Signer, format string) (string, error) {
 	s, err := ca.EncodePrivateKey(key, format)
 	if err != nil {
-		return "", errInternal("encode private key", err)
+		return "", fmt.Errorf("encode private key: %w", err)
 	}
 	return s, nil
 }

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"fmt"
 	"math/big"
 	"time"
 
@@ -15,15 +16,15 @@ import (
 // that does not parse; unauthorized for a store with ocspActive false or an
 // issuer not of the store; else the issuer's answer about the serial, kept
 // until its nextUpdate. Only an unknown store is an error (404).
-func (s *service) OCSP(storeID int64, der []byte) ([]byte, *apiError) {
+func (s *service) OCSP(storeID int64, der []byte) ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	store, err := s.loadStore(storeID)
 	if err != nil {
 		return nil, err
 	}
-	req, pErr := ocsp.ParseRequest(der)
-	if pErr != nil {
+	req, err := ocsp.ParseRequest(der)
+	if err != nil {
 		return ocsp.MalformedRequestErrorResponse, nil
 	}
 	if !store.OCSPActive {
@@ -44,19 +45,19 @@ func (s *service) OCSP(storeID int64, der []byte) ([]byte, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	resp, signErr := s.ca.SignOCSP(issuer.rec.ID, issuer.Issuer, req, st, now, time.Duration(store.OCSPRefreshPeriod)*time.Hour)
-	if signErr != nil {
-		return nil, errInternal("OCSP", signErr)
+	resp, err := s.ca.SignOCSP(issuer.rec.ID, issuer.Issuer, req, st, now, time.Duration(store.OCSPRefreshPeriod)*time.Hour)
+	if err != nil {
+		return nil, fmt.Errorf("OCSP: %w", err)
 	}
 	return resp, nil
 }
 
 // ocspIssuer finds the ROOT or INTERMEDIATE of the store a request's CertID
 // names.
-func (s *service) ocspIssuer(storeID int64, req *ocsp.Request) (issuerCA, bool, *apiError) {
+func (s *service) ocspIssuer(storeID int64, req *ocsp.Request) (issuerCA, bool, error) {
 	recs, err := s.db.ListCerts(storeID)
 	if err != nil {
-		return issuerCA{}, false, errInternal("list certificates", err)
+		return issuerCA{}, false, fmt.Errorf("list certificates: %w", err)
 	}
 	for _, rec := range recs {
 		if rec.Type == wire.TypeLeaf {
@@ -75,16 +76,16 @@ func (s *service) ocspIssuer(storeID int64, req *ocsp.Request) (issuerCA, bool, 
 
 // serialStatus reads whether the issuer issued a serial and, for a kept
 // certificate, whether it is revoked.
-func (s *service) serialStatus(issuerID int64, serial *big.Int) (ca.SerialStatus, *apiError) {
+func (s *service) serialStatus(issuerID int64, serial *big.Int) (ca.SerialStatus, error) {
 	certID, found, err := s.db.GetSerial(issuerID, serial.Bytes())
 	if err != nil {
-		return ca.SerialStatus{}, errInternal("read serial numbers", err)
+		return ca.SerialStatus{}, fmt.Errorf("read serial numbers: %w", err)
 	}
 	st := ca.SerialStatus{Issued: found}
 	if found && certID != 0 {
 		rec, _, err := s.db.GetCert(certID)
 		if err != nil {
-			return ca.SerialStatus{}, errInternal("read certificate", err)
+			return ca.SerialStatus{}, fmt.Errorf("read certificate: %w", err)
 		}
 		st.RevokedAt = rec.Revoked
 	}

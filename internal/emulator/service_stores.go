@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"fmt"
 	"github.com/nhnpca/pca-issuer/internal/emulator/db"
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
@@ -15,11 +16,11 @@ const (
 
 // checkStoreRequest validates a store create or modify body and fills the
 // seed's defaults of the refresh periods.
-func checkStoreRequest(req wire.StoreRequest) (wire.StoreRequest, *apiError) {
+func checkStoreRequest(req wire.StoreRequest) (wire.StoreRequest, error) {
 	if err := checkNameDescription(req.Name, req.Description); err != nil {
 		return req, err
 	}
-	var err *apiError
+	var err error
 	if req.CRLRefreshPeriod, err = period("crlRefreshPeriod", req.CRLRefreshPeriod, defaultCRLRefreshDays, maxCRLRefreshDays); err != nil {
 		return req, err
 	}
@@ -30,16 +31,16 @@ func checkStoreRequest(req wire.StoreRequest) (wire.StoreRequest, *apiError) {
 // CreateStore makes a store (POST /ca-stores). It answers 400 naming the
 // field for a missing or too long name, a too long description, or a
 // refresh period out of range.
-func (s *service) CreateStore(actor string, req wire.StoreRequest) (wire.StoreChange, *apiError) {
+func (s *service) CreateStore(actor string, req wire.StoreRequest) (wire.StoreChange, error) {
 	req, err := checkStoreRequest(req)
 	if err != nil {
 		return wire.StoreChange{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	id, dbErr := s.db.NextID(db.KindStore)
-	if dbErr != nil {
-		return wire.StoreChange{}, errInternal("new store id", dbErr)
+	id, err := s.db.NextID(db.KindStore)
+	if err != nil {
+		return wire.StoreChange{}, fmt.Errorf("new store id: %w", err)
 	}
 	now := s.now()
 	rec := db.Store{
@@ -49,8 +50,8 @@ func (s *service) CreateStore(actor string, req wire.StoreRequest) (wire.StoreCh
 		Status:  wire.StatusActive,
 		Created: now, CreatedBy: actor, Changed: now, ChangedBy: actor,
 	}
-	if dbErr := s.db.PutStore(rec); dbErr != nil {
-		return wire.StoreChange{}, errInternal("write store", dbErr)
+	if err := s.db.PutStore(rec); err != nil {
+		return wire.StoreChange{}, fmt.Errorf("write store: %w", err)
 	}
 	c := storeChange(rec)
 	c.CreationDatetime, c.CreationUser = wire.NewDateTime(rec.Created), rec.CreatedBy
@@ -67,7 +68,7 @@ func storeChange(rec db.Store) wire.StoreChange {
 // The new crlActive and ocspActive decide the URLs of certificates issued
 // from now on; certificates already issued keep theirs. Errors: as
 // CreateStore, and 404 for an unknown or deleted store.
-func (s *service) ModifyStore(actor string, id int64, req wire.StoreRequest) (wire.StoreChange, *apiError) {
+func (s *service) ModifyStore(actor string, id int64, req wire.StoreRequest) (wire.StoreChange, error) {
 	req, err := checkStoreRequest(req)
 	if err != nil {
 		return wire.StoreChange{}, err
@@ -82,8 +83,8 @@ func (s *service) ModifyStore(actor string, id int64, req wire.StoreRequest) (wi
 	rec.CRLActive, rec.CRLRefreshPeriod = req.CRLActive, req.CRLRefreshPeriod
 	rec.OCSPActive, rec.OCSPRefreshPeriod = req.OCSPActive, req.OCSPRefreshPeriod
 	rec.Changed, rec.ChangedBy = s.now(), actor
-	if dbErr := s.db.PutStore(rec); dbErr != nil {
-		return wire.StoreChange{}, errInternal("write store", dbErr)
+	if err := s.db.PutStore(rec); err != nil {
+		return wire.StoreChange{}, fmt.Errorf("write store: %w", err)
 	}
 	return storeChange(rec), nil
 }
@@ -92,7 +93,7 @@ func (s *service) ModifyStore(actor string, id int64, req wire.StoreRequest) (wi
 // Assumed: a deleted store is gone for every caller: it is not listed, and
 // every path under it, the public CRL and OCSP ones included, answers 404;
 // its records stay in storage. Errors: 404 for an unknown or deleted store.
-func (s *service) DeleteStore(actor string, id int64) (wire.StoreChange, *apiError) {
+func (s *service) DeleteStore(actor string, id int64) (wire.StoreChange, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec, err := s.loadStore(id)
@@ -100,14 +101,14 @@ func (s *service) DeleteStore(actor string, id int64) (wire.StoreChange, *apiErr
 		return wire.StoreChange{}, err
 	}
 	rec.Status, rec.Changed, rec.ChangedBy = wire.StatusDeleted, s.now(), actor
-	if dbErr := s.db.PutStore(rec); dbErr != nil {
-		return wire.StoreChange{}, errInternal("write store", dbErr)
+	if err := s.db.PutStore(rec); err != nil {
+		return wire.StoreChange{}, fmt.Errorf("write store: %w", err)
 	}
 	return storeChange(rec), nil
 }
 
 // period applies a seed default (when 0) and range 1..max.
-func period(field string, v, def, max int) (int, *apiError) {
+func period(field string, v, def, max int) (int, error) {
 	if v == 0 {
 		return def, nil
 	}
@@ -118,7 +119,7 @@ func period(field string, v, def, max int) (int, *apiError) {
 }
 
 // GetStore returns one store (GET /ca-stores/{caStoreId}), or 404.
-func (s *service) GetStore(id int64) (wire.Store, *apiError) {
+func (s *service) GetStore(id int64) (wire.Store, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec, err := s.loadStore(id)
@@ -130,12 +131,12 @@ func (s *service) GetStore(id int64) (wire.Store, *apiError) {
 
 // ListStores returns a page of the stores whose name or description
 // matches opts.Search (GET /ca-stores).
-func (s *service) ListStores(opts wire.ListOptions) (wire.StoreList, *apiError) {
+func (s *service) ListStores(opts wire.ListOptions) (wire.StoreList, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	recs, dbErr := s.db.ListStores()
-	if dbErr != nil {
-		return wire.StoreList{}, errInternal("list stores", dbErr)
+	recs, err := s.db.ListStores()
+	if err != nil {
+		return wire.StoreList{}, fmt.Errorf("list stores: %w", err)
 	}
 	var views []wire.Store
 	for _, rec := range recs {
@@ -155,14 +156,14 @@ func (s *service) ListStores(opts wire.ListOptions) (wire.StoreList, *apiError) 
 // storeView is the wire store, with the counts computed from what the store
 // holds now: issuerCnt ROOT and INTERMEDIATE, certificateCnt kept LEAF
 // certificates (assumed), templateCnt templates.
-func (s *service) storeView(rec db.Store) (wire.Store, *apiError) {
+func (s *service) storeView(rec db.Store) (wire.Store, error) {
 	certs, err := s.db.ListCerts(rec.ID)
 	if err != nil {
-		return wire.Store{}, errInternal("list certificates", err)
+		return wire.Store{}, fmt.Errorf("list certificates: %w", err)
 	}
 	templates, err := s.db.ListTemplates(rec.ID)
 	if err != nil {
-		return wire.Store{}, errInternal("list templates", err)
+		return wire.Store{}, fmt.Errorf("list templates: %w", err)
 	}
 	v := wire.Store{
 		ID: rec.ID, Name: rec.Name, Description: rec.Description,

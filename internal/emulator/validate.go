@@ -29,7 +29,7 @@ var (
 )
 
 // checkLen refuses a value longer than max characters.
-func checkLen(field, v string, max int) *apiError {
+func checkLen(field, v string, max int) error {
 	if n := utf8.RuneCountInString(v); n > max {
 		return errValidation(field, "at most %d characters, got %d", max, n)
 	}
@@ -37,7 +37,7 @@ func checkLen(field, v string, max int) *apiError {
 }
 
 // checkRequired refuses an empty value and one longer than max.
-func checkRequired(field, v string, max int) *apiError {
+func checkRequired(field, v string, max int) error {
 	if v == "" {
 		return errValidation(field, "required")
 	}
@@ -46,7 +46,7 @@ func checkRequired(field, v string, max int) *apiError {
 
 // checkNameDescription checks the name (required, <= 64) and description
 // (<= 256) of stores, certificates and templates.
-func checkNameDescription(name, description string) *apiError {
+func checkNameDescription(name, description string) error {
 	if err := checkRequired("name", name, maxNameLen); err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func checkNameDescription(name, description string) *apiError {
 }
 
 // checkSubjectInfo applies the seed's subjectInfo lengths.
-func checkSubjectInfo(s wire.SubjectInfo) *apiError {
+func checkSubjectInfo(s wire.SubjectInfo) error {
 	fields := []struct {
 		name  string
 		value string
@@ -82,7 +82,7 @@ func checkSubjectInfo(s wire.SubjectInfo) *apiError {
 
 // checkKeyInfo checks keyInfo against the seed's table and returns it
 // normalized: ECDSA becomes EC, ED25519's size becomes 256.
-func checkKeyInfo(k wire.KeyInfo) (wire.KeyInfo, *apiError) {
+func checkKeyInfo(k wire.KeyInfo) (wire.KeyInfo, error) {
 	switch k.Algorithm {
 	case wire.KeyAlgorithmRSA:
 		if !slices.Contains([]int{2048, 3072, 4096}, k.KeySize) {
@@ -105,7 +105,7 @@ func checkKeyInfo(k wire.KeyInfo) (wire.KeyInfo, *apiError) {
 
 // checkSignatureAlgorithm refuses an unknown signatureAlgorithm and one
 // that does not fit the key (seed's SignatureAlgorithm table).
-func checkSignatureAlgorithm(sig, keyAlgorithm string) *apiError {
+func checkSignatureAlgorithm(sig, keyAlgorithm string) error {
 	s, ok := ca.SignatureAlgorithms[sig]
 	switch {
 	case sig == "":
@@ -119,7 +119,7 @@ func checkSignatureAlgorithm(sig, keyAlgorithm string) *apiError {
 }
 
 // checkSeconds refuses a number of seconds outside 0..max.
-func checkSeconds(field string, v int64, max int64) *apiError {
+func checkSeconds(field string, v int64, max int64) error {
 	if v < 0 || v > max {
 		return errValidation(field, "between 0 and %d seconds, got %d", max, v)
 	}
@@ -128,7 +128,7 @@ func checkSeconds(field string, v int64, max int64) *apiError {
 
 // backDate returns backDateValidation as a duration: 30 s when unset,
 // 0..2,592,000 s otherwise.
-func backDate(v *int64) (time.Duration, *apiError) {
+func backDate(v *int64) (time.Duration, error) {
 	if v == nil {
 		return defaultBackDate, nil
 	}
@@ -139,7 +139,7 @@ func backDate(v *int64) (time.Duration, *apiError) {
 }
 
 // parseDate reads a specificDate-like field and checks the seed's range.
-func parseDate(field, v string) (time.Time, *apiError) {
+func parseDate(field, v string) (time.Time, error) {
 	t, err := wire.ParseDateTime(v)
 	if err != nil {
 		return time.Time{}, errValidation(field, "%v", err)
@@ -152,7 +152,7 @@ func parseDate(field, v string) (time.Time, *apiError) {
 
 // notAfter computes the expiry from ttlValue (seconds) or specificDate;
 // exactly one may be set. With neither, it answers found=false.
-func notAfter(now time.Time, ttlValue int64, specificDate string) (time.Time, bool, *apiError) {
+func notAfter(now time.Time, ttlValue int64, specificDate string) (time.Time, bool, error) {
 	switch {
 	case ttlValue != 0 && specificDate != "":
 		return time.Time{}, false, errValidation("ttlValue", "give either ttlValue or specificDate, not both")
@@ -182,7 +182,7 @@ func certTime(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
 
 // checkOidInfos checks a list of OidInfo (otherSans, otherFields,
 // otherSansWhitelist): OID, type and a value of at most 255 characters.
-func checkOidInfos(field string, list []wire.OidInfo) *apiError {
+func checkOidInfos(field string, list []wire.OidInfo) error {
 	for i, o := range list {
 		f := fmt.Sprintf("%s[%d]", field, i)
 		if err := checkLen(f+".value", o.Value, maxOidValueLen); err != nil {
@@ -196,7 +196,7 @@ func checkOidInfos(field string, list []wire.OidInfo) *apiError {
 }
 
 // checkOIDs checks a list of dotted OIDs (policies, extendedKeyUsageOids).
-func checkOIDs(field string, list []string) *apiError {
+func checkOIDs(field string, list []string) error {
 	for i, s := range list {
 		if _, err := ca.ParseOID(s); err != nil {
 			return errValidation(fmt.Sprintf("%s[%d]", field, i), "%v", err)
@@ -208,7 +208,7 @@ func checkOIDs(field string, list []string) *apiError {
 // checkPolicies checks a template's policies: OIDs, none listed twice,
 // as a policy "MUST NOT appear more than once" in a certificate (RFC 5280
 // 4.2.1.4), and Go's parser refuses a certificate where one does.
-func checkPolicies(list []string) *apiError {
+func checkPolicies(list []string) error {
 	if err := checkOIDs("policies", list); err != nil {
 		return err
 	}
@@ -224,7 +224,7 @@ func checkPolicies(list []string) *apiError {
 }
 
 // checkEnum refuses values not in a table.
-func checkEnum[T any](field string, values []string, table map[string]T) *apiError {
+func checkEnum[T any](field string, values []string, table map[string]T) error {
 	for i, v := range values {
 		if _, ok := table[v]; !ok {
 			return errValidation(fmt.Sprintf("%s[%d]", field, i), "unknown value %q", v)
@@ -234,7 +234,7 @@ func checkEnum[T any](field string, values []string, table map[string]T) *apiErr
 }
 
 // parseSANs reads the request's DNS, IP and URL SAN lists.
-func parseSANs(dns, ips, urls []string) (ca.SANs, *apiError) {
+func parseSANs(dns, ips, urls []string) (ca.SANs, error) {
 	s := ca.SANs{DNS: dns}
 	for i, v := range dns {
 		if v == "" {
