@@ -12,7 +12,7 @@ import (
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
-// Roles of an access key (wire contract "Roles").
+// Roles of an access key (docs/pca-api.md, Authentication).
 const (
 	// RoleAdmin may call every endpoint.
 	RoleAdmin = "ADMIN"
@@ -81,8 +81,9 @@ func (a *authority) dropExpired(now time.Time) {
 
 // authorize checks an API call: the appkey of the path, the token of the
 // X-NHN-AUTHORIZATION header ("Bearer <token>") and the role against the
-// method. It returns the caller's access key, or 401 (no, unknown or expired
-// token; unknown appkey, assumed) or 403 (role too low).
+// method. It returns the caller's access key, or unauthenticated (no,
+// unknown or expired token; an unknown appkey, docs/pca-api.md, A7) or
+// forbidden (role too low).
 func (a *authority) authorize(r *http.Request) (AccessKey, error) {
 	header := r.Header.Get("X-NHN-AUTHORIZATION")
 	token, found := strings.CutPrefix(header, "Bearer ")
@@ -110,8 +111,7 @@ func (a *authority) authorize(r *http.Request) (AccessKey, error) {
 	return key, nil
 }
 
-// roleAllows is the role check: ADMIN may do everything, VIEWER may read
-// (GET, HEAD). Assumed: any other role may do nothing.
+// roleAllows is the role check (docs/pca-api.md, A6).
 func roleAllows(role, method string) bool {
 	switch role {
 	case RoleAdmin:

@@ -48,9 +48,9 @@ var bootstrapLeafKeys = []struct {
 
 // Bootstrap lifetimes, in seconds.
 const (
-	bootstrapRootTTL         = 315_360_000 // 10 years of 365 days, the seed's maximum
-	bootstrapIntermediateTTL = 157_680_000 // 5 years
-	bootstrapLeafMaxTTL      = 31_536_000  // 1 year
+	bootstrapRootTTL         = maxTTLSeconds // 10 years of 365 days, the maximum
+	bootstrapIntermediateTTL = 157_680_000   // 5 years
+	bootstrapLeafMaxTTL      = 31_536_000    // 1 year
 )
 
 // bootstrapActor is the creationUser of what Bootstrap makes.

@@ -86,9 +86,8 @@ func (e *Emulator) downloadCert(r *http.Request, _ AccessKey) (any, error) {
 	return rawBody{contentType: "application/x-pem-file", filename: safeFilename(name, certID) + ".pem", data: []byte(pemText)}, nil
 }
 
-// safeFilename keeps a certificate name usable in Content-Disposition:
-// letters, digits, '.', '-' and '_' stay, anything else becomes '_'. An
-// empty result falls back to cert_<id>.
+// safeFilename keeps a certificate name usable in Content-Disposition
+// (docs/pca-api.md, A40).
 func safeFilename(name string, id int64) string {
 	out := []rune{}
 	for _, r := range name {

@@ -61,9 +61,7 @@ func (e *Emulator) downloadCRL(der bool) publicHandler {
 }
 
 // ocspPost is POST /ca-stores/{caStoreId}/ocsp (public): a DER request
-// body, a DER application/ocsp-response. Assumed: the request's
-// Content-Type is not checked (clients differ); an empty or too large body
-// answers 400 naming "body".
+// body, a DER application/ocsp-response (docs/pca-api.md, OCSP; A38).
 func (e *Emulator) ocspPost(r *http.Request) (any, error) {
 	der, err := io.ReadAll(io.LimitReader(r.Body, maxOCSPRequest+1))
 	switch {
@@ -78,9 +76,7 @@ func (e *Emulator) ocspPost(r *http.Request) (any, error) {
 }
 
 // ocspGet is GET /ca-stores/{caStoreId}/ocsp/{req} (public): req is the DER
-// request in URL-safe base64 without padding (the guide's form); standard
-// base64, with or without padding and possibly path-escaped, is accepted
-// too (RFC 6960 A.1).
+// request in base64, in any of the spellings of docs/pca-api.md, A38.
 func (e *Emulator) ocspGet(r *http.Request) (any, error) {
 	der, ok := decodeOCSPPath(r.PathValue("req"))
 	if !ok {
@@ -117,8 +113,8 @@ func (e *Emulator) ocsp(r *http.Request, der []byte) (any, error) {
 	return rawBody{contentType: "application/ocsp-response", data: resp}, nil
 }
 
-// checkPublicAppKey refuses a public request for another appkey: 404, as
-// nothing is there for it (public routes have no token to answer 401 for).
+// checkPublicAppKey refuses a public request for another appkey as not
+// found (docs/pca-api.md, A7).
 func (e *Emulator) checkPublicAppKey(r *http.Request) error {
 	if subtle.ConstantTimeCompare([]byte(r.PathValue("appkey")), []byte(e.auth.appKey)) != 1 {
 		return &ruleError{notFound, "appkey: unknown appkey"}

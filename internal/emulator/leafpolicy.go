@@ -19,13 +19,14 @@ import (
 // This file holds the rules of template issuance: what the certificate's
 // subject, names and validity are, given a template, a request and (in SIGN
 // mode) a CSR. The guide names the switches but not all their effects; the
-// choices below follow Vault-style PKIs and are marked "Assumed".
+// emulator's reading of each, after Vault-style PKIs, is docs/pca-api.md,
+// A12 to A20.
 
-// minRSABits is the smallest RSA key a CSR may carry. Assumed: the same floor
-// as the seed's issuer keys.
+// minRSABits is the smallest RSA key a CSR may carry, the floor of issuer
+// keys (docs/pca-api.md, A20).
 const minRSABits = 2048
 
-// parseCSR reads a PEM CSR and checks its self-signature. Errors are 400
+// parseCSR reads a PEM CSR and checks its self-signature. Errors are refusals
 // naming csr.
 func parseCSR(text string) (*x509.CertificateRequest, error) {
 	if strings.TrimSpace(text) == "" {
@@ -48,9 +49,7 @@ func parseCSR(text string) (*x509.CertificateRequest, error) {
 	return csr, nil
 }
 
-// leafCommonName picks the CN. Assumed: the CSR's CN when useCsrCommonName
-// and the CSR has one, else the request's commonName, which is then
-// required; either way at most 64 characters (X.520 ub-common-name).
+// leafCommonName picks the CN (docs/pca-api.md, A12).
 func leafCommonName(tmpl wire.TemplateRequest, req wire.IssueRequest, csr *x509.CertificateRequest) (string, error) {
 	if csr != nil && tmpl.UseCsrCommonName && csr.Subject.CommonName != "" {
 		if err := checkLen("csr", csr.Subject.CommonName, maxNameLen); err != nil {
@@ -62,9 +61,7 @@ func leafCommonName(tmpl wire.TemplateRequest, req wire.IssueRequest, csr *x509.
 }
 
 // leafSubject is the template's subjectInfo and otherFields with the CN and
-// the request's serialNumber. Assumed: with useCsrOtherFields the CSR's
-// subject attributes other than the CN replace the template's where the CSR
-// sets them.
+// the request's serialNumber (docs/pca-api.md, A13).
 func leafSubject(tmpl wire.TemplateRequest, req wire.IssueRequest, csr *x509.CertificateRequest, cn string) (pkix.Name, error) {
 	info := tmpl.SubjectInfo
 	if csr != nil && tmpl.UseCsrOtherFields {
@@ -97,18 +94,8 @@ func overlay(dst *string, v string) {
 	}
 }
 
-// leafSANs picks the names and checks them against the template. Assumed:
-//   - with useCsrSans (SIGN mode) the CSR's DNS, email, IP and URI SANs are
-//     used and the request's sans/ipSans/urlSans are ignored; otherwise the
-//     request's lists are used;
-//   - the CN is added to the DNS SANs unless excludeCommonNameFromSans, and
-//     only when it looks like a DNS name (withCommonName);
-//   - any IP SAN is refused unless allowIpSans;
-//   - each URL SAN must match a urlSansWhitelist glob; an empty whitelist
-//     refuses all URL SANs;
-//   - each otherSans entry must match an otherSansWhitelist entry (same OID
-//     and type, value glob); an empty whitelist refuses them all. CSR
-//     otherName SANs are not copied.
+// leafSANs picks the names and checks them against the template
+// (docs/pca-api.md, A14 to A17).
 func leafSANs(tmpl wire.TemplateRequest, req wire.IssueRequest, csr *x509.CertificateRequest, cn string) (ca.SANs, error) {
 	var sans ca.SANs
 	if csr != nil && tmpl.UseCsrSans {
@@ -199,13 +186,8 @@ func globMatch(pattern, s string) bool {
 	return strings.HasSuffix(s, parts[len(parts)-1])
 }
 
-// leafValidity computes notBefore and notAfter. Assumed:
-//   - with neither ttlValue nor specificDate, the template's cap is used
-//     (now + maxTTL, or maxSpecificDate);
-//   - ttlValue (or specificDate - now) above maxTTL, or a notAfter past
-//     maxSpecificDate, is refused with 400 naming the request field;
-//   - a notAfter past the issuer's notAfter is refused (not trimmed);
-//   - notBefore is now - backDateValidation of the template.
+// leafValidity computes notBefore (now less the template's
+// backDateValidation) and notAfter (docs/pca-api.md, A18, A19).
 func leafValidity(tmpl wire.TemplateRequest, req wire.IssueRequest, now time.Time, issuerNotAfter time.Time) (time.Time, time.Time, error) {
 	notBefore := now.Add(-secondsDuration(*tmpl.BackDateValidation))
 	expiry, given, err := notAfter(now, req.TTLValue, req.SpecificDate)
@@ -257,10 +239,8 @@ func leafUsages(tmpl wire.TemplateRequest) (x509.KeyUsage, []x509.ExtKeyUsage, [
 	return ca.KeyUsageBits(tmpl.KeyUsage), ca.ExtKeyUsageList(tmpl.ExtendedKeyUsage), oids, policies
 }
 
-// checkCSRKey holds a SIGN-mode CSR's key to the template's keyInfo.
-// Assumed (as Vault's key_type and key_bits): the key must be of the
-// template's algorithm; an RSA key must have at least keySize bits, an EC
-// key must be on the keySize curve; ED25519 has one size.
+// checkCSRKey holds a SIGN-mode CSR's key to the template's keyInfo, as
+// Vault's key_type and key_bits do (docs/pca-api.md, A20).
 func checkCSRKey(want wire.KeyInfo, pub any) error {
 	alg, bits := ca.DescribeKey(pub)
 	switch {

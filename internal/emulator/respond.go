@@ -64,14 +64,22 @@ func writeFailure(w http.ResponseWriter, status int, msg string) {
 	})
 }
 
+// maxRequestBody caps a JSON request body (docs/pca-api.md, A30).
+const maxRequestBody = 1 << 20
+
+// Page sizes of the list endpoints (docs/pca-api.md, A4).
+const (
+	defaultPageSize = 10
+	maxPageSize     = 1000
+)
+
 // decodeBody reads a JSON request body of at most maxRequestBody bytes into
 // dst. A malformed or too large body is a 400 naming "body", a value of the
 // wrong JSON type a 400 naming its field. Unknown fields are ignored.
 func decodeBody(r *http.Request, dst any) error {
 	// No ResponseWriter is passed: a too large body is answered as a 400
-	// like any other bad body. The body is read whole and then decoded, which
-	// is cheaper than a json.Decoder's growing reads for a body this small,
-	// and refuses anything after the value.
+	// like any other bad body. json.Unmarshal of the whole body refuses
+	// anything after the value (docs/pca-api.md, A30).
 	data, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxRequestBody))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
@@ -103,7 +111,8 @@ func decodeBody(r *http.Request, dst any) error {
 }
 
 // pathID reads a numeric id from the path (caStoreId, certId,
-// templateId); anything but a positive integer is a 400 naming it.
+// templateId); anything but a positive integer is refused naming it
+// (docs/pca-api.md, A26).
 func pathID(r *http.Request, name string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || id <= 0 {
@@ -112,8 +121,8 @@ func pathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
-// listOptions reads page (from 0), size (default 10, at most 1000) and
-// search from the query.
+// listOptions reads page, size and search from the query (docs/pca-api.md,
+// Paging; A4).
 func listOptions(r *http.Request) (wire.ListOptions, error) {
 	q := r.URL.Query()
 	opts := wire.ListOptions{Size: defaultPageSize, Search: q.Get("search")}

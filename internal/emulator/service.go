@@ -39,7 +39,7 @@ func newService(data db.Storage, now func() time.Time, appKey, baseURL string) *
 	return &service{db: data, now: now, issued: newIssuanceCounter(), attempts: newIssuanceCounter(), appKey: appKey, baseURL: baseURL, ca: ca.New()}
 }
 
-// loadStore returns a store, or 404.
+// loadStore returns a store, or not found.
 func (s *service) loadStore(id int64) (db.Store, error) {
 	rec, ok, err := s.db.GetStore(id)
 	if err != nil {
@@ -51,8 +51,8 @@ func (s *service) loadStore(id int64) (db.Store, error) {
 	return rec, nil
 }
 
-// loadCert returns a certificate of a store, or 404 when the id is unknown
-// or belongs to another store.
+// loadCert returns a certificate of a store, or not found when the id is
+// unknown or belongs to another store (docs/pca-api.md, A26).
 func (s *service) loadCert(storeID, id int64) (db.Cert, error) {
 	rec, ok, err := s.db.GetCert(id)
 	if err != nil {
@@ -71,8 +71,9 @@ type issuerCA struct {
 }
 
 // loadIssuer returns the issuer named by a request field (parentCertId): it
-// must be a ROOT or INTERMEDIATE of the store (else 400 naming the field)
-// that is neither revoked nor expired (else 409).
+// must be a ROOT or INTERMEDIATE of the store (else refused naming the
+// field) that is neither revoked nor expired (else a conflict)
+// (docs/pca-api.md, A26, A27).
 func (s *service) loadIssuer(storeID, id int64, field string) (issuerCA, error) {
 	if id == 0 {
 		return issuerCA{}, errValidation(field, "required")
@@ -98,7 +99,7 @@ func (s *service) loadIssuer(storeID, id int64, field string) (issuerCA, error) 
 }
 
 // chainOf returns the issuers of a certificate from the direct issuer up to
-// the root.
+// the root (docs/pca-api.md, A10).
 func (s *service) chainOf(rec db.Cert) ([]db.Cert, error) {
 	var chain []db.Cert
 	for id := rec.ParentID; id != 0; {
@@ -119,7 +120,7 @@ func (s *service) chainOf(rec db.Cert) ([]db.Cert, error) {
 }
 
 // certStatus is REVOKED once revoked, EXPIRED once notAfter has passed, else
-// ACTIVE.
+// ACTIVE (docs/pca-api.md, A29).
 func certStatus(rec db.Cert, cert *x509.Certificate, now time.Time) string {
 	switch {
 	case !rec.Revoked.IsZero():
@@ -152,8 +153,8 @@ func issuerOf(rec db.Cert) (issuerCA, error) {
 	return issuerCA{rec: rec, Issuer: issuer}, nil
 }
 
-// matchesSearch is the list endpoints' search: a case-insensitive substring
-// of any of the fields; an empty search matches everything.
+// matchesSearch is the list endpoints' search (docs/pca-api.md, A5); an
+// empty search matches everything.
 func matchesSearch(search string, fields ...string) bool {
 	if search == "" {
 		return true

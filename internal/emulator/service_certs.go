@@ -11,7 +11,7 @@ import (
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
-// Seed range and default of maxDepth.
+// Range and default of maxDepth (docs/pca-api.md, Request limits).
 const (
 	defaultMaxDepth = 0
 	maxMaxDepth     = 3
@@ -75,7 +75,7 @@ func checkIssuerRequest(req wire.IssuerCertRequest) (issuerPlan, error) {
 
 // CreateIssuerCert issues a ROOT (self-signed) or INTERMEDIATE (signed by
 // parentCertId, a CA of the same store) and keeps its key (POST /certs).
-// Errors: 400 naming the field, 404 unknown store, 409 parent revoked or
+// Errors: refused naming the field, not found for an unknown store, conflict for a parent revoked or
 // expired.
 func (s *service) CreateIssuerCert(actor string, storeID int64, req wire.IssuerCertRequest) (wire.Certificate, error) {
 	plan, err := checkIssuerRequest(req)
@@ -202,7 +202,7 @@ func (s *service) newSerialFor(issuerID int64) (*big.Int, error) {
 
 // checkPathLength refuses an INTERMEDIATE that its parent's path length
 // constraint (RFC 5280 4.2.1.9) forbids, or whose own maxDepth would reach
-// past it (assumed: refused rather than trimmed).
+// past it (docs/pca-api.md, A23).
 func checkPathLength(parent *x509.Certificate, maxDepth int) error {
 	limit := parent.MaxPathLen
 	if limit == 0 && !parent.MaxPathLenZero {
@@ -228,8 +228,8 @@ func expiryField(specificDate string) string {
 }
 
 // GetCert returns a certificate's detail with its children (GET
-// /certs/{certId}), or 404. Leaves issued with storeInServer=false are not
-// kept and so answer 404.
+// /certs/{certId}), or not found. Leaves issued with storeInServer=false are not
+// kept and so are not found (docs/pca-api.md, A24).
 func (s *service) GetCert(storeID, certID int64) (wire.Certificate, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -281,7 +281,8 @@ func (s *service) ListCerts(storeID int64, typ string, opts wire.ListOptions) (w
 }
 
 // RevokeCert marks a certificate REVOKED and keeps the time (POST
-// /certs/{certId}/revoke). 404 unknown, 409 already revoked.
+// /certs/{certId}/revoke). Not found for an unknown
+// id, a conflict when already revoked (docs/pca-api.md, A27).
 func (s *service) RevokeCert(storeID, certID int64) (wire.RevokeResult, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -392,7 +393,7 @@ func (s *service) children(rec db.Cert) ([]wire.ChildCertificate, error) {
 }
 
 // DownloadCert returns a kept certificate's name and PEM (GET
-// /certs/{certId}/download), or 404.
+// /certs/{certId}/download), or not found.
 func (s *service) DownloadCert(storeID, certID int64) (string, string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -10,9 +10,9 @@ import (
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
-// crlIssuer loads what signs a store's CRL: the store (404; 409 while its
-// crlActive is false, assumed) and a ROOT or INTERMEDIATE of it (404 for an
-// unknown id or a LEAF). Revoked and expired issuers still sign their CRL.
+// crlIssuer loads what signs a store's CRL: the store, and a ROOT or
+// INTERMEDIATE of it, revoked and expired ones included (docs/pca-api.md,
+// A35).
 func (s *service) crlIssuer(storeID, issuerID int64) (db.Store, issuerCA, error) {
 	store, err := s.loadStore(storeID)
 	if err != nil {
@@ -37,7 +37,8 @@ func (s *service) crlIssuer(storeID, issuerID int64) (db.Store, issuerCA, error)
 
 // currentCRL returns the issuer's CRL, issuing a new one first when there is
 // none yet or its nextUpdate has come: the crlRefreshPeriod re-issue is done
-// lazily, when a CRL is read, which a reader cannot tell from a timer.
+// when a CRL is read, which a reader cannot tell from a timer
+// (docs/pca-api.md, A35).
 func (s *service) currentCRL(storeID, issuerID int64) (db.CRL, error) {
 	store, issuer, err := s.crlIssuer(storeID, issuerID)
 	if err != nil {

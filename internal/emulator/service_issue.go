@@ -15,8 +15,8 @@ import (
 // /templates/{templateId}/certificates). In SIGN mode the key is the CSR's;
 // in GENERATE mode a key of the template's keyInfo is made and returned once
 // in privateKey (privateKeyFormat), never kept. The rules are in
-// leafpolicy.go. Errors: 400 naming the field, 404 unknown store or
-// template, 409 issuer revoked or expired.
+// leafpolicy.go. Errors: refused naming the field, not found for an unknown
+// store or template, conflict for an issuer revoked or expired.
 func (s *service) IssueWithTemplate(actor string, storeID, templateID int64, req wire.IssueRequest) (wire.Certificate, error) {
 	var csr *x509.CertificateRequest
 	var generated crypto.Signer
@@ -90,7 +90,7 @@ func (s *service) IssueWithTemplate(actor string, storeID, templateID int64, req
 }
 
 // signLeaf makes the leaf and keeps it when the template's storeInServer is
-// set. An unkept leaf gets certificateId 0 (assumed).
+// set. An unkept leaf gets certificateId 0 (docs/pca-api.md, A24).
 func (s *service) signLeaf(actor string, store db.Store, tmpl db.Template, issuer issuerCA, req wire.IssueRequest, csr *x509.CertificateRequest, pub crypto.PublicKey) (db.Cert, *x509.Certificate, error) {
 	t := tmpl.Request
 	cn, err := leafCommonName(t, req, csr)
@@ -149,10 +149,8 @@ func (s *service) signLeaf(actor string, store db.Store, tmpl db.Template, issue
 	return rec, cert, nil
 }
 
-// applyFormat writes certificatePem per the format field. Assumed: DER is
-// the base64 of the DER; PEM_BUNDLE is the leaf's PEM followed by the chain;
-// anything else (PEM, unknown, empty) is the leaf's PEM, as the guide says
-// unknown values fall back to PEM.
+// applyFormat writes certificatePem per the format field (docs/pca-api.md,
+// A25); an unknown value means PEM.
 func applyFormat(d *wire.Certificate, der []byte, format string) {
 	switch format {
 	case wire.FormatDER:

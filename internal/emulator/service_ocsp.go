@@ -15,7 +15,7 @@ import (
 // response (docs/pca-api.md, OCSP and A36): malformedRequest for a request
 // that does not parse; unauthorized for a store with ocspActive false or an
 // issuer not of the store; else the issuer's answer about the serial, kept
-// until its nextUpdate. Only an unknown store is an error (404).
+// until its nextUpdate. Only an unknown store is an error (not found).
 func (s *service) OCSP(storeID int64, der []byte) ([]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

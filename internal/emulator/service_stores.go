@@ -6,7 +6,8 @@ import (
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
-// Seed defaults and ranges of the store's refresh periods.
+// Defaults and ranges of the store's refresh periods, in days and hours
+// (docs/pca-api.md, Stores).
 const (
 	defaultCRLRefreshDays   = 7
 	maxCRLRefreshDays       = 30
@@ -15,7 +16,7 @@ const (
 )
 
 // checkStoreRequest validates a store create or modify body and fills the
-// seed's defaults of the refresh periods.
+// defaults of the refresh periods.
 func checkStoreRequest(req wire.StoreRequest) (wire.StoreRequest, error) {
 	if err := checkNameDescription(req.Name, req.Description); err != nil {
 		return req, err
@@ -28,7 +29,7 @@ func checkStoreRequest(req wire.StoreRequest) (wire.StoreRequest, error) {
 	return req, err
 }
 
-// CreateStore makes a store (POST /ca-stores). It answers 400 naming the
+// CreateStore makes a store (POST /ca-stores). It refuses, naming the
 // field for a missing or too long name, a too long description, or a
 // refresh period out of range.
 func (s *service) CreateStore(actor string, req wire.StoreRequest) (wire.StoreChange, error) {
@@ -59,6 +60,9 @@ func (s *service) CreateStore(actor string, req wire.StoreRequest) (wire.StoreCh
 	return c, nil
 }
 
+// toastProjectID is the toastProjectId of every store (docs/pca-api.md, A28).
+const toastProjectID = "local-project"
+
 // storeChange is the short store body of create, modify and delete.
 func storeChange(rec db.Store) wire.StoreChange {
 	return wire.StoreChange{ID: rec.ID, Name: rec.Name, ToastProjectID: toastProjectID, Status: rec.Status}
@@ -67,7 +71,7 @@ func storeChange(rec db.Store) wire.StoreChange {
 // ModifyStore replaces a store's settings (PUT /ca-stores/{caStoreId}).
 // The new crlActive and ocspActive decide the URLs of certificates issued
 // from now on; certificates already issued keep theirs. Errors: as
-// CreateStore, and 404 for an unknown or deleted store.
+// CreateStore, and not found for an unknown or deleted store.
 func (s *service) ModifyStore(actor string, id int64, req wire.StoreRequest) (wire.StoreChange, error) {
 	req, err := checkStoreRequest(req)
 	if err != nil {
@@ -89,10 +93,9 @@ func (s *service) ModifyStore(actor string, id int64, req wire.StoreRequest) (wi
 	return storeChange(rec), nil
 }
 
-// DeleteStore marks a store DELETED (DELETE /ca-stores/{caStoreId}).
-// Assumed: a deleted store is gone for every caller: it is not listed, and
-// every path under it, the public CRL and OCSP ones included, answers 404;
-// its records stay in storage. Errors: 404 for an unknown or deleted store.
+// DeleteStore marks a store DELETED (DELETE /ca-stores/{caStoreId}); its
+// records stay in storage, but it is gone for every caller
+// (docs/pca-api.md, A34). Errors: not found for an unknown or deleted store.
 func (s *service) DeleteStore(actor string, id int64) (wire.StoreChange, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -107,7 +110,7 @@ func (s *service) DeleteStore(actor string, id int64) (wire.StoreChange, error) 
 	return storeChange(rec), nil
 }
 
-// period applies a seed default (when 0) and range 1..max.
+// period applies a default (when 0) and the range 1..max.
 func period(field string, v, def, max int) (int, error) {
 	if v == 0 {
 		return def, nil
@@ -118,7 +121,7 @@ func period(field string, v, def, max int) (int, error) {
 	return v, nil
 }
 
-// GetStore returns one store (GET /ca-stores/{caStoreId}), or 404.
+// GetStore returns one store (GET /ca-stores/{caStoreId}), or not found.
 func (s *service) GetStore(id int64) (wire.Store, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -154,8 +157,7 @@ func (s *service) ListStores(opts wire.ListOptions) (wire.StoreList, error) {
 }
 
 // storeView is the wire store, with the counts computed from what the store
-// holds now: issuerCnt ROOT and INTERMEDIATE, certificateCnt kept LEAF
-// certificates (assumed), templateCnt templates.
+// holds now (docs/pca-api.md, A28).
 func (s *service) storeView(rec db.Store) (wire.Store, error) {
 	certs, err := s.db.ListCerts(rec.ID)
 	if err != nil {

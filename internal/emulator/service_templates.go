@@ -13,12 +13,12 @@ import (
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
-// signatureBitsAllowed are the seed's signatureBits values; 256 is the
-// default.
+// signatureBitsAllowed are the signatureBits values; 256 is the default
+// (docs/pca-api.md, Templates).
 var signatureBitsAllowed = []int{256, 384, 512}
 
 // checkTemplateRequest validates a template request and returns it with the
-// seed's defaults filled in (backDateValidation 30, storeInServer true,
+// defaults of docs/pca-api.md, Templates filled in (backDateValidation 30, storeInServer true,
 // signatureBits 256, keyInfo normalized).
 func checkTemplateRequest(req wire.TemplateRequest) (wire.TemplateRequest, error) {
 	if err := checkNameDescription(req.Name, req.Description); err != nil {
@@ -100,8 +100,8 @@ func checkTemplateLists(req wire.TemplateRequest) error {
 func ptr[T any](v T) *T { return &v }
 
 // CreateTemplate keeps a leaf template under an issuer of the store (POST
-// /templates). Errors: 400 naming the field (parentCertId must name a ROOT
-// or INTERMEDIATE of the store), 404 unknown store, 409 parent revoked or
+// /templates). Errors: refused naming the field (parentCertId must name a ROOT
+// or INTERMEDIATE of the store), not found for an unknown store, conflict for a parent revoked or
 // expired.
 func (s *service) CreateTemplate(actor string, storeID int64, req wire.TemplateRequest) (wire.TemplateCreated, error) {
 	req, err := checkTemplateRequest(req)
@@ -139,7 +139,7 @@ func (s *service) CreateTemplate(actor string, storeID int64, req wire.TemplateR
 // ModifyTemplate replaces a template's settings (PUT
 // /templates/{templateId}); the body is as create and is checked the same
 // way. Certificates already issued are not touched. Errors: as
-// CreateTemplate, and 404 for an unknown template.
+// CreateTemplate, and not found for an unknown template.
 func (s *service) ModifyTemplate(actor string, storeID, templateID int64, req wire.TemplateRequest) (bool, error) {
 	req, err := checkTemplateRequest(req)
 	if err != nil {
@@ -166,7 +166,7 @@ func (s *service) ModifyTemplate(actor string, storeID, templateID int64, req wi
 
 // DeleteTemplate forgets a template (DELETE /templates/{templateId}): it
 // is no longer listed, read or used; the certificates it issued stay.
-// Errors: 404 for an unknown store or template.
+// Errors: not found for an unknown store or template.
 func (s *service) DeleteTemplate(storeID, templateID int64) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -199,7 +199,7 @@ func templateAttributes(req wire.TemplateRequest) (string, error) {
 	return string(out), err
 }
 
-// loadTemplate returns a template of a store, or 404.
+// loadTemplate returns a template of a store, or not found.
 func (s *service) loadTemplate(storeID, id int64) (db.Template, error) {
 	rec, ok, err := s.db.GetTemplate(id)
 	if err != nil {
@@ -212,7 +212,7 @@ func (s *service) loadTemplate(storeID, id int64) (db.Template, error) {
 }
 
 // GetTemplate returns a template's detail (GET /templates/{templateId}),
-// or 404.
+// or not found.
 func (s *service) GetTemplate(storeID, templateID int64) (wire.Template, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

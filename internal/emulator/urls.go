@@ -74,7 +74,7 @@ func (s *service) ocspURL(store db.Store) string {
 
 // revocationURLs are the CRL distribution point and OCSP URL a certificate
 // issued now by issuerID carries: each only while the store has it active
-// (wire contract "CRL", "OCSP").
+// (docs/pca-api.md, CRL, OCSP; A39).
 func (s *service) revocationURLs(store db.Store, issuerID int64) (crl, ocsp string) {
 	if store.CRLActive {
 		crl = s.crlURL(store.ID, issuerID)

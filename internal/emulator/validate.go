@@ -12,17 +12,26 @@ import (
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
-// This file checks request fields against the seed's limits. Every failure
-// is a 400 whose message starts with the field's wire name.
+// This file checks request fields against docs/pca-api.md, Request limits.
+// Every failure names the field by its wire name.
 
-// Seed limits on free-text fields, in characters.
+// Limits on free-text fields, in characters (docs/pca-api.md, Request
+// limits).
 const (
 	maxNameLen        = 64
 	maxDescriptionLen = 256
 	maxOidValueLen    = 255
 )
 
-// earliestDate and latestDate bound specificDate and maxSpecificDate (seed).
+// Limits of durations in seconds (docs/pca-api.md, Date-times and units).
+const (
+	maxTTLSeconds      = 315_360_000 // ttlValue and maxTTL: ten years of 365 days
+	maxBackDateSeconds = 2_592_000   // backDateValidation: 30 days
+	defaultBackDate    = 30 * time.Second
+)
+
+// earliestDate and latestDate bound specificDate and maxSpecificDate
+// (docs/pca-api.md, Date-times and units).
 var (
 	earliestDate = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
 	latestDate   = time.Date(2999, 12, 31, 23, 59, 59, 0, time.UTC)
@@ -53,7 +62,8 @@ func checkNameDescription(name, description string) error {
 	return checkLen("description", description, maxDescriptionLen)
 }
 
-// checkSubjectInfo applies the seed's subjectInfo lengths.
+// checkSubjectInfo applies the SubjectInfo lengths (docs/pca-api.md,
+// Request limits).
 func checkSubjectInfo(s wire.SubjectInfo) error {
 	fields := []struct {
 		name  string
@@ -80,8 +90,8 @@ func checkSubjectInfo(s wire.SubjectInfo) error {
 	return nil
 }
 
-// checkKeyInfo checks keyInfo against the seed's table and returns it
-// normalized: ECDSA becomes EC, ED25519's size becomes 256.
+// checkKeyInfo checks keyInfo (docs/pca-api.md, Date-times and units) and
+// returns it normalized: ECDSA becomes EC, ED25519's size becomes 256.
 func checkKeyInfo(k wire.KeyInfo) (wire.KeyInfo, error) {
 	switch k.Algorithm {
 	case wire.KeyAlgorithmRSA:
@@ -104,7 +114,7 @@ func checkKeyInfo(k wire.KeyInfo) (wire.KeyInfo, error) {
 }
 
 // checkSignatureAlgorithm refuses an unknown signatureAlgorithm and one
-// that does not fit the key (seed's SignatureAlgorithm table).
+// that does not fit the key (docs/pca-api.md, Certificates; A21).
 func checkSignatureAlgorithm(sig, keyAlgorithm string) error {
 	s, ok := ca.SignatureAlgorithms[sig]
 	switch {
@@ -138,7 +148,7 @@ func backDate(v *int64) (time.Duration, error) {
 	return time.Duration(*v) * time.Second, nil
 }
 
-// parseDate reads a specificDate-like field and checks the seed's range.
+// parseDate reads a specificDate-like field and checks its range.
 func parseDate(field, v string) (time.Time, error) {
 	t, err := wire.ParseDateTime(v)
 	if err != nil {
@@ -174,10 +184,9 @@ func notAfter(now time.Time, ttlValue int64, specificDate string) (time.Time, bo
 	return time.Time{}, false, nil
 }
 
-// certTime is t as a certificate holds it and x509 reads it back: in UTC,
-// cut to whole seconds (RFC 5280 4.1.2.5). Validity checks compare what the
-// certificate will say: a notAfter a fraction of a second past its
-// issuer's is the same second.
+// certTime is t as a certificate holds it: in UTC, cut to whole seconds
+// (RFC 5280 4.1.2.5). Validity checks compare what the certificate will say
+// (docs/pca-api.md, A19).
 func certTime(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
 
 // checkOidInfos checks a list of OidInfo (otherSans, otherFields,
@@ -205,9 +214,8 @@ func checkOIDs(field string, list []string) error {
 	return nil
 }
 
-// checkPolicies checks a template's policies: OIDs, none listed twice,
-// as a policy "MUST NOT appear more than once" in a certificate (RFC 5280
-// 4.2.1.4), and Go's parser refuses a certificate where one does.
+// checkPolicies checks a template's policies: OIDs, none listed twice
+// (RFC 5280 4.2.1.4; docs/pca-api.md, A31).
 func checkPolicies(list []string) error {
 	if err := checkOIDs("policies", list); err != nil {
 		return err

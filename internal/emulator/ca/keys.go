@@ -15,7 +15,8 @@ import (
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
-// Curves maps the seed's EC key sizes to Curves.
+// Curves maps the EC key sizes (docs/pca-api.md, Date-times and units) to
+// curves.
 var Curves = map[int]elliptic.Curve{
 	224: elliptic.P224(),
 	256: elliptic.P256(),
@@ -63,7 +64,7 @@ func DescribeKey(pub crypto.PublicKey) (string, int) {
 // "PRIVATE KEY"; DER is the base64 of the PKCS #8 DER; anything else,
 // including PEM, is the key's traditional PEM ("RSA PRIVATE KEY" PKCS #1,
 // "EC PRIVATE KEY" SEC 1), falling back to PKCS #8 for Ed25519 which has no
-// other form. Assumed: the guide does not spell out these encodings.
+// other form (docs/pca-api.md, A25).
 func EncodePrivateKey(key crypto.Signer, format string) (string, error) {
 	pkcs8, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {

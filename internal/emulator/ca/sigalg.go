@@ -6,15 +6,15 @@ import (
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
-// SigAlg is one signatureAlgorithm of the seed: the key family it needs and
+// SigAlg is one signatureAlgorithm value: the key family it needs and
 // the x509 algorithm it is.
 type SigAlg struct {
 	KeyAlgorithm string
 	X509         x509.SignatureAlgorithm
 }
 
-// SignatureAlgorithms is the seed's table of signatureAlgorithm values and
-// their compatible keys.
+// SignatureAlgorithms are the signatureAlgorithm values and their keys
+// (docs/pca-api.md, Certificates).
 var SignatureAlgorithms = map[string]SigAlg{
 	wire.SHA256WithRSA:   {wire.KeyAlgorithmRSA, x509.SHA256WithRSA},
 	wire.SHA384WithRSA:   {wire.KeyAlgorithmRSA, x509.SHA384WithRSA},
@@ -38,7 +38,7 @@ func SignatureAlgorithmName(alg x509.SignatureAlgorithm) string {
 
 // TemplateSignatureAlgorithm is the algorithm a template signs leaves with:
 // the issuer key's family with a hash of signatureBits (256, 384, 512).
-// Ed25519 issuers ignore the bits (seed: "Ignored for ED25519").
+// Ed25519 issuers ignore the bits (docs/pca-api.md, Templates; A21).
 func TemplateSignatureAlgorithm(issuerKeyAlgorithm string, bits int) string {
 	for name, s := range SignatureAlgorithms {
 		if s.KeyAlgorithm != issuerKeyAlgorithm {
@@ -65,11 +65,9 @@ func hashBits(alg x509.SignatureAlgorithm) int {
 }
 
 // SignerAlgorithm returns the algorithm a parent CA signs a child with.
-// Assumed: signatureAlgorithm is checked against the child's own key
-// (seed: "Must match the selected key"), but the signature is the
-// parent's, so when the parent's key is of another family it signs with
-// its own family at the requested hash size (SHA-256 when the request was
-// Ed25519).
+// The signature is the parent's: a parent whose key is of another family
+// signs with its own family at the requested hash size, SHA-256 when the
+// request was Ed25519 (docs/pca-api.md, A21).
 func SignerAlgorithm(requested x509.SignatureAlgorithm, signer x509.PublicKeyAlgorithm) x509.SignatureAlgorithm {
 	bits := hashBits(requested)
 	if bits == 0 {

@@ -32,8 +32,8 @@ var ExtKeyUsages = map[string]x509.ExtKeyUsage{
 	wire.ExtKeyUsageAny:             x509.ExtKeyUsageAny,
 }
 
-// CAKeyUsage is the key usage of ROOT and INTERMEDIATE certificates.
-// Assumed: certificate and CRL signing only.
+// CAKeyUsage is the key usage of ROOT and INTERMEDIATE certificates
+// (docs/pca-api.md, A22).
 const CAKeyUsage = x509.KeyUsageCertSign | x509.KeyUsageCRLSign
 
 // KeyUsageBits turns checked keyUsage names into bits.
