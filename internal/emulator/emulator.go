@@ -163,10 +163,10 @@ func (e *Emulator) IssuanceCountFor(pub crypto.PublicKey) int {
 }
 
 // IssuanceAttemptsFor returns how many SIGN-mode template issuance calls
-// reached the service (past injected faults) with a CSR (one that parsed and whose signature verified) of the
-// public key pub, whatever their outcome: refused calls count too. Keys
-// are matched as by IssuanceCountFor. Tests use it to bound the calls a
-// failing request made.
+// reached the service (past injected faults) with a CSR that parsed and
+// verified, of the public key pub, whatever their outcome: refused calls
+// count too. Keys are matched as by IssuanceCountFor. Tests use it to bound
+// the calls a failing request made.
 func (e *Emulator) IssuanceAttemptsFor(pub crypto.PublicKey) int {
 	return e.svc.attempts.countFor(pub)
 }

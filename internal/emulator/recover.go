@@ -8,11 +8,11 @@ import (
 )
 
 // recoverPanics answers a request whose handler panicked with a 500 in the
-// error envelope and logs one line naming the
-// request and the panic, instead of net/http's default: a closed connection
-// without an answer and a stack trace. A handler that drops its connection
-// on purpose (panic(http.ErrAbortHandler), faults.go) keeps doing so.
-// Handlers write their answer last, so a panic comes before any header.
+// error envelope and logs one line naming the request and the panic,
+// instead of net/http's default: a closed connection without an answer and
+// a stack trace. A handler that drops its connection on purpose
+// (panic(http.ErrAbortHandler), faults.go) keeps doing so. Handlers write
+// their answer last, so a panic comes before any header.
 func recoverPanics(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {

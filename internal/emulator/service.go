@@ -14,8 +14,8 @@ import (
 
 // service holds the API's rules over a storage. Its exported-looking methods
 // (CreateStore, IssueWithTemplate, ...) are what the HTTP handlers and
-// Bootstrap call; they take wire requests and return wire bodies or an
-// error ready to answer.
+// Bootstrap call; they take wire requests and return wire bodies or a
+// domain error (errors.go).
 type service struct {
 	// mu serialises every operation that reads, decides and writes, so that
 	// counts and parent checks hold under concurrent requests.
@@ -33,7 +33,7 @@ type service struct {
 	ca *ca.CA
 }
 
-// newService returns a service over db with the clock now; appKey and
+// newService returns a service over data with the clock now; appKey and
 // baseURL make the CRL and OCSP URLs put in certificates.
 func newService(data db.Storage, now func() time.Time, appKey, baseURL string) *service {
 	return &service{db: data, now: now, issued: newIssuanceCounter(), attempts: newIssuanceCounter(), appKey: appKey, baseURL: baseURL, ca: ca.New()}

@@ -58,14 +58,12 @@ func (s *service) IssueWithTemplate(actor string, storeID, templateID int64, req
 	}
 	var pub crypto.PublicKey
 	if csr != nil {
-		pub = csr.PublicKey
-	} else {
-		pub = generated.Public()
-	}
-	if csr != nil {
 		if err := checkCSRKey(tmpl.Request.KeyInfo, csr.PublicKey); err != nil {
 			return wire.Certificate{}, err
 		}
+		pub = csr.PublicKey
+	} else {
+		pub = generated.Public()
 	}
 	// The chain first: a failure after signLeaf would leave a kept leaf
 	// that nobody was given.
@@ -82,8 +80,8 @@ func (s *service) IssueWithTemplate(actor string, storeID, templateID int64, req
 	s.issued.add(pub)
 	applyFormat(&d, rec.DER, req.Format)
 	if generated != nil {
-		if d.PrivateKey, err = privateKeyField(generated, req.PrivateKeyFormat); err != nil {
-			return wire.Certificate{}, err
+		if d.PrivateKey, err = ca.EncodePrivateKey(generated, req.PrivateKeyFormat); err != nil {
+			return wire.Certificate{}, fmt.Errorf("encode private key: %w", err)
 		}
 	}
 	return d, nil
@@ -158,13 +156,4 @@ func applyFormat(d *wire.Certificate, der []byte, format string) {
 	case wire.FormatPEMBundle:
 		d.CertificatePem = ca.CertPEM(der) + d.ChainCertificatePem
 	}
-}
-
-// privateKeyField encodes a generated key for the response.
-func privateKeyField(key crypto.Signer, format string) (string, error) {
-	s, err := ca.EncodePrivateKey(key, format)
-	if err != nil {
-		return "", fmt.Errorf("encode private key: %w", err)
-	}
-	return s, nil
 }

@@ -60,11 +60,8 @@ func DescribeKey(pub crypto.PublicKey) (string, int) {
 }
 
 // EncodePrivateKey writes a generated key for the privateKey field of
-// GENERATE-mode issuance. format (privateKeyFormat): PKCS8 is a PEM
-// "PRIVATE KEY"; DER is the base64 of the PKCS #8 DER; anything else,
-// including PEM, is the key's traditional PEM ("RSA PRIVATE KEY" PKCS #1,
-// "EC PRIVATE KEY" SEC 1), falling back to PKCS #8 for Ed25519 which has no
-// other form (docs/pca-api.md, A25).
+// GENERATE-mode issuance in the privateKeyFormat format (docs/pca-api.md,
+// A25); an unknown format means PEM.
 func EncodePrivateKey(key crypto.Signer, format string) (string, error) {
 	pkcs8, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {
