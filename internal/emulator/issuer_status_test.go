@@ -41,3 +41,21 @@ func TestIssuanceRefusesAnIssuerOnceRevokedOrExpired(t *testing.T) {
 		})
 	}
 }
+
+// An issuer record that does not parse is the emulator's own failure: an
+// answer of 500, not a panic and not a refusal of the request.
+func TestABrokenIssuerRecordAnswers500(t *testing.T) {
+	h := newHarness(t)
+	b := h.bootstrap("EC")
+	inter, _, err := h.emu.svc.db.GetCert(b.IntermediateCertID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inter.DER = []byte("not DER")
+	if err := h.emu.svc.db.PutCert(inter); err != nil {
+		t.Fatal(err)
+	}
+	_, csr := newCSR(t, "a.example.com", nil, nil, nil)
+	h.call(http.MethodPost, path("/%d/templates/%d/certificates", b.CAStoreID, b.ECTemplateID), h.admin,
+		wire.IssueRequest{Mode: wire.ModeSign, Csr: csr, TTLValue: 3600}).wantError(t, http.StatusInternalServerError, "parse issuer")
+}
