@@ -2,32 +2,33 @@ package emulator
 
 import (
 	"crypto"
-	"crypto/sha256"
 	"crypto/x509"
 	"sync"
 )
 
-// issuanceCounter counts template issuances, in total and per public key
-// (SHA-256 of its PKIX encoding). Tests read it to see how often the issuer
-// really asked for a certificate.
+// issuanceCounter counts template issuances, in total and per public key.
+// Tests read it to see how often the issuer really asked for a certificate.
 type issuanceCounter struct {
-	mu     sync.Mutex
-	total  int
-	perKey map[[sha256.Size]byte]int
+	mu    sync.Mutex
+	total int
+	// perKey is keyed by the key's PKIX encoding, which two keys share
+	// exactly when they are the same key (an EC key as *ecdsa.PublicKey or
+	// as a NIST-curve *ecdh.PublicKey encodes the same).
+	perKey map[string]int
 }
 
 func newIssuanceCounter() *issuanceCounter {
-	return &issuanceCounter{perKey: map[[sha256.Size]byte]int{}}
+	return &issuanceCounter{perKey: map[string]int{}}
 }
 
 // add counts one issuance for the key pub.
 func (c *issuanceCounter) add(pub crypto.PublicKey) {
-	id, known := keyIdentity(pub)
+	der, err := x509.MarshalPKIXPublicKey(pub)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.total++
-	if known {
-		c.perKey[sha256.Sum256(id)]++
+	if err == nil {
+		c.perKey[string(der)]++
 	}
 }
 
@@ -38,23 +39,14 @@ func (c *issuanceCounter) count() int {
 	return c.total
 }
 
-// countFor returns the issuances for the key pub; 0 for a key of no
-// type x509 can encode.
+// countFor returns the issuances for the key pub; 0 for a key of no type
+// x509 can encode.
 func (c *issuanceCounter) countFor(pub crypto.PublicKey) int {
-	id, known := keyIdentity(pub)
-	if !known {
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
 		return 0
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.perKey[sha256.Sum256(id)]
-}
-
-// keyIdentity is the PKIX encoding of a public key, which two keys share
-// exactly when they are the same key (an EC key as *ecdsa.PublicKey or as a
-// NIST-curve *ecdh.PublicKey encodes the same); known is false for a key x509
-// cannot encode.
-func keyIdentity(pub crypto.PublicKey) (id []byte, known bool) {
-	der, err := x509.MarshalPKIXPublicKey(pub)
-	return der, err == nil
+	return c.perKey[string(der)]
 }
