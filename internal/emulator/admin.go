@@ -93,7 +93,7 @@ func (e *Emulator) adminFaults() AdminFaults {
 // parseAdminFaults checks an AdminFaults body: 400 naming the field for a
 // bad duration or a value Faults.Validate refuses; a token lifetime must be
 // at least 1s.
-func parseAdminFaults(in AdminFaults) (Faults, time.Duration, *apiError) {
+func parseAdminFaults(in AdminFaults) (Faults, time.Duration, error) {
 	f := Faults{ErrorRate: in.ErrorRate, ErrorStatus: in.ErrorStatus, DropRate: in.DropRate,
 		FailAfterIssueRate: in.FailAfterIssueRate, FailAfterIssueStatus: in.FailAfterIssueStatus}
 	if in.Latency != "" {

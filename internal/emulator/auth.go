@@ -12,7 +12,7 @@ import (
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
-// Roles of an access key (wire contract "Roles").
+// Roles of an access key (docs/pca-api.md, Authentication).
 const (
 	// RoleAdmin may call every endpoint.
 	RoleAdmin = "ADMIN"
@@ -81,37 +81,37 @@ func (a *authority) dropExpired(now time.Time) {
 
 // authorize checks an API call: the appkey of the path, the token of the
 // X-NHN-AUTHORIZATION header ("Bearer <token>") and the role against the
-// method. It returns the caller's access key, or 401 (no, unknown or expired
-// token; unknown appkey, assumed) or 403 (role too low).
-func (a *authority) authorize(r *http.Request) (AccessKey, *apiError) {
+// method. It returns the caller's access key, or unauthenticated (no,
+// unknown or expired token; an unknown appkey, docs/pca-api.md, A7) or
+// forbidden (role too low).
+func (a *authority) authorize(r *http.Request) (AccessKey, error) {
 	header := r.Header.Get("X-NHN-AUTHORIZATION")
 	token, found := strings.CutPrefix(header, "Bearer ")
 	token = strings.TrimSpace(token)
 	if !found || token == "" {
-		return AccessKey{}, errUnauthorized("X-NHN-AUTHORIZATION: a Bearer token is required")
+		return AccessKey{}, &ruleError{unauthenticated, "X-NHN-AUTHORIZATION: a Bearer token is required"}
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	g, ok := a.tokens[token]
 	if !ok {
-		return AccessKey{}, errUnauthorized("X-NHN-AUTHORIZATION: unknown token")
+		return AccessKey{}, &ruleError{unauthenticated, "X-NHN-AUTHORIZATION: unknown token"}
 	}
 	if !a.now().Before(g.expires) {
 		delete(a.tokens, token)
-		return AccessKey{}, errUnauthorized("X-NHN-AUTHORIZATION: token expired")
+		return AccessKey{}, &ruleError{unauthenticated, "X-NHN-AUTHORIZATION: token expired"}
 	}
 	if subtle.ConstantTimeCompare([]byte(r.PathValue("appkey")), []byte(a.appKey)) != 1 {
-		return AccessKey{}, errUnauthorized("appkey: unknown appkey")
+		return AccessKey{}, &ruleError{unauthenticated, "appkey: unknown appkey"}
 	}
 	key := a.keys[g.keyID]
 	if !roleAllows(key.Role, r.Method) {
-		return AccessKey{}, errForbidden("role " + key.Role + " may not call " + r.Method + " " + r.URL.Path)
+		return AccessKey{}, &ruleError{forbidden, "role " + key.Role + " may not call " + r.Method + " " + r.URL.Path}
 	}
 	return key, nil
 }
 
-// roleAllows is the role check: ADMIN may do everything, VIEWER may read
-// (GET, HEAD). Assumed: any other role may do nothing.
+// roleAllows is the role check (docs/pca-api.md, A6).
 func roleAllows(role, method string) bool {
 	switch role {
 	case RoleAdmin:

@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"fmt"
-	"net/http"
 
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
@@ -49,9 +48,9 @@ var bootstrapLeafKeys = []struct {
 
 // Bootstrap lifetimes, in seconds.
 const (
-	bootstrapRootTTL         = 315_360_000 // 10 years of 365 days, the seed's maximum
-	bootstrapIntermediateTTL = 157_680_000 // 5 years
-	bootstrapLeafMaxTTL      = 31_536_000  // 1 year
+	bootstrapRootTTL         = maxTTLSeconds // 10 years of 365 days, the maximum
+	bootstrapIntermediateTTL = 157_680_000   // 5 years
+	bootstrapLeafMaxTTL      = 31_536_000    // 1 year
 )
 
 // bootstrapActor is the creationUser of what Bootstrap makes.
@@ -137,16 +136,16 @@ func (e *Emulator) BootstrapHeld(r BootstrapResult) (bool, error) {
 	s := e.svc
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	lookups := []func() *apiError{
-		func() *apiError { _, err := s.loadStore(r.CAStoreID); return err },
-		func() *apiError { _, err := s.loadCert(r.CAStoreID, r.RootCertID); return err },
-		func() *apiError { _, err := s.loadCert(r.CAStoreID, r.IntermediateCertID); return err },
-		func() *apiError { _, err := s.loadTemplate(r.CAStoreID, r.TemplateID); return err },
+	lookups := []func() error{
+		func() error { _, err := s.loadStore(r.CAStoreID); return err },
+		func() error { _, err := s.loadCert(r.CAStoreID, r.RootCertID); return err },
+		func() error { _, err := s.loadCert(r.CAStoreID, r.IntermediateCertID); return err },
+		func() error { _, err := s.loadTemplate(r.CAStoreID, r.TemplateID); return err },
 	}
 	for _, lookup := range lookups {
 		switch err := lookup(); {
 		case err == nil:
-		case err.Status == http.StatusNotFound:
+		case isNotFound(err):
 			return false, nil
 		default:
 			return false, fmt.Errorf("emulator: bootstrap lookup: %w", err)

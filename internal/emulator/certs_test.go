@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nhnpca/pca-issuer/internal/emulator/ca"
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
@@ -218,7 +219,7 @@ func TestRevoke(t *testing.T) {
 	var res wire.RevokeResult
 	h.ok(http.MethodPost, path("/%d/certs/%d/revoke", b.CAStoreID, b.IntermediateCertID), nil, &res)
 	d, cert := h.certOf(b.CAStoreID, b.IntermediateCertID)
-	if !res.Result || res.SerialNumber != formatSerial(cert.SerialNumber) || !res.RevocationDatetime.Equal(h.clock.Now()) {
+	if !res.Result || res.SerialNumber != ca.FormatSerial(cert.SerialNumber) || !res.RevocationDatetime.Equal(h.clock.Now()) {
 		t.Errorf("revoke result %+v", res)
 	}
 	if d.Status != wire.StatusRevoked {

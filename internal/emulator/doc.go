@@ -1,20 +1,25 @@
-// Package emulator is a local stand-in for the NHN Cloud Private CA API v2.0:
-// an HTTP server that speaks the wire contract of internal/pca (the same
-// request and response types) and issues real X.509 certificates with the
-// Go standard library.
+// Package emulator is a local stand-in for the NHN Cloud Private CA API
+// v2.0, for demos, tests and local development: an HTTP server that answers
+// as docs/pca-api.md describes, in the wire types of internal/pca/wire, and
+// issues real X.509 certificates, CRLs and OCSP responses.
 //
-// It is meant for demos, tests and local development. The layers are kept
-// apart so that each can grow on its own:
+// Its scope: faithful to the PCA API, and simple to read. Speed matters
+// only where the issuer's tests or benchmark need it; docs/benchmarks.md
+// holds the emulator's issuance rate against what the issuer's benchmark
+// asks of it.
 //
-//   - HTTP: routes.go, respond.go and the handlers_*.go files decode
-//     requests, check auth (auth.go, token.go) and write the envelope.
-//   - Service: service_*.go hold the API's rules (validation, parents,
-//     counts, templates, CRL and OCSP) over a storage interface
-//     (storage.go; memory.go in memory, bolt.go in a bbolt file).
-//   - Test aids: faults.go (injected latency, errors, dropped connections),
-//     calls.go (requests per route), admin.go (the admin HTTP routes).
-//   - CA: ca_*.go make keys, serial numbers, certificates, CRLs and OCSP
-//     responses, with no knowledge of HTTP or storage.
+// It is a small CA in three layers:
+//   - package ca: the X.509 work (certificates from a profile, CRLs, OCSP
+//     responses, keys, serial numbers, names) and the CA's in-memory state;
+//     no HTTP, no storage.
+//   - package db: the storage interface, in memory or in a bbolt file.
+//   - this package: the API's rules (service*.go, leafpolicy.go,
+//     validate.go, bootstrap.go), which return domain errors (errors.go),
+//     and the HTTP layer (routes.go, respond.go, handlers_*.go, auth.go,
+//     token.go), where statusOf maps those errors to the status and
+//     resultCode. Test aids: faults.go, calls.go, counter.go, admin.go.
 //
-// Every choice the provider's guide leaves open is listed in assumed.go.
+// Where the provider's guide is silent, the emulator's choices are the rows
+// of docs/pca-api.md, Emulator assumptions, cited by ID where the code
+// makes them.
 package emulator

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/nhnpca/pca-issuer/internal/emulator/db"
 )
 
 // Options configures an Emulator.
@@ -89,21 +91,32 @@ func New(opts Options) (*Emulator, error) {
 	if err != nil {
 		return nil, err
 	}
-	var db storage = newMemStorage()
+	var data db.Storage = db.NewMemory()
 	if opts.DataDir != "" {
-		if db, err = openBoltStorage(opts.DataDir); err != nil {
+		if data, err = db.OpenBolt(opts.DataDir); err != nil {
 			return nil, err
 		}
 	}
 	e := &Emulator{
 		auth:  newAuthority(opts.AppKey, opts.AccessKeys, opts.TokenLifetime, opts.Now),
-		svc:   newService(db, opts.Now, opts.AppKey, baseURL),
+		svc:   newService(data, opts.Now, opts.AppKey, baseURL),
 		calls: callCounter{n: map[string]int{}},
 	}
 	e.faults.set(opts.Faults)
 	e.handler = e.routes(opts.AdminToken)
 	return e, nil
 }
+
+// DBFileName is the name of the bbolt file in Options.DataDir.
+const DBFileName = db.FileName
+
+// ErrDataLocked (another process holds the bbolt file of Options.DataDir)
+// and ErrDataDamaged (the file is not bbolt's or fails its consistency
+// check) are the errors New names when DataDir cannot be opened.
+var (
+	ErrDataLocked  = db.ErrLocked
+	ErrDataDamaged = db.ErrDamaged
+)
 
 // Close releases the storage (the bbolt file and its lock with DataDir).
 // The emulator must not be used afterwards.
@@ -150,10 +163,10 @@ func (e *Emulator) IssuanceCountFor(pub crypto.PublicKey) int {
 }
 
 // IssuanceAttemptsFor returns how many SIGN-mode template issuance calls
-// reached the service (past injected faults) with a CSR (one that parsed and whose signature verified) of the
-// public key pub, whatever their outcome: refused calls count too. Keys
-// are matched as by IssuanceCountFor. Tests use it to bound the calls a
-// failing request made.
+// reached the service (past injected faults) with a CSR that parsed and
+// verified, of the public key pub, whatever their outcome: refused calls
+// count too. Keys are matched as by IssuanceCountFor. Tests use it to bound
+// the calls a failing request made.
 func (e *Emulator) IssuanceAttemptsFor(pub crypto.PublicKey) int {
 	return e.svc.attempts.countFor(pub)
 }

@@ -1,49 +1,56 @@
 package emulator
 
 import (
+	"errors"
 	"fmt"
-	"net/http"
 )
 
-// apiError is a failed call as the service layer reports it: the HTTP
-// status, the envelope's resultCode and a message. Handlers turn it into the
-// error envelope; nothing else is needed to answer.
-type apiError struct {
-	Status  int
-	Code    int
-	Message string
+// failure is what went wrong with a call, in the API's terms. The rules
+// return it inside a ruleError; statusOf (respond.go) is the one place that
+// turns it into an HTTP status.
+type failure int
+
+const (
+	// refused: a request field is invalid; the message starts with it.
+	refused failure = iota + 1
+	// unauthenticated: no, bad or expired token, or an unknown appkey.
+	unauthenticated
+	// forbidden: the access key's role may not make the call.
+	forbidden
+	// notFound: an id in the path names nothing.
+	notFound
+	// conflict: the request is valid but the state forbids it.
+	conflict
+)
+
+// ruleError is a call the API's rules refuse. Any other error a rule
+// returns is a failure of the emulator itself (storage, crypto).
+type ruleError struct {
+	failure failure
+	msg     string
 }
 
-// Error returns the message.
-func (e *apiError) Error() string { return e.Message }
+// Error returns the message the error envelope carries.
+func (e *ruleError) Error() string { return e.msg }
 
-// errValidation is a 400 whose message starts with the request field at
-// fault, e.g. "name: at most 64 characters".
-func errValidation(field, format string, args ...any) *apiError {
-	return &apiError{Status: http.StatusBadRequest, Code: codeValidation, Message: field + ": " + fmt.Sprintf(format, args...)}
+// errValidation refuses a request field; the message starts with the field,
+// e.g. "name: at most 64 characters".
+func errValidation(field, format string, args ...any) error {
+	return &ruleError{refused, field + ": " + fmt.Sprintf(format, args...)}
 }
 
-// errNotFound is a 404 for an unknown id in the path.
-func errNotFound(kind string, id int64) *apiError {
-	return &apiError{Status: http.StatusNotFound, Code: codeNotFound, Message: fmt.Sprintf("%s %d not found", kind, id)}
+// errNotFound is an unknown id of a kind ("ca-store", "certificate", ...).
+func errNotFound(kind string, id int64) error {
+	return &ruleError{notFound, fmt.Sprintf("%s %d not found", kind, id)}
 }
 
-// errConflict is a 409: the request is valid but the state forbids it.
-func errConflict(format string, args ...any) *apiError {
-	return &apiError{Status: http.StatusConflict, Code: codeConflict, Message: fmt.Sprintf(format, args...)}
+// errConflict refuses a valid request that the current state forbids.
+func errConflict(format string, args ...any) error {
+	return &ruleError{conflict, fmt.Sprintf(format, args...)}
 }
 
-// errUnauthorized is a 401: no, bad or expired token, or unknown appkey.
-func errUnauthorized(msg string) *apiError {
-	return &apiError{Status: http.StatusUnauthorized, Code: codeUnauthorized, Message: msg}
-}
-
-// errForbidden is a 403: the access key's role is too low.
-func errForbidden(msg string) *apiError {
-	return &apiError{Status: http.StatusForbidden, Code: codeForbidden, Message: msg}
-}
-
-// errInternal is a 500 wrapping an unexpected failure (storage, crypto).
-func errInternal(op string, err error) *apiError {
-	return &apiError{Status: http.StatusInternalServerError, Code: codeInternal, Message: op + ": " + err.Error()}
+// isNotFound reports whether err is a notFound ruleError.
+func isNotFound(err error) bool {
+	var re *ruleError
+	return errors.As(err, &re) && re.failure == notFound
 }

@@ -135,7 +135,7 @@ func failEnvelope(w http.ResponseWriter, status int) {
 	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "1")
 	}
-	writeError(w, &apiError{Status: status, Code: status * 100, Message: fmt.Sprintf("injected fault: HTTP %d", status)})
+	writeFailure(w, status, fmt.Sprintf("injected fault: HTTP %d", status))
 }
 
 // failOAuth writes an injected failure as the token endpoint's error body.

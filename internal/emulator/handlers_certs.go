@@ -10,7 +10,7 @@ import (
 
 // listCerts is GET /ca-stores/{caStoreId}/certs (VIEWER) with type all,
 // issuer or leaf (default all), page, size and search on Common Name.
-func (e *Emulator) listCerts(r *http.Request, _ AccessKey) (any, *apiError) {
+func (e *Emulator) listCerts(r *http.Request, _ AccessKey) (any, error) {
 	storeID, err := pathID(r, "caStoreId")
 	if err != nil {
 		return nil, err
@@ -31,7 +31,7 @@ func (e *Emulator) listCerts(r *http.Request, _ AccessKey) (any, *apiError) {
 }
 
 // createIssuerCert is POST /ca-stores/{caStoreId}/certs (ADMIN).
-func (e *Emulator) createIssuerCert(r *http.Request, caller AccessKey) (any, *apiError) {
+func (e *Emulator) createIssuerCert(r *http.Request, caller AccessKey) (any, error) {
 	storeID, err := pathID(r, "caStoreId")
 	if err != nil {
 		return nil, err
@@ -44,7 +44,7 @@ func (e *Emulator) createIssuerCert(r *http.Request, caller AccessKey) (any, *ap
 }
 
 // getCert is GET /ca-stores/{caStoreId}/certs/{certId} (VIEWER).
-func (e *Emulator) getCert(r *http.Request, _ AccessKey) (any, *apiError) {
+func (e *Emulator) getCert(r *http.Request, _ AccessKey) (any, error) {
 	storeID, certID, err := storeAndID(r, "certId")
 	if err != nil {
 		return nil, err
@@ -53,7 +53,7 @@ func (e *Emulator) getCert(r *http.Request, _ AccessKey) (any, *apiError) {
 }
 
 // revokeCert is POST /ca-stores/{caStoreId}/certs/{certId}/revoke (ADMIN).
-func (e *Emulator) revokeCert(r *http.Request, _ AccessKey) (any, *apiError) {
+func (e *Emulator) revokeCert(r *http.Request, _ AccessKey) (any, error) {
 	storeID, certID, err := storeAndID(r, "certId")
 	if err != nil {
 		return nil, err
@@ -62,7 +62,7 @@ func (e *Emulator) revokeCert(r *http.Request, _ AccessKey) (any, *apiError) {
 }
 
 // storeAndID reads caStoreId and a second path id.
-func storeAndID(r *http.Request, name string) (int64, int64, *apiError) {
+func storeAndID(r *http.Request, name string) (int64, int64, error) {
 	storeID, err := pathID(r, "caStoreId")
 	if err != nil {
 		return 0, 0, err
@@ -74,7 +74,7 @@ func storeAndID(r *http.Request, name string) (int64, int64, *apiError) {
 // downloadCert is GET /ca-stores/{caStoreId}/certs/{certId}/download
 // (VIEWER): the certificate's PEM as application/x-pem-file, attachment
 // <name>.pem.
-func (e *Emulator) downloadCert(r *http.Request, _ AccessKey) (any, *apiError) {
+func (e *Emulator) downloadCert(r *http.Request, _ AccessKey) (any, error) {
 	storeID, certID, err := storeAndID(r, "certId")
 	if err != nil {
 		return nil, err
@@ -86,9 +86,8 @@ func (e *Emulator) downloadCert(r *http.Request, _ AccessKey) (any, *apiError) {
 	return rawBody{contentType: "application/x-pem-file", filename: safeFilename(name, certID) + ".pem", data: []byte(pemText)}, nil
 }
 
-// safeFilename keeps a certificate name usable in Content-Disposition:
-// letters, digits, '.', '-' and '_' stay, anything else becomes '_'. An
-// empty result falls back to cert_<id>.
+// safeFilename keeps a certificate name usable in Content-Disposition
+// (docs/pca-api.md, A40).
 func safeFilename(name string, id int64) string {
 	out := []rune{}
 	for _, r := range name {

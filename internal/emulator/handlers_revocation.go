@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/nhnpca/pca-issuer/internal/emulator/ca"
 )
 
 // maxOCSPRequest caps an OCSP request body; real ones are a few hundred
@@ -14,7 +16,7 @@ import (
 const maxOCSPRequest = 64 << 10
 
 // getCRLInfo is GET /ca-stores/{caStoreId}/certs/{certId}/crl (VIEWER).
-func (e *Emulator) getCRLInfo(r *http.Request, _ AccessKey) (any, *apiError) {
+func (e *Emulator) getCRLInfo(r *http.Request, _ AccessKey) (any, error) {
 	storeID, certID, err := storeAndID(r, "certId")
 	if err != nil {
 		return nil, err
@@ -24,7 +26,7 @@ func (e *Emulator) getCRLInfo(r *http.Request, _ AccessKey) (any, *apiError) {
 
 // renewCRL is POST /ca-stores/{caStoreId}/certs/{certId}/crl (ADMIN); the
 // body is true.
-func (e *Emulator) renewCRL(r *http.Request, _ AccessKey) (any, *apiError) {
+func (e *Emulator) renewCRL(r *http.Request, _ AccessKey) (any, error) {
 	storeID, certID, err := storeAndID(r, "certId")
 	if err != nil {
 		return nil, err
@@ -38,7 +40,7 @@ func (e *Emulator) renewCRL(r *http.Request, _ AccessKey) (any, *apiError) {
 // downloadCRL is GET .../certs/{certId}/crl/der or /crl/pem (public):
 // application/pkix-crl, attachment crl_<storeId>_<certId>.crl or .pem.
 func (e *Emulator) downloadCRL(der bool) publicHandler {
-	return func(r *http.Request) (any, *apiError) {
+	return func(r *http.Request) (any, error) {
 		if err := e.checkPublicAppKey(r); err != nil {
 			return nil, err
 		}
@@ -52,17 +54,15 @@ func (e *Emulator) downloadCRL(der bool) publicHandler {
 		}
 		name, ext := fmt.Sprintf("crl_%d_%d", storeID, certID), ".crl"
 		if !der {
-			data, ext = []byte(crlPEM(data)), ".pem"
+			data, ext = []byte(ca.CRLPEM(data)), ".pem"
 		}
 		return rawBody{contentType: "application/pkix-crl", filename: name + ext, data: data}, nil
 	}
 }
 
 // ocspPost is POST /ca-stores/{caStoreId}/ocsp (public): a DER request
-// body, a DER application/ocsp-response. Assumed: the request's
-// Content-Type is not checked (clients differ); an empty or too large body
-// answers 400 naming "body".
-func (e *Emulator) ocspPost(r *http.Request) (any, *apiError) {
+// body, a DER application/ocsp-response (docs/pca-api.md, OCSP; A38).
+func (e *Emulator) ocspPost(r *http.Request) (any, error) {
 	der, err := io.ReadAll(io.LimitReader(r.Body, maxOCSPRequest+1))
 	switch {
 	case err != nil:
@@ -76,10 +76,8 @@ func (e *Emulator) ocspPost(r *http.Request) (any, *apiError) {
 }
 
 // ocspGet is GET /ca-stores/{caStoreId}/ocsp/{req} (public): req is the DER
-// request in URL-safe base64 without padding (the guide's form); standard
-// base64, with or without padding and possibly path-escaped, is accepted
-// too (RFC 6960 A.1).
-func (e *Emulator) ocspGet(r *http.Request) (any, *apiError) {
+// request in base64, in any of the spellings of docs/pca-api.md, A38.
+func (e *Emulator) ocspGet(r *http.Request) (any, error) {
 	der, ok := decodeOCSPPath(r.PathValue("req"))
 	if !ok {
 		return nil, errValidation("ocspRequestBase64", "not base64")
@@ -100,7 +98,7 @@ func decodeOCSPPath(v string) ([]byte, bool) {
 }
 
 // ocsp answers a decoded OCSP request.
-func (e *Emulator) ocsp(r *http.Request, der []byte) (any, *apiError) {
+func (e *Emulator) ocsp(r *http.Request, der []byte) (any, error) {
 	if err := e.checkPublicAppKey(r); err != nil {
 		return nil, err
 	}
@@ -115,11 +113,11 @@ func (e *Emulator) ocsp(r *http.Request, der []byte) (any, *apiError) {
 	return rawBody{contentType: "application/ocsp-response", data: resp}, nil
 }
 
-// checkPublicAppKey refuses a public request for another appkey: 404, as
-// nothing is there for it (public routes have no token to answer 401 for).
-func (e *Emulator) checkPublicAppKey(r *http.Request) *apiError {
+// checkPublicAppKey refuses a public request for another appkey as not
+// found (docs/pca-api.md, A7).
+func (e *Emulator) checkPublicAppKey(r *http.Request) error {
 	if subtle.ConstantTimeCompare([]byte(r.PathValue("appkey")), []byte(e.auth.appKey)) != 1 {
-		return &apiError{Status: http.StatusNotFound, Code: codeNotFound, Message: "appkey: unknown appkey"}
+		return &ruleError{notFound, "appkey: unknown appkey"}
 	}
 	return nil
 }

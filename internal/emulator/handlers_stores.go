@@ -7,7 +7,7 @@ import (
 )
 
 // listStores is GET /ca-stores (VIEWER).
-func (e *Emulator) listStores(r *http.Request, _ AccessKey) (any, *apiError) {
+func (e *Emulator) listStores(r *http.Request, _ AccessKey) (any, error) {
 	opts, err := listOptions(r)
 	if err != nil {
 		return nil, err
@@ -16,7 +16,7 @@ func (e *Emulator) listStores(r *http.Request, _ AccessKey) (any, *apiError) {
 }
 
 // createStore is POST /ca-stores (ADMIN).
-func (e *Emulator) createStore(r *http.Request, caller AccessKey) (any, *apiError) {
+func (e *Emulator) createStore(r *http.Request, caller AccessKey) (any, error) {
 	var req wire.StoreRequest
 	if err := decodeBody(r, &req); err != nil {
 		return nil, err
@@ -25,7 +25,7 @@ func (e *Emulator) createStore(r *http.Request, caller AccessKey) (any, *apiErro
 }
 
 // getStore is GET /ca-stores/{caStoreId} (VIEWER).
-func (e *Emulator) getStore(r *http.Request, _ AccessKey) (any, *apiError) {
+func (e *Emulator) getStore(r *http.Request, _ AccessKey) (any, error) {
 	id, err := pathID(r, "caStoreId")
 	if err != nil {
 		return nil, err
@@ -34,7 +34,7 @@ func (e *Emulator) getStore(r *http.Request, _ AccessKey) (any, *apiError) {
 }
 
 // modifyStore is PUT /ca-stores/{caStoreId} (ADMIN).
-func (e *Emulator) modifyStore(r *http.Request, caller AccessKey) (any, *apiError) {
+func (e *Emulator) modifyStore(r *http.Request, caller AccessKey) (any, error) {
 	id, err := pathID(r, "caStoreId")
 	if err != nil {
 		return nil, err
@@ -47,7 +47,7 @@ func (e *Emulator) modifyStore(r *http.Request, caller AccessKey) (any, *apiErro
 }
 
 // deleteStore is DELETE /ca-stores/{caStoreId} (ADMIN).
-func (e *Emulator) deleteStore(r *http.Request, caller AccessKey) (any, *apiError) {
+func (e *Emulator) deleteStore(r *http.Request, caller AccessKey) (any, error) {
 	id, err := pathID(r, "caStoreId")
 	if err != nil {
 		return nil, err

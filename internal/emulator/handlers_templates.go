@@ -8,7 +8,7 @@ import (
 
 // listTemplates is GET /ca-stores/{caStoreId}/templates (VIEWER), search on
 // name.
-func (e *Emulator) listTemplates(r *http.Request, _ AccessKey) (any, *apiError) {
+func (e *Emulator) listTemplates(r *http.Request, _ AccessKey) (any, error) {
 	storeID, err := pathID(r, "caStoreId")
 	if err != nil {
 		return nil, err
@@ -21,7 +21,7 @@ func (e *Emulator) listTemplates(r *http.Request, _ AccessKey) (any, *apiError) 
 }
 
 // createTemplate is POST /ca-stores/{caStoreId}/templates (ADMIN).
-func (e *Emulator) createTemplate(r *http.Request, caller AccessKey) (any, *apiError) {
+func (e *Emulator) createTemplate(r *http.Request, caller AccessKey) (any, error) {
 	storeID, err := pathID(r, "caStoreId")
 	if err != nil {
 		return nil, err
@@ -34,7 +34,7 @@ func (e *Emulator) createTemplate(r *http.Request, caller AccessKey) (any, *apiE
 }
 
 // getTemplate is GET /ca-stores/{caStoreId}/templates/{templateId} (VIEWER).
-func (e *Emulator) getTemplate(r *http.Request, _ AccessKey) (any, *apiError) {
+func (e *Emulator) getTemplate(r *http.Request, _ AccessKey) (any, error) {
 	storeID, templateID, err := storeAndID(r, "templateId")
 	if err != nil {
 		return nil, err
@@ -44,7 +44,7 @@ func (e *Emulator) getTemplate(r *http.Request, _ AccessKey) (any, *apiError) {
 
 // issueWithTemplate is POST
 // /ca-stores/{caStoreId}/templates/{templateId}/certificates (ADMIN).
-func (e *Emulator) issueWithTemplate(r *http.Request, caller AccessKey) (any, *apiError) {
+func (e *Emulator) issueWithTemplate(r *http.Request, caller AccessKey) (any, error) {
 	storeID, templateID, err := storeAndID(r, "templateId")
 	if err != nil {
 		return nil, err
@@ -58,7 +58,7 @@ func (e *Emulator) issueWithTemplate(r *http.Request, caller AccessKey) (any, *a
 
 // modifyTemplate is PUT /ca-stores/{caStoreId}/templates/{templateId}
 // (ADMIN); the body is true.
-func (e *Emulator) modifyTemplate(r *http.Request, caller AccessKey) (any, *apiError) {
+func (e *Emulator) modifyTemplate(r *http.Request, caller AccessKey) (any, error) {
 	storeID, templateID, err := storeAndID(r, "templateId")
 	if err != nil {
 		return nil, err
@@ -72,7 +72,7 @@ func (e *Emulator) modifyTemplate(r *http.Request, caller AccessKey) (any, *apiE
 
 // deleteTemplate is DELETE /ca-stores/{caStoreId}/templates/{templateId}
 // (ADMIN); the body is true.
-func (e *Emulator) deleteTemplate(r *http.Request, _ AccessKey) (any, *apiError) {
+func (e *Emulator) deleteTemplate(r *http.Request, _ AccessKey) (any, error) {
 	storeID, templateID, err := storeAndID(r, "templateId")
 	if err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/nhnpca/pca-issuer/internal/emulator/ca"
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
@@ -51,7 +52,7 @@ func TestSignIssuesEveryKeyKind(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			csr := csrOfKey(t, tc.key, "k.example.com", []string{"k.example.com"}, nil, nil)
 			d, leaf, _ := issued(t, h.issue(b.CAStoreID, tc.template, wire.IssueRequest{Mode: wire.ModeSign, Csr: csr, CommonName: "k.example.com", TTLValue: 3600}))
-			if alg, bits := describeKey(leaf.PublicKey); alg != tc.wantAlg || bits != tc.wantBits || d.KeyAlgorithm != tc.wantAlg || d.KeyLength != tc.wantBits {
+			if alg, bits := ca.DescribeKey(leaf.PublicKey); alg != tc.wantAlg || bits != tc.wantBits || d.KeyAlgorithm != tc.wantAlg || d.KeyLength != tc.wantBits {
 				t.Errorf("leaf key %s %d, detail %s %d; want %s %d", alg, bits, d.KeyAlgorithm, d.KeyLength, tc.wantAlg, tc.wantBits)
 			}
 			if !leaf.PublicKey.(interface{ Equal(crypto.PublicKey) bool }).Equal(tc.key.Public()) {

@@ -12,21 +12,23 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nhnpca/pca-issuer/internal/emulator/ca"
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // This file holds the rules of template issuance: what the certificate's
 // subject, names and validity are, given a template, a request and (in SIGN
 // mode) a CSR. The guide names the switches but not all their effects; the
-// choices below follow Vault-style PKIs and are marked "Assumed".
+// emulator's reading of each, after Vault-style PKIs, is docs/pca-api.md,
+// A12 to A20.
 
-// minRSABits is the smallest RSA key a CSR may carry. Assumed: the same floor
-// as the seed's issuer keys.
+// minRSABits is the smallest RSA key a CSR may carry, the floor of issuer
+// keys (docs/pca-api.md, A20).
 const minRSABits = 2048
 
-// parseCSR reads a PEM CSR and checks its self-signature. Errors are 400
+// parseCSR reads a PEM CSR and checks its self-signature. Errors are refusals
 // naming csr.
-func parseCSR(text string) (*x509.CertificateRequest, *apiError) {
+func parseCSR(text string) (*x509.CertificateRequest, error) {
 	if strings.TrimSpace(text) == "" {
 		return nil, errValidation("csr", "required in SIGN mode")
 	}
@@ -47,10 +49,8 @@ func parseCSR(text string) (*x509.CertificateRequest, *apiError) {
 	return csr, nil
 }
 
-// leafCommonName picks the CN. Assumed: the CSR's CN when useCsrCommonName
-// and the CSR has one, else the request's commonName, which is then
-// required; either way at most 64 characters (X.520 ub-common-name).
-func leafCommonName(tmpl wire.TemplateRequest, req wire.IssueRequest, csr *x509.CertificateRequest) (string, *apiError) {
+// leafCommonName picks the CN (docs/pca-api.md, A12).
+func leafCommonName(tmpl wire.TemplateRequest, req wire.IssueRequest, csr *x509.CertificateRequest) (string, error) {
 	if csr != nil && tmpl.UseCsrCommonName && csr.Subject.CommonName != "" {
 		if err := checkLen("csr", csr.Subject.CommonName, maxNameLen); err != nil {
 			return "", errValidation("csr", "Common Name longer than %d characters", maxNameLen)
@@ -61,13 +61,11 @@ func leafCommonName(tmpl wire.TemplateRequest, req wire.IssueRequest, csr *x509.
 }
 
 // leafSubject is the template's subjectInfo and otherFields with the CN and
-// the request's serialNumber. Assumed: with useCsrOtherFields the CSR's
-// subject attributes other than the CN replace the template's where the CSR
-// sets them.
-func leafSubject(tmpl wire.TemplateRequest, req wire.IssueRequest, csr *x509.CertificateRequest, cn string) (pkix.Name, *apiError) {
+// the request's serialNumber (docs/pca-api.md, A13).
+func leafSubject(tmpl wire.TemplateRequest, req wire.IssueRequest, csr *x509.CertificateRequest, cn string) (pkix.Name, error) {
 	info := tmpl.SubjectInfo
 	if csr != nil && tmpl.UseCsrOtherFields {
-		fromCSR := subjectInfoOf(csr.Subject)
+		fromCSR := ca.SubjectInfoOf(csr.Subject)
 		overlay(&info.SerialNumber, fromCSR.SerialNumber)
 		overlay(&info.Country, fromCSR.Country)
 		overlay(&info.StateOrProvince, fromCSR.StateOrProvince)
@@ -82,7 +80,7 @@ func leafSubject(tmpl wire.TemplateRequest, req wire.IssueRequest, csr *x509.Cer
 	}
 	overlay(&info.SerialNumber, req.SerialNumber)
 	info.CommonName = cn
-	name, err := subjectName(info, tmpl.OtherFields)
+	name, err := ca.SubjectName(info, tmpl.OtherFields)
 	if err != nil {
 		return pkix.Name{}, errValidation("otherFields", "%v", err)
 	}
@@ -96,45 +94,35 @@ func overlay(dst *string, v string) {
 	}
 }
 
-// leafSANs picks the names and checks them against the template. Assumed:
-//   - with useCsrSans (SIGN mode) the CSR's DNS, email, IP and URI SANs are
-//     used and the request's sans/ipSans/urlSans are ignored; otherwise the
-//     request's lists are used;
-//   - the CN is added to the DNS SANs unless excludeCommonNameFromSans, and
-//     only when it looks like a DNS name (withCommonName);
-//   - any IP SAN is refused unless allowIpSans;
-//   - each URL SAN must match a urlSansWhitelist glob; an empty whitelist
-//     refuses all URL SANs;
-//   - each otherSans entry must match an otherSansWhitelist entry (same OID
-//     and type, value glob); an empty whitelist refuses them all. CSR
-//     otherName SANs are not copied.
-func leafSANs(tmpl wire.TemplateRequest, req wire.IssueRequest, csr *x509.CertificateRequest, cn string) (sanSet, *apiError) {
-	var sans sanSet
+// leafSANs picks the names and checks them against the template
+// (docs/pca-api.md, A14 to A17).
+func leafSANs(tmpl wire.TemplateRequest, req wire.IssueRequest, csr *x509.CertificateRequest, cn string) (ca.SANs, error) {
+	var sans ca.SANs
 	if csr != nil && tmpl.UseCsrSans {
-		sans = sanSet{DNS: csr.DNSNames, Emails: csr.EmailAddresses, IPs: csr.IPAddresses, URIs: csr.URIs}
+		sans = ca.SANs{DNS: csr.DNSNames, Emails: csr.EmailAddresses, IPs: csr.IPAddresses, URIs: csr.URIs}
 	} else {
-		var err *apiError
+		var err error
 		if sans, err = parseSANs(req.Sans, req.IPSans, req.URLSans); err != nil {
-			return sanSet{}, err
+			return ca.SANs{}, err
 		}
 	}
 	sans.DNS = withCommonName(sans.DNS, cn, req.ExcludeCommonNameFromSans)
 	if len(sans.IPs) > 0 && !tmpl.AllowIPSans {
-		return sanSet{}, errValidation("ipSans", "the template does not allow IP SANs (allowIpSans is false)")
+		return ca.SANs{}, errValidation("ipSans", "the template does not allow IP SANs (allowIpSans is false)")
 	}
 	for _, u := range sans.URIs {
 		if !slices.ContainsFunc(tmpl.URLSansWhitelist, func(g string) bool { return globMatch(g, u.String()) }) {
-			return sanSet{}, errValidation("urlSans", "%q is not allowed by the template's urlSansWhitelist", u.String())
+			return ca.SANs{}, errValidation("urlSans", "%q is not allowed by the template's urlSansWhitelist", u.String())
 		}
 	}
 	if err := checkOidInfos("otherSans", req.OtherSans); err != nil {
-		return sanSet{}, err
+		return ca.SANs{}, err
 	}
 	for i, o := range req.OtherSans {
 		if !slices.ContainsFunc(tmpl.OtherSansWhitelist, func(w wire.OidInfo) bool {
 			return w.OID == o.OID && w.Type == o.Type && globMatch(w.Value, o.Value)
 		}) {
-			return sanSet{}, errValidation(fmt.Sprintf("otherSans[%d]", i), "not allowed by the template's otherSansWhitelist")
+			return ca.SANs{}, errValidation(fmt.Sprintf("otherSans[%d]", i), "not allowed by the template's otherSansWhitelist")
 		}
 	}
 	sans.Other = req.OtherSans
@@ -198,14 +186,9 @@ func globMatch(pattern, s string) bool {
 	return strings.HasSuffix(s, parts[len(parts)-1])
 }
 
-// leafValidity computes notBefore and notAfter. Assumed:
-//   - with neither ttlValue nor specificDate, the template's cap is used
-//     (now + maxTTL, or maxSpecificDate);
-//   - ttlValue (or specificDate - now) above maxTTL, or a notAfter past
-//     maxSpecificDate, is refused with 400 naming the request field;
-//   - a notAfter past the issuer's notAfter is refused (not trimmed);
-//   - notBefore is now - backDateValidation of the template.
-func leafValidity(tmpl wire.TemplateRequest, req wire.IssueRequest, now time.Time, issuerNotAfter time.Time) (time.Time, time.Time, *apiError) {
+// leafValidity computes notBefore (now less the template's
+// backDateValidation) and notAfter (docs/pca-api.md, A18, A19).
+func leafValidity(tmpl wire.TemplateRequest, req wire.IssueRequest, now time.Time, issuerNotAfter time.Time) (time.Time, time.Time, error) {
 	notBefore := now.Add(-secondsDuration(*tmpl.BackDateValidation))
 	expiry, given, err := notAfter(now, req.TTLValue, req.SpecificDate)
 	if err != nil {
@@ -243,7 +226,7 @@ func secondsDuration(s int64) time.Duration { return time.Duration(s) * time.Sec
 func leafUsages(tmpl wire.TemplateRequest) (x509.KeyUsage, []x509.ExtKeyUsage, []asn1.ObjectIdentifier, []x509.OID) {
 	var oids []asn1.ObjectIdentifier
 	for _, s := range tmpl.ExtendedKeyUsageOids {
-		if oid, err := parseOID(s); err == nil {
+		if oid, err := ca.ParseOID(s); err == nil {
 			oids = append(oids, oid)
 		}
 	}
@@ -253,15 +236,13 @@ func leafUsages(tmpl wire.TemplateRequest) (x509.KeyUsage, []x509.ExtKeyUsage, [
 			policies = append(policies, oid)
 		}
 	}
-	return keyUsageBits(tmpl.KeyUsage), extKeyUsageList(tmpl.ExtendedKeyUsage), oids, policies
+	return ca.KeyUsageBits(tmpl.KeyUsage), ca.ExtKeyUsageList(tmpl.ExtendedKeyUsage), oids, policies
 }
 
-// checkCSRKey holds a SIGN-mode CSR's key to the template's keyInfo.
-// Assumed (as Vault's key_type and key_bits): the key must be of the
-// template's algorithm; an RSA key must have at least keySize bits, an EC
-// key must be on the keySize curve; ED25519 has one size.
-func checkCSRKey(want wire.KeyInfo, pub any) *apiError {
-	alg, bits := describeKey(pub)
+// checkCSRKey holds a SIGN-mode CSR's key to the template's keyInfo, as
+// Vault's key_type and key_bits do (docs/pca-api.md, A20).
+func checkCSRKey(want wire.KeyInfo, pub any) error {
+	alg, bits := ca.DescribeKey(pub)
 	switch {
 	case alg == "":
 		return errValidation("csr", "unsupported public key type %T", pub)

@@ -3,7 +3,8 @@ package emulator
 import "github.com/nhnpca/pca-issuer/internal/pca/wire"
 
 // paginate cuts one page out of items. Pages start at 0; opts are already
-// checked (page >= 0, size >= 1). A page past the end is empty.
+// checked (page >= 0, size >= 1). A page past the end is empty
+// (docs/pca-api.md, A4).
 func paginate[T any](items []T, opts wire.ListOptions) ([]T, wire.Page) {
 	page := wire.Page{
 		TotalCnt:      len(items),

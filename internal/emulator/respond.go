@@ -27,22 +27,59 @@ func writeOK(w http.ResponseWriter, body any) {
 	})
 }
 
-// writeError writes the failure envelope: the error's status and code, its
-// message and a null body.
-func writeError(w http.ResponseWriter, err *apiError) {
-	writeJSON(w, err.Status, wire.Envelope[any]{
-		Header: wire.Header{ResultCode: err.Code, ResultMessage: err.Message, IsSuccessful: false},
+// writeError writes the failure envelope of err, with the status statusOf
+// gives it.
+func writeError(w http.ResponseWriter, err error) {
+	writeFailure(w, statusOf(err), err.Error())
+}
+
+// statusOf is the HTTP status of an error a rule returned
+// (docs/pca-api.md, Envelope and errors): by its failure for a ruleError,
+// 500 for anything else.
+func statusOf(err error) int {
+	var re *ruleError
+	if !errors.As(err, &re) {
+		return http.StatusInternalServerError
+	}
+	switch re.failure {
+	case refused:
+		return http.StatusBadRequest
+	case unauthenticated:
+		return http.StatusUnauthorized
+	case forbidden:
+		return http.StatusForbidden
+	case notFound:
+		return http.StatusNotFound
+	case conflict:
+		return http.StatusConflict
+	}
+	return http.StatusInternalServerError
+}
+
+// writeFailure writes the failure envelope: resultCode is the status times
+// 100 (docs/pca-api.md, A1), the message, and a null body.
+func writeFailure(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, wire.Envelope[any]{
+		Header: wire.Header{ResultCode: status * 100, ResultMessage: msg, IsSuccessful: false},
 	})
 }
+
+// maxRequestBody caps a JSON request body (docs/pca-api.md, A30).
+const maxRequestBody = 1 << 20
+
+// Page sizes of the list endpoints (docs/pca-api.md, A4).
+const (
+	defaultPageSize = 10
+	maxPageSize     = 1000
+)
 
 // decodeBody reads a JSON request body of at most maxRequestBody bytes into
 // dst. A malformed or too large body is a 400 naming "body", a value of the
 // wrong JSON type a 400 naming its field. Unknown fields are ignored.
-func decodeBody(r *http.Request, dst any) *apiError {
+func decodeBody(r *http.Request, dst any) error {
 	// No ResponseWriter is passed: a too large body is answered as a 400
-	// like any other bad body. The body is read whole and then decoded, which
-	// is cheaper than a json.Decoder's growing reads for a body this small,
-	// and refuses anything after the value.
+	// like any other bad body. json.Unmarshal of the whole body refuses
+	// anything after the value (docs/pca-api.md, A30).
 	data, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxRequestBody))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
@@ -74,8 +111,9 @@ func decodeBody(r *http.Request, dst any) *apiError {
 }
 
 // pathID reads a numeric id from the path (caStoreId, certId,
-// templateId); anything but a positive integer is a 400 naming it.
-func pathID(r *http.Request, name string) (int64, *apiError) {
+// templateId); anything but a positive integer is refused naming it
+// (docs/pca-api.md, A26).
+func pathID(r *http.Request, name string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || id <= 0 {
 		return 0, errValidation(name, "a positive integer, got %q", r.PathValue(name))
@@ -83,9 +121,9 @@ func pathID(r *http.Request, name string) (int64, *apiError) {
 	return id, nil
 }
 
-// listOptions reads page (from 0), size (default 10, at most 1000) and
-// search from the query.
-func listOptions(r *http.Request) (wire.ListOptions, *apiError) {
+// listOptions reads page, size and search from the query (docs/pca-api.md,
+// Paging; A4).
+func listOptions(r *http.Request) (wire.ListOptions, error) {
 	q := r.URL.Query()
 	opts := wire.ListOptions{Size: defaultPageSize, Search: q.Get("search")}
 	if v := q.Get("page"); v != "" {

@@ -9,13 +9,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nhnpca/pca-issuer/internal/emulator/db"
 )
 
 // panickingStorage is a storage whose store lookups panic, as a bbolt file
 // damaged after it was opened does.
-type panickingStorage struct{ storage }
+type panickingStorage struct{ db.Storage }
 
-func (panickingStorage) GetStore(int64) (storeRecord, bool, error) {
+func (panickingStorage) GetStore(int64) (db.Store, bool, error) {
 	panic("assertion failed: Page expected to be: 5, but self identifies as 0")
 }
 
@@ -26,8 +28,8 @@ func TestAPanickingHandlerAnswers500InTheEnvelope(t *testing.T) {
 
 	r := h.call(http.MethodGet, path("/%d", b.CAStoreID), h.admin, nil)
 	r.wantError(t, http.StatusInternalServerError, "Page expected")
-	if r.header.ResultCode != codeInternal {
-		t.Errorf("resultCode %d, want %d", r.header.ResultCode, codeInternal)
+	if r.header.ResultCode != 50000 { // docs/pca-api.md, A1
+		t.Errorf("resultCode %d, want 50000", r.header.ResultCode)
 	}
 	// The server keeps serving: the next request is answered too.
 	h.call(http.MethodGet, path("/%d", b.CAStoreID), h.admin, nil).wantError(t, http.StatusInternalServerError, "internal error")
@@ -69,7 +71,7 @@ func TestASecondOpenOfTheDataIsRefusedAsLocked(t *testing.T) {
 	if !errors.Is(err, ErrDataLocked) || !strings.Contains(err.Error(), "another process holds") {
 		t.Fatalf("second open: %v, want ErrDataLocked", err)
 	}
-	if waited := time.Since(start); waited > 5*lockWait {
+	if waited := time.Since(start); waited > 5*db.LockWait {
 		t.Errorf("second open took %v", waited)
 	}
 }

@@ -5,15 +5,16 @@ import (
 	"net/http"
 )
 
-// apiPrefix starts every API path (wire contract "Endpoints and auth").
+// apiPrefix starts every API path (docs/pca-api.md, Endpoints).
 const apiPrefix = "/v2.0/appkeys/{appkey}/ca-stores"
 
 // apiHandler is one API endpoint: it gets the authorized caller and returns
 // the envelope's body (or a rawBody to send as is) or an error to answer.
-type apiHandler func(r *http.Request, caller AccessKey) (any, *apiError)
+type apiHandler func(r *http.Request, caller AccessKey) (any, error)
 
-// publicHandler is a public endpoint (CRL files, OCSP): no token.
-type publicHandler func(r *http.Request) (any, *apiError)
+// publicHandler is a public endpoint (CRL files, OCSP): no token
+// (docs/pca-api.md, A9).
+type publicHandler func(r *http.Request) (any, error)
 
 // rawBody is an answer sent without the envelope: downloads, CRL files and
 // OCSP responses.
@@ -134,21 +135,19 @@ func writeBody(w http.ResponseWriter, body any) {
 	_, _ = w.Write(raw.data) // the client went away; nothing to do
 }
 
-// fallback answers requests no other route takes with an error envelope:
-// 405 when the path exists under another method, else 404. It is the mux's
-// "/" route, so that a request is matched once; without it every request
-// would be matched twice, once to find out whether any route takes it.
+// fallback is the mux's "/" route: requests no other route takes get an
+// error envelope, 405 when the path exists under another method, else 404
+// (docs/pca-api.md, A2).
 func fallback(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
 			probe := r.Clone(r.Context())
 			probe.Method = m
 			if _, pattern := mux.Handler(probe); pattern != "/" {
-				writeError(w, &apiError{Status: http.StatusMethodNotAllowed, Code: codeNotAllowed,
-					Message: fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path)})
+				writeFailure(w, http.StatusMethodNotAllowed, fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path))
 				return
 			}
 		}
-		writeError(w, &apiError{Status: http.StatusNotFound, Code: codeNotFound, Message: "no endpoint " + r.Method + " " + r.URL.Path})
+		writeFailure(w, http.StatusNotFound, "no endpoint "+r.Method+" "+r.URL.Path)
 	})
 }

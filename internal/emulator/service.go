@@ -1,26 +1,26 @@
 package emulator
 
 import (
-	"crypto"
 	"crypto/x509"
-	"encoding/pem"
 	"fmt"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/nhnpca/pca-issuer/internal/emulator/ca"
+	"github.com/nhnpca/pca-issuer/internal/emulator/db"
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // service holds the API's rules over a storage. Its exported-looking methods
 // (CreateStore, IssueWithTemplate, ...) are what the HTTP handlers and
-// Bootstrap call; they take wire requests and return wire bodies or an
-// *apiError ready to answer.
+// Bootstrap call; they take wire requests and return wire bodies or a
+// domain error (errors.go).
 type service struct {
 	// mu serialises every operation that reads, decides and writes, so that
 	// counts and parent checks hold under concurrent requests.
 	mu     sync.Mutex
-	db     storage
+	db     db.Storage
 	now    func() time.Time
 	issued *issuanceCounter
 	// attempts counts SIGN-mode issuance calls by the CSR's key, refused
@@ -29,63 +29,58 @@ type service struct {
 	// appKey and baseURL make the public CRL and OCSP URLs (urls.go).
 	appKey  string
 	baseURL string
-	// ocspCache holds signed OCSP responses until their nextUpdate
-	// (ocsp.go).
-	ocspCache map[ocspCacheKey]cachedOCSP
-	// delegates are the OCSP responders of Ed25519 issuers, by issuer id.
-	delegates map[int64]ocspResponder
-	// issuers holds parsed issuer certificates and keys by id (issuerOf).
-	issuers map[int64]parsedIssuer
+	// ca is the in-memory state of the CA: OCSP responders and responses.
+	ca *ca.CA
 }
 
-// newService returns a service over db with the clock now; appKey and
+// newService returns a service over data with the clock now; appKey and
 // baseURL make the CRL and OCSP URLs put in certificates.
-func newService(db storage, now func() time.Time, appKey, baseURL string) *service {
-	return &service{db: db, now: now, issued: newIssuanceCounter(), attempts: newIssuanceCounter(), appKey: appKey, baseURL: baseURL, ocspCache: map[ocspCacheKey]cachedOCSP{}, delegates: map[int64]ocspResponder{}, issuers: map[int64]parsedIssuer{}}
+func newService(data db.Storage, now func() time.Time, appKey, baseURL string) *service {
+	return &service{db: data, now: now, issued: newIssuanceCounter(), attempts: newIssuanceCounter(), appKey: appKey, baseURL: baseURL, ca: ca.New()}
 }
 
-// loadStore returns a store, or 404.
-func (s *service) loadStore(id int64) (storeRecord, *apiError) {
+// loadStore returns a store, or not found.
+func (s *service) loadStore(id int64) (db.Store, error) {
 	rec, ok, err := s.db.GetStore(id)
 	if err != nil {
-		return storeRecord{}, errInternal("read store", err)
+		return db.Store{}, fmt.Errorf("read store: %w", err)
 	}
 	if !ok || rec.Status == wire.StatusDeleted {
-		return storeRecord{}, errNotFound("ca-store", id)
+		return db.Store{}, errNotFound("ca-store", id)
 	}
 	return rec, nil
 }
 
-// loadCert returns a certificate of a store, or 404 when the id is unknown
-// or belongs to another store.
-func (s *service) loadCert(storeID, id int64) (certRecord, *apiError) {
+// loadCert returns a certificate of a store, or not found when the id is
+// unknown or belongs to another store (docs/pca-api.md, A26).
+func (s *service) loadCert(storeID, id int64) (db.Cert, error) {
 	rec, ok, err := s.db.GetCert(id)
 	if err != nil {
-		return certRecord{}, errInternal("read certificate", err)
+		return db.Cert{}, fmt.Errorf("read certificate: %w", err)
 	}
 	if !ok || rec.StoreID != storeID {
-		return certRecord{}, errNotFound("certificate", id)
+		return db.Cert{}, errNotFound("certificate", id)
 	}
 	return rec, nil
 }
 
-// issuerCA is a ROOT or INTERMEDIATE ready to sign.
+// issuerCA is a ROOT or INTERMEDIATE of the store, ready to sign.
 type issuerCA struct {
-	rec  certRecord
-	cert *x509.Certificate
-	key  crypto.Signer
+	rec db.Cert
+	ca.Issuer
 }
 
 // loadIssuer returns the issuer named by a request field (parentCertId): it
-// must be a ROOT or INTERMEDIATE of the store (else 400 naming the field)
-// that is neither revoked nor expired (else 409).
-func (s *service) loadIssuer(storeID, id int64, field string) (issuerCA, *apiError) {
+// must be a ROOT or INTERMEDIATE of the store (else refused naming the
+// field) that is neither revoked nor expired (else a conflict)
+// (docs/pca-api.md, A26, A27).
+func (s *service) loadIssuer(storeID, id int64, field string) (issuerCA, error) {
 	if id == 0 {
 		return issuerCA{}, errValidation(field, "required")
 	}
 	rec, ok, err := s.db.GetCert(id)
 	if err != nil {
-		return issuerCA{}, errInternal("read certificate", err)
+		return issuerCA{}, fmt.Errorf("read certificate: %w", err)
 	}
 	if !ok || rec.StoreID != storeID {
 		return issuerCA{}, errValidation(field, "no certificate %d in ca-store %d", id, storeID)
@@ -93,30 +88,30 @@ func (s *service) loadIssuer(storeID, id int64, field string) (issuerCA, *apiErr
 	if rec.Type == wire.TypeLeaf {
 		return issuerCA{}, errValidation(field, "certificate %d is a LEAF, not an issuer", id)
 	}
-	issuer, aErr := s.issuerOf(rec)
-	if aErr != nil {
-		return issuerCA{}, aErr
+	issuer, err := issuerOf(rec)
+	if err != nil {
+		return issuerCA{}, err
 	}
-	if st := certStatus(rec, issuer.cert, s.now()); st != wire.StatusActive {
+	if st := certStatus(rec, issuer.Cert, s.now()); st != wire.StatusActive {
 		return issuerCA{}, errConflict("issuer certificate %d is %s", id, st)
 	}
 	return issuer, nil
 }
 
 // chainOf returns the issuers of a certificate from the direct issuer up to
-// the root.
-func (s *service) chainOf(rec certRecord) ([]certRecord, *apiError) {
-	var chain []certRecord
+// the root (docs/pca-api.md, A10).
+func (s *service) chainOf(rec db.Cert) ([]db.Cert, error) {
+	var chain []db.Cert
 	for id := rec.ParentID; id != 0; {
 		if len(chain) > 16 {
-			return nil, errInternal("build chain", fmt.Errorf("certificate %d: chain too long", rec.ID))
+			return nil, fmt.Errorf("build chain: certificate %d: chain too long", rec.ID)
 		}
 		parent, ok, err := s.db.GetCert(id)
 		if err != nil {
-			return nil, errInternal("read certificate", err)
+			return nil, fmt.Errorf("read certificate: %w", err)
 		}
 		if !ok {
-			return nil, errInternal("build chain", fmt.Errorf("issuer %d of certificate %d is missing", id, rec.ID))
+			return nil, fmt.Errorf("build chain: issuer %d of certificate %d is missing", id, rec.ID)
 		}
 		chain = append(chain, parent)
 		id = parent.ParentID
@@ -125,8 +120,8 @@ func (s *service) chainOf(rec certRecord) ([]certRecord, *apiError) {
 }
 
 // certStatus is REVOKED once revoked, EXPIRED once notAfter has passed, else
-// ACTIVE.
-func certStatus(rec certRecord, cert *x509.Certificate, now time.Time) string {
+// ACTIVE (docs/pca-api.md, A29).
+func certStatus(rec db.Cert, cert *x509.Certificate, now time.Time) string {
 	switch {
 	case !rec.Revoked.IsZero():
 		return wire.StatusRevoked
@@ -136,38 +131,30 @@ func certStatus(rec certRecord, cert *x509.Certificate, now time.Time) string {
 	return wire.StatusActive
 }
 
-// pemCert writes one DER certificate as PEM.
-func pemCert(der []byte) string {
-	var b strings.Builder
-	writePEMCert(&b, der)
-	return b.String()
-}
-
 // pemChain concatenates the PEM of chain, in order, leaving the root out
 // when withoutRoot.
-func pemChain(chain []certRecord, withoutRoot bool) string {
+func pemChain(chain []db.Cert, withoutRoot bool) string {
 	var b strings.Builder
 	for _, c := range chain {
 		if withoutRoot && c.Type == wire.TypeRoot {
 			continue
 		}
-		writePEMCert(&b, c.DER)
+		b.WriteString(ca.CertPEM(c.DER))
 	}
 	return b.String()
 }
 
-// writePEMCert appends the PEM of a DER certificate to b. It sizes b first:
-// pem.EncodeToMemory grows its buffer from empty and then copies it into a
-// string, which made PEM encoding a sixth of the bytes an issuance allocated.
-func writePEMCert(b *strings.Builder, der []byte) {
-	const armour = len("-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n")
-	b64 := (len(der) + 2) / 3 * 4
-	b.Grow(b64 + b64/64 + 1 + armour)
-	_ = pem.Encode(b, &pem.Block{Type: "CERTIFICATE", Bytes: der}) // a strings.Builder does not fail
+// issuerOf parses an issuer record's certificate and key.
+func issuerOf(rec db.Cert) (issuerCA, error) {
+	issuer, err := ca.ParseIssuer(rec.DER, rec.KeyPKCS8)
+	if err != nil {
+		return issuerCA{}, fmt.Errorf("issuer: %w", err)
+	}
+	return issuerCA{rec: rec, Issuer: issuer}, nil
 }
 
-// matchesSearch is the list endpoints' search: a case-insensitive substring
-// of any of the fields; an empty search matches everything.
+// matchesSearch is the list endpoints' search (docs/pca-api.md, A5); an
+// empty search matches everything.
 func matchesSearch(search string, fields ...string) bool {
 	if search == "" {
 		return true

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"math/big"
 
+	"github.com/nhnpca/pca-issuer/internal/emulator/ca"
+	"github.com/nhnpca/pca-issuer/internal/emulator/db"
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
-// Seed range and default of maxDepth.
+// Range and default of maxDepth (docs/pca-api.md, Request limits).
 const (
 	defaultMaxDepth = 0
 	maxMaxDepth     = 3
@@ -21,11 +23,11 @@ type issuerPlan struct {
 	keyInfo  wire.KeyInfo
 	backDate int64 // seconds
 	maxDepth int
-	sans     sanSet
+	sans     ca.SANs
 }
 
 // checkIssuerRequest validates POST /certs before any key is made.
-func checkIssuerRequest(req wire.IssuerCertRequest) (issuerPlan, *apiError) {
+func checkIssuerRequest(req wire.IssuerCertRequest) (issuerPlan, error) {
 	p := issuerPlan{req: req, maxDepth: defaultMaxDepth}
 	if req.CertificateType != wire.TypeRoot && req.CertificateType != wire.TypeIntermediate {
 		return p, errValidation("certificateType", "ROOT or INTERMEDIATE, got %q", req.CertificateType)
@@ -42,7 +44,7 @@ func checkIssuerRequest(req wire.IssuerCertRequest) (issuerPlan, *apiError) {
 	if err := checkSubjectInfo(req.SubjectInfo); err != nil {
 		return p, err
 	}
-	var err *apiError
+	var err error
 	if p.keyInfo, err = checkKeyInfo(req.KeyInfo); err != nil {
 		return p, err
 	}
@@ -73,17 +75,17 @@ func checkIssuerRequest(req wire.IssuerCertRequest) (issuerPlan, *apiError) {
 
 // CreateIssuerCert issues a ROOT (self-signed) or INTERMEDIATE (signed by
 // parentCertId, a CA of the same store) and keeps its key (POST /certs).
-// Errors: 400 naming the field, 404 unknown store, 409 parent revoked or
+// Errors: refused naming the field, not found for an unknown store, conflict for a parent revoked or
 // expired.
-func (s *service) CreateIssuerCert(actor string, storeID int64, req wire.IssuerCertRequest) (wire.Certificate, *apiError) {
+func (s *service) CreateIssuerCert(actor string, storeID int64, req wire.IssuerCertRequest) (wire.Certificate, error) {
 	plan, err := checkIssuerRequest(req)
 	if err != nil {
 		return wire.Certificate{}, err
 	}
 	// Key generation is slow (RSA 4096); do it before taking the lock.
-	key, genErr := generateKey(plan.keyInfo)
-	if genErr != nil {
-		return wire.Certificate{}, errInternal("generate key", genErr)
+	key, err := ca.GenerateKey(plan.keyInfo)
+	if err != nil {
+		return wire.Certificate{}, fmt.Errorf("generate key: %w", err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -99,109 +101,109 @@ func (s *service) CreateIssuerCert(actor string, storeID int64, req wire.IssuerC
 }
 
 // signIssuer makes and keeps the certificate of a checked plan.
-func (s *service) signIssuer(actor string, store storeRecord, plan issuerPlan, key crypto.Signer) (certRecord, *apiError) {
+func (s *service) signIssuer(actor string, store db.Store, plan issuerPlan, key crypto.Signer) (db.Cert, error) {
 	now := s.now()
 	expiry, given, err := notAfter(now, plan.req.TTLValue, plan.req.SpecificDate)
 	if err != nil {
-		return certRecord{}, err
+		return db.Cert{}, err
 	}
 	if !given {
-		return certRecord{}, errValidation("ttlValue", "either ttlValue or specificDate is required")
+		return db.Cert{}, errValidation("ttlValue", "either ttlValue or specificDate is required")
 	}
-	subject, subjErr := subjectName(plan.req.SubjectInfo, nil)
-	if subjErr != nil {
-		return certRecord{}, errValidation("subjectInfo", "%v", subjErr)
+	subject, err := ca.SubjectName(plan.req.SubjectInfo, nil)
+	if err != nil {
+		return db.Cert{}, errValidation("subjectInfo", "%v", err)
 	}
-	profile := certProfile{
+	profile := ca.Profile{
 		Subject:            subject,
 		NotBefore:          now.Add(-secondsDuration(plan.backDate)),
 		NotAfter:           expiry,
 		IsCA:               true,
 		MaxPathLen:         plan.maxDepth,
-		KeyUsage:           caKeyUsage,
+		KeyUsage:           ca.CAKeyUsage,
 		SANs:               plan.sans,
-		SignatureAlgorithm: signatureAlgorithms[plan.req.SignatureAlgorithm].x509,
+		SignatureAlgorithm: ca.SignatureAlgorithms[plan.req.SignatureAlgorithm].X509,
 	}
 	var parent issuerCA
 	if plan.req.CertificateType == wire.TypeIntermediate {
 		if parent, err = s.loadIssuer(store.ID, plan.req.ParentCertID, "parentCertId"); err != nil {
-			return certRecord{}, err
+			return db.Cert{}, err
 		}
-		if err := checkPathLength(parent.cert, plan.maxDepth); err != nil {
-			return certRecord{}, err
+		if err := checkPathLength(parent.Cert, plan.maxDepth); err != nil {
+			return db.Cert{}, err
 		}
-		if certTime(expiry).After(parent.cert.NotAfter) {
-			return certRecord{}, errValidation(expiryField(plan.req.SpecificDate), "notAfter %s would pass the parent certificate's notAfter %s",
-				wire.NewDateTime(expiry).Format(wire.DateTimeLayout), wire.NewDateTime(parent.cert.NotAfter).Format(wire.DateTimeLayout))
+		if certTime(expiry).After(parent.Cert.NotAfter) {
+			return db.Cert{}, errValidation(expiryField(plan.req.SpecificDate), "notAfter %s would pass the parent certificate's notAfter %s",
+				wire.NewDateTime(expiry).Format(wire.DateTimeLayout), wire.NewDateTime(parent.Cert.NotAfter).Format(wire.DateTimeLayout))
 		}
 		profile.CRLURL, profile.OCSPURL = s.revocationURLs(store, parent.rec.ID)
-		profile.SignatureAlgorithm = signerAlgorithm(profile.SignatureAlgorithm, parent.cert.PublicKeyAlgorithm)
+		profile.SignatureAlgorithm = ca.SignerAlgorithm(profile.SignatureAlgorithm, parent.Cert.PublicKeyAlgorithm)
 	}
-	id, idErr := s.db.NextID(kindCert)
-	if idErr != nil {
-		return certRecord{}, errInternal("new certificate id", idErr)
+	id, err := s.db.NextID(db.KindCert)
+	if err != nil {
+		return db.Cert{}, fmt.Errorf("new certificate id: %w", err)
 	}
 	// A ROOT is its own issuer: its serial is unique among its own.
-	issuerID, signer, issuerCert := id, key, (*x509.Certificate)(nil)
-	if parent.cert != nil {
-		issuerID, signer, issuerCert = parent.rec.ID, parent.key, parent.cert
+	issuerID, signer := id, ca.Issuer{Key: key}
+	if parent.Cert != nil {
+		issuerID, signer = parent.rec.ID, parent.Issuer
 	}
 	if profile.Serial, err = s.newSerialFor(issuerID); err != nil {
-		return certRecord{}, err
+		return db.Cert{}, err
 	}
-	cert, signErr := issueCertificate(profile, key.Public(), issuerCert, signer)
-	if signErr != nil {
-		return certRecord{}, errInternal("issue certificate", signErr)
+	cert, err := ca.Issue(profile, key.Public(), signer)
+	if err != nil {
+		return db.Cert{}, fmt.Errorf("issue certificate: %w", err)
 	}
-	pkcs8, mErr := x509.MarshalPKCS8PrivateKey(key)
-	if mErr != nil {
-		return certRecord{}, errInternal("keep key", mErr)
+	pkcs8, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return db.Cert{}, fmt.Errorf("keep key: %w", err)
 	}
-	rec := certRecord{
+	rec := db.Cert{
 		ID: id, StoreID: store.ID, ParentID: parent.rec.ID, Type: plan.req.CertificateType,
 		Name: plan.req.Name, Description: plan.req.Description,
 		DER: cert.Raw, KeyPKCS8: pkcs8, Created: now, CreatedBy: actor,
 	}
 	if err := s.keepCert(rec, issuerID, cert); err != nil {
-		return certRecord{}, err
+		return db.Cert{}, err
 	}
 	return rec, nil
 }
 
 // keepCert writes a certificate and records its serial under its issuer.
-func (s *service) keepCert(rec certRecord, issuerID int64, cert *x509.Certificate) *apiError {
+func (s *service) keepCert(rec db.Cert, issuerID int64, cert *x509.Certificate) error {
 	if err := s.db.PutCert(rec); err != nil {
-		return errInternal("write certificate", err)
+		return fmt.Errorf("write certificate: %w", err)
 	}
 	if err := s.db.PutSerial(issuerID, cert.SerialNumber.Bytes(), rec.ID); err != nil {
-		return errInternal("record serial number", err)
+		return fmt.Errorf("record serial number: %w", err)
 	}
 	return nil
 }
 
-// newSerialFor draws random serials (newSerial) until one is new for the
+// newSerialFor draws random serials (ca.NewSerial) until one is new for the
 // issuer, so serials are unique per issuer (RFC 5280 4.1.2.2).
-func (s *service) newSerialFor(issuerID int64) (*big.Int, *apiError) {
+func (s *service) newSerialFor(issuerID int64) (*big.Int, error) {
 	for range 16 {
-		n, err := newSerial()
+		n, err := ca.NewSerial()
 		if err != nil {
-			return nil, errInternal("serial number", err)
+			return nil, fmt.Errorf("serial number: %w", err)
 		}
 		_, used, err := s.db.GetSerial(issuerID, n.Bytes())
 		if err != nil {
-			return nil, errInternal("read serial numbers", err)
+			return nil, fmt.Errorf("read serial numbers: %w", err)
 		}
 		if !used {
 			return n, nil
 		}
 	}
-	return nil, errInternal("serial number", fmt.Errorf("no free serial number for issuer %d", issuerID))
+	return nil, fmt.Errorf("serial number: no free serial number for issuer %d", issuerID)
 }
 
 // checkPathLength refuses an INTERMEDIATE that its parent's path length
 // constraint (RFC 5280 4.2.1.9) forbids, or whose own maxDepth would reach
-// past it (assumed: refused rather than trimmed).
-func checkPathLength(parent *x509.Certificate, maxDepth int) *apiError {
+// past it (docs/pca-api.md, A23).
+func checkPathLength(parent *x509.Certificate, maxDepth int) error {
 	limit := parent.MaxPathLen
 	if limit == 0 && !parent.MaxPathLenZero {
 		limit = -1
@@ -226,9 +228,9 @@ func expiryField(specificDate string) string {
 }
 
 // GetCert returns a certificate's detail with its children (GET
-// /certs/{certId}), or 404. Leaves issued with storeInServer=false are not
-// kept and so answer 404.
-func (s *service) GetCert(storeID, certID int64) (wire.Certificate, *apiError) {
+// /certs/{certId}), or not found. Leaves issued with storeInServer=false are not
+// kept and so are not found (docs/pca-api.md, A24).
+func (s *service) GetCert(storeID, certID int64) (wire.Certificate, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.loadStore(storeID); err != nil {
@@ -243,15 +245,15 @@ func (s *service) GetCert(storeID, certID int64) (wire.Certificate, *apiError) {
 
 // ListCerts returns a page of a store's certificates of a type (all,
 // issuer, leaf) whose Common Name matches opts.Search (GET /certs).
-func (s *service) ListCerts(storeID int64, typ string, opts wire.ListOptions) (wire.CertificateList, *apiError) {
+func (s *service) ListCerts(storeID int64, typ string, opts wire.ListOptions) (wire.CertificateList, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.loadStore(storeID); err != nil {
 		return wire.CertificateList{}, err
 	}
-	recs, dbErr := s.db.ListCerts(storeID)
-	if dbErr != nil {
-		return wire.CertificateList{}, errInternal("list certificates", dbErr)
+	recs, err := s.db.ListCerts(storeID)
+	if err != nil {
+		return wire.CertificateList{}, fmt.Errorf("list certificates: %w", err)
 	}
 	now := s.now()
 	items := []wire.CertificateListItem{}
@@ -262,14 +264,14 @@ func (s *service) ListCerts(storeID int64, typ string, opts wire.ListOptions) (w
 		}
 		cert, err := x509.ParseCertificate(rec.DER)
 		if err != nil {
-			return wire.CertificateList{}, errInternal("parse certificate", err)
+			return wire.CertificateList{}, fmt.Errorf("parse certificate: %w", err)
 		}
 		if !matchesSearch(opts.Search, cert.Subject.CommonName) {
 			continue
 		}
 		items = append(items, wire.CertificateListItem{
 			ID: rec.ID, Name: rec.Name, Type: rec.Type, CommonName: cert.Subject.CommonName,
-			SerialNumber: formatSerial(cert.SerialNumber), Status: certStatus(rec, cert, now),
+			SerialNumber: ca.FormatSerial(cert.SerialNumber), Status: certStatus(rec, cert, now),
 			NotBefore: wire.NewDateTime(cert.NotBefore), NotAfter: wire.NewDateTime(cert.NotAfter),
 			IsLeaf: isLeaf, CreationDatetime: wire.NewDateTime(rec.Created), CreationUser: rec.CreatedBy,
 		})
@@ -279,8 +281,9 @@ func (s *service) ListCerts(storeID int64, typ string, opts wire.ListOptions) (w
 }
 
 // RevokeCert marks a certificate REVOKED and keeps the time (POST
-// /certs/{certId}/revoke). 404 unknown, 409 already revoked.
-func (s *service) RevokeCert(storeID, certID int64) (wire.RevokeResult, *apiError) {
+// /certs/{certId}/revoke). Not found for an unknown
+// id, a conflict when already revoked (docs/pca-api.md, A27).
+func (s *service) RevokeCert(storeID, certID int64) (wire.RevokeResult, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.loadStore(storeID); err != nil {
@@ -293,33 +296,33 @@ func (s *service) RevokeCert(storeID, certID int64) (wire.RevokeResult, *apiErro
 	if !rec.Revoked.IsZero() {
 		return wire.RevokeResult{}, errConflict("certificate %d is already REVOKED", certID)
 	}
-	cert, pErr := x509.ParseCertificate(rec.DER)
-	if pErr != nil {
-		return wire.RevokeResult{}, errInternal("parse certificate", pErr)
+	cert, err := x509.ParseCertificate(rec.DER)
+	if err != nil {
+		return wire.RevokeResult{}, fmt.Errorf("parse certificate: %w", err)
 	}
 	rec.Revoked = s.now()
 	if err := s.db.PutCert(rec); err != nil {
-		return wire.RevokeResult{}, errInternal("write certificate", err)
+		return wire.RevokeResult{}, fmt.Errorf("write certificate: %w", err)
 	}
-	return wire.RevokeResult{Result: true, SerialNumber: formatSerial(cert.SerialNumber), RevocationDatetime: wire.NewDateTime(rec.Revoked)}, nil
+	return wire.RevokeResult{Result: true, SerialNumber: ca.FormatSerial(cert.SerialNumber), RevocationDatetime: wire.NewDateTime(rec.Revoked)}, nil
 }
 
 // certDetail is the wire detail of a kept certificate, read from its DER.
 // withoutRoot leaves the root out of chainCertificatePem; withChildren fills
 // childCertificateList.
-func (s *service) certDetail(rec certRecord, withoutRoot, withChildren bool) (wire.Certificate, *apiError) {
+func (s *service) certDetail(rec db.Cert, withoutRoot, withChildren bool) (wire.Certificate, error) {
 	cert, err := x509.ParseCertificate(rec.DER)
 	if err != nil {
-		return wire.Certificate{}, errInternal("parse certificate", err)
+		return wire.Certificate{}, fmt.Errorf("parse certificate: %w", err)
 	}
-	chain, aErr := s.chainOf(rec)
-	if aErr != nil {
-		return wire.Certificate{}, aErr
+	chain, err := s.chainOf(rec)
+	if err != nil {
+		return wire.Certificate{}, err
 	}
 	d := s.describeRecord(rec, cert, pemChain(chain, withoutRoot))
 	if withChildren {
-		if d.ChildCertificateList, aErr = s.children(rec); aErr != nil {
-			return wire.Certificate{}, aErr
+		if d.ChildCertificateList, err = s.children(rec); err != nil {
+			return wire.Certificate{}, err
 		}
 	}
 	return d, nil
@@ -328,7 +331,7 @@ func (s *service) certDetail(rec certRecord, withoutRoot, withChildren bool) (wi
 // describeRecord is the wire detail of rec, whose DER cert was parsed
 // from (or, for a new leaf, signed as), with chainPEM as its
 // chainCertificatePem.
-func (s *service) describeRecord(rec certRecord, cert *x509.Certificate, chainPEM string) wire.Certificate {
+func (s *service) describeRecord(rec db.Cert, cert *x509.Certificate, chainPEM string) wire.Certificate {
 	d := describeCert(cert)
 	d.CertificateID, d.Name, d.Description, d.Type = rec.ID, rec.Name, rec.Description, rec.Type
 	d.Status = certStatus(rec, cert, s.now())
@@ -344,33 +347,33 @@ func (s *service) describeRecord(rec certRecord, cert *x509.Certificate, chainPE
 
 // describeCert fills the detail fields that the certificate itself tells.
 func describeCert(cert *x509.Certificate) wire.Certificate {
-	alg, bits := describeKey(cert.PublicKey)
+	alg, bits := ca.DescribeKey(cert.PublicKey)
 	policies := []string{}
 	for _, p := range cert.Policies {
 		policies = append(policies, p.String())
 	}
 	return wire.Certificate{
 		CommonName:         cert.Subject.CommonName,
-		SerialNumber:       formatSerial(cert.SerialNumber),
-		SubjectInfo:        subjectInfoOf(cert.Subject),
+		SerialNumber:       ca.FormatSerial(cert.SerialNumber),
+		SubjectInfo:        ca.SubjectInfoOf(cert.Subject),
 		NotAfterDateTime:   wire.NewDateTime(cert.NotAfter),
 		NotBeforeDateTime:  wire.NewDateTime(cert.NotBefore),
 		KeyAlgorithm:       alg,
 		KeyLength:          bits,
-		KeyUsage:           keyUsageNames(cert.KeyUsage),
-		ExtendedKeyUsage:   extKeyUsageNames(cert.ExtKeyUsage),
-		CertificatePem:     pemCert(cert.Raw),
-		SignatureAlgorithm: wireSignatureAlgorithm(cert.SignatureAlgorithm),
+		KeyUsage:           ca.KeyUsageNames(cert.KeyUsage),
+		ExtendedKeyUsage:   ca.ExtKeyUsageNames(cert.ExtKeyUsage),
+		CertificatePem:     ca.CertPEM(cert.Raw),
+		SignatureAlgorithm: ca.SignatureAlgorithmName(cert.SignatureAlgorithm),
 		IsLeaf:             !cert.IsCA,
 		Policies:           policies,
 	}
 }
 
 // children lists the kept certificates a certificate issued.
-func (s *service) children(rec certRecord) ([]wire.ChildCertificate, *apiError) {
+func (s *service) children(rec db.Cert) ([]wire.ChildCertificate, error) {
 	recs, err := s.db.ListCerts(rec.StoreID)
 	if err != nil {
-		return nil, errInternal("list certificates", err)
+		return nil, fmt.Errorf("list certificates: %w", err)
 	}
 	out := []wire.ChildCertificate{}
 	for _, c := range recs {
@@ -379,19 +382,19 @@ func (s *service) children(rec certRecord) ([]wire.ChildCertificate, *apiError) 
 		}
 		cert, err := x509.ParseCertificate(c.DER)
 		if err != nil {
-			return nil, errInternal("parse certificate", err)
+			return nil, fmt.Errorf("parse certificate: %w", err)
 		}
 		out = append(out, wire.ChildCertificate{
 			CertificateID: c.ID, Name: c.Name, Description: c.Description, CN: cert.Subject.CommonName,
-			SerialNumber: formatSerial(cert.SerialNumber), IsLeaf: c.Type == wire.TypeLeaf,
+			SerialNumber: ca.FormatSerial(cert.SerialNumber), IsLeaf: c.Type == wire.TypeLeaf,
 		})
 	}
 	return out, nil
 }
 
 // DownloadCert returns a kept certificate's name and PEM (GET
-// /certs/{certId}/download), or 404.
-func (s *service) DownloadCert(storeID, certID int64) (string, string, *apiError) {
+// /certs/{certId}/download), or not found.
+func (s *service) DownloadCert(storeID, certID int64) (string, string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.loadStore(storeID); err != nil {
@@ -401,5 +404,5 @@ func (s *service) DownloadCert(storeID, certID int64) (string, string, *apiError
 	if err != nil {
 		return "", "", err
 	}
-	return rec.Name, pemCert(rec.DER), nil
+	return rec.Name, ca.CertPEM(rec.DER), nil
 }

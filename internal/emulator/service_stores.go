@@ -1,8 +1,13 @@
 package emulator
 
-import "github.com/nhnpca/pca-issuer/internal/pca/wire"
+import (
+	"fmt"
+	"github.com/nhnpca/pca-issuer/internal/emulator/db"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
+)
 
-// Seed defaults and ranges of the store's refresh periods.
+// Defaults and ranges of the store's refresh periods, in days and hours
+// (docs/pca-api.md, Stores).
 const (
 	defaultCRLRefreshDays   = 7
 	maxCRLRefreshDays       = 30
@@ -11,12 +16,12 @@ const (
 )
 
 // checkStoreRequest validates a store create or modify body and fills the
-// seed's defaults of the refresh periods.
-func checkStoreRequest(req wire.StoreRequest) (wire.StoreRequest, *apiError) {
+// defaults of the refresh periods.
+func checkStoreRequest(req wire.StoreRequest) (wire.StoreRequest, error) {
 	if err := checkNameDescription(req.Name, req.Description); err != nil {
 		return req, err
 	}
-	var err *apiError
+	var err error
 	if req.CRLRefreshPeriod, err = period("crlRefreshPeriod", req.CRLRefreshPeriod, defaultCRLRefreshDays, maxCRLRefreshDays); err != nil {
 		return req, err
 	}
@@ -24,30 +29,30 @@ func checkStoreRequest(req wire.StoreRequest) (wire.StoreRequest, *apiError) {
 	return req, err
 }
 
-// CreateStore makes a store (POST /ca-stores). It answers 400 naming the
+// CreateStore makes a store (POST /ca-stores). It refuses, naming the
 // field for a missing or too long name, a too long description, or a
 // refresh period out of range.
-func (s *service) CreateStore(actor string, req wire.StoreRequest) (wire.StoreChange, *apiError) {
+func (s *service) CreateStore(actor string, req wire.StoreRequest) (wire.StoreChange, error) {
 	req, err := checkStoreRequest(req)
 	if err != nil {
 		return wire.StoreChange{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	id, dbErr := s.db.NextID(kindStore)
-	if dbErr != nil {
-		return wire.StoreChange{}, errInternal("new store id", dbErr)
+	id, err := s.db.NextID(db.KindStore)
+	if err != nil {
+		return wire.StoreChange{}, fmt.Errorf("new store id: %w", err)
 	}
 	now := s.now()
-	rec := storeRecord{
+	rec := db.Store{
 		ID: id, Name: req.Name, Description: req.Description,
 		CRLActive: req.CRLActive, CRLRefreshPeriod: req.CRLRefreshPeriod,
 		OCSPActive: req.OCSPActive, OCSPRefreshPeriod: req.OCSPRefreshPeriod,
 		Status:  wire.StatusActive,
 		Created: now, CreatedBy: actor, Changed: now, ChangedBy: actor,
 	}
-	if dbErr := s.db.PutStore(rec); dbErr != nil {
-		return wire.StoreChange{}, errInternal("write store", dbErr)
+	if err := s.db.PutStore(rec); err != nil {
+		return wire.StoreChange{}, fmt.Errorf("write store: %w", err)
 	}
 	c := storeChange(rec)
 	c.CreationDatetime, c.CreationUser = wire.NewDateTime(rec.Created), rec.CreatedBy
@@ -55,16 +60,19 @@ func (s *service) CreateStore(actor string, req wire.StoreRequest) (wire.StoreCh
 	return c, nil
 }
 
+// toastProjectID is the toastProjectId of every store (docs/pca-api.md, A28).
+const toastProjectID = "local-project"
+
 // storeChange is the short store body of create, modify and delete.
-func storeChange(rec storeRecord) wire.StoreChange {
+func storeChange(rec db.Store) wire.StoreChange {
 	return wire.StoreChange{ID: rec.ID, Name: rec.Name, ToastProjectID: toastProjectID, Status: rec.Status}
 }
 
 // ModifyStore replaces a store's settings (PUT /ca-stores/{caStoreId}).
 // The new crlActive and ocspActive decide the URLs of certificates issued
 // from now on; certificates already issued keep theirs. Errors: as
-// CreateStore, and 404 for an unknown or deleted store.
-func (s *service) ModifyStore(actor string, id int64, req wire.StoreRequest) (wire.StoreChange, *apiError) {
+// CreateStore, and not found for an unknown or deleted store.
+func (s *service) ModifyStore(actor string, id int64, req wire.StoreRequest) (wire.StoreChange, error) {
 	req, err := checkStoreRequest(req)
 	if err != nil {
 		return wire.StoreChange{}, err
@@ -79,17 +87,16 @@ func (s *service) ModifyStore(actor string, id int64, req wire.StoreRequest) (wi
 	rec.CRLActive, rec.CRLRefreshPeriod = req.CRLActive, req.CRLRefreshPeriod
 	rec.OCSPActive, rec.OCSPRefreshPeriod = req.OCSPActive, req.OCSPRefreshPeriod
 	rec.Changed, rec.ChangedBy = s.now(), actor
-	if dbErr := s.db.PutStore(rec); dbErr != nil {
-		return wire.StoreChange{}, errInternal("write store", dbErr)
+	if err := s.db.PutStore(rec); err != nil {
+		return wire.StoreChange{}, fmt.Errorf("write store: %w", err)
 	}
 	return storeChange(rec), nil
 }
 
-// DeleteStore marks a store DELETED (DELETE /ca-stores/{caStoreId}).
-// Assumed: a deleted store is gone for every caller: it is not listed, and
-// every path under it, the public CRL and OCSP ones included, answers 404;
-// its records stay in storage. Errors: 404 for an unknown or deleted store.
-func (s *service) DeleteStore(actor string, id int64) (wire.StoreChange, *apiError) {
+// DeleteStore marks a store DELETED (DELETE /ca-stores/{caStoreId}); its
+// records stay in storage, but it is gone for every caller
+// (docs/pca-api.md, A34). Errors: not found for an unknown or deleted store.
+func (s *service) DeleteStore(actor string, id int64) (wire.StoreChange, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec, err := s.loadStore(id)
@@ -97,14 +104,14 @@ func (s *service) DeleteStore(actor string, id int64) (wire.StoreChange, *apiErr
 		return wire.StoreChange{}, err
 	}
 	rec.Status, rec.Changed, rec.ChangedBy = wire.StatusDeleted, s.now(), actor
-	if dbErr := s.db.PutStore(rec); dbErr != nil {
-		return wire.StoreChange{}, errInternal("write store", dbErr)
+	if err := s.db.PutStore(rec); err != nil {
+		return wire.StoreChange{}, fmt.Errorf("write store: %w", err)
 	}
 	return storeChange(rec), nil
 }
 
-// period applies a seed default (when 0) and range 1..max.
-func period(field string, v, def, max int) (int, *apiError) {
+// period applies a default (when 0) and the range 1..max.
+func period(field string, v, def, max int) (int, error) {
 	if v == 0 {
 		return def, nil
 	}
@@ -114,8 +121,8 @@ func period(field string, v, def, max int) (int, *apiError) {
 	return v, nil
 }
 
-// GetStore returns one store (GET /ca-stores/{caStoreId}), or 404.
-func (s *service) GetStore(id int64) (wire.Store, *apiError) {
+// GetStore returns one store (GET /ca-stores/{caStoreId}), or not found.
+func (s *service) GetStore(id int64) (wire.Store, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec, err := s.loadStore(id)
@@ -127,12 +134,12 @@ func (s *service) GetStore(id int64) (wire.Store, *apiError) {
 
 // ListStores returns a page of the stores whose name or description
 // matches opts.Search (GET /ca-stores).
-func (s *service) ListStores(opts wire.ListOptions) (wire.StoreList, *apiError) {
+func (s *service) ListStores(opts wire.ListOptions) (wire.StoreList, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	recs, dbErr := s.db.ListStores()
-	if dbErr != nil {
-		return wire.StoreList{}, errInternal("list stores", dbErr)
+	recs, err := s.db.ListStores()
+	if err != nil {
+		return wire.StoreList{}, fmt.Errorf("list stores: %w", err)
 	}
 	var views []wire.Store
 	for _, rec := range recs {
@@ -150,16 +157,15 @@ func (s *service) ListStores(opts wire.ListOptions) (wire.StoreList, *apiError) 
 }
 
 // storeView is the wire store, with the counts computed from what the store
-// holds now: issuerCnt ROOT and INTERMEDIATE, certificateCnt kept LEAF
-// certificates (assumed), templateCnt templates.
-func (s *service) storeView(rec storeRecord) (wire.Store, *apiError) {
+// holds now (docs/pca-api.md, A28).
+func (s *service) storeView(rec db.Store) (wire.Store, error) {
 	certs, err := s.db.ListCerts(rec.ID)
 	if err != nil {
-		return wire.Store{}, errInternal("list certificates", err)
+		return wire.Store{}, fmt.Errorf("list certificates: %w", err)
 	}
 	templates, err := s.db.ListTemplates(rec.ID)
 	if err != nil {
-		return wire.Store{}, errInternal("list templates", err)
+		return wire.Store{}, fmt.Errorf("list templates: %w", err)
 	}
 	v := wire.Store{
 		ID: rec.ID, Name: rec.Name, Description: rec.Description,

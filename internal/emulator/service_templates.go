@@ -8,17 +8,19 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/nhnpca/pca-issuer/internal/emulator/ca"
+	"github.com/nhnpca/pca-issuer/internal/emulator/db"
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
-// signatureBitsAllowed are the seed's signatureBits values; 256 is the
-// default.
+// signatureBitsAllowed are the signatureBits values; 256 is the default
+// (docs/pca-api.md, Templates).
 var signatureBitsAllowed = []int{256, 384, 512}
 
 // checkTemplateRequest validates a template request and returns it with the
-// seed's defaults filled in (backDateValidation 30, storeInServer true,
+// defaults of docs/pca-api.md, Templates filled in (backDateValidation 30, storeInServer true,
 // signatureBits 256, keyInfo normalized).
-func checkTemplateRequest(req wire.TemplateRequest) (wire.TemplateRequest, *apiError) {
+func checkTemplateRequest(req wire.TemplateRequest) (wire.TemplateRequest, error) {
 	if err := checkNameDescription(req.Name, req.Description); err != nil {
 		return req, err
 	}
@@ -60,7 +62,7 @@ func checkTemplateRequest(req wire.TemplateRequest) (wire.TemplateRequest, *apiE
 }
 
 // checkTemplateLists checks the list fields of a template request.
-func checkTemplateLists(req wire.TemplateRequest) *apiError {
+func checkTemplateLists(req wire.TemplateRequest) error {
 	for i, w := range req.URLSansWhitelist {
 		if w == "" {
 			return errValidation(fmt.Sprintf("urlSansWhitelist[%d]", i), "empty")
@@ -68,19 +70,19 @@ func checkTemplateLists(req wire.TemplateRequest) *apiError {
 	}
 	for i, w := range req.OtherSansWhitelist {
 		f := fmt.Sprintf("otherSansWhitelist[%d]", i)
-		if _, err := parseOID(w.OID); err != nil {
+		if _, err := ca.ParseOID(w.OID); err != nil {
 			return errValidation(f+".oid", "%v", err)
 		}
-		if _, ok := asn1StringTags[w.Type]; !ok {
+		if !ca.IsStringType(w.Type) {
 			return errValidation(f+".type", "unknown value %q", w.Type)
 		}
 		if err := checkLen(f+".value", w.Value, maxOidValueLen); err != nil {
 			return err
 		}
 	}
-	checks := []*apiError{
-		checkEnum("keyUsage", req.KeyUsage, keyUsages),
-		checkEnum("extendedKeyUsage", req.ExtendedKeyUsage, extKeyUsages),
+	checks := []error{
+		checkEnum("keyUsage", req.KeyUsage, ca.KeyUsages),
+		checkEnum("extendedKeyUsage", req.ExtendedKeyUsage, ca.ExtKeyUsages),
 		checkOIDs("extendedKeyUsageOids", req.ExtendedKeyUsageOids),
 		checkPolicies(req.Policies),
 		checkSubjectInfo(req.SubjectInfo),
@@ -98,10 +100,10 @@ func checkTemplateLists(req wire.TemplateRequest) *apiError {
 func ptr[T any](v T) *T { return &v }
 
 // CreateTemplate keeps a leaf template under an issuer of the store (POST
-// /templates). Errors: 400 naming the field (parentCertId must name a ROOT
-// or INTERMEDIATE of the store), 404 unknown store, 409 parent revoked or
+// /templates). Errors: refused naming the field (parentCertId must name a ROOT
+// or INTERMEDIATE of the store), not found for an unknown store, conflict for a parent revoked or
 // expired.
-func (s *service) CreateTemplate(actor string, storeID int64, req wire.TemplateRequest) (wire.TemplateCreated, *apiError) {
+func (s *service) CreateTemplate(actor string, storeID int64, req wire.TemplateRequest) (wire.TemplateCreated, error) {
 	req, err := checkTemplateRequest(req)
 	if err != nil {
 		return wire.TemplateCreated{}, err
@@ -115,18 +117,18 @@ func (s *service) CreateTemplate(actor string, storeID int64, req wire.TemplateR
 	if err != nil {
 		return wire.TemplateCreated{}, err
 	}
-	attrs, aErr := templateAttributes(req)
-	if aErr != nil {
-		return wire.TemplateCreated{}, errInternal("template attributes", aErr)
+	attrs, err := templateAttributes(req)
+	if err != nil {
+		return wire.TemplateCreated{}, fmt.Errorf("template attributes: %w", err)
 	}
-	id, dbErr := s.db.NextID(kindTemplate)
-	if dbErr != nil {
-		return wire.TemplateCreated{}, errInternal("new template id", dbErr)
+	id, err := s.db.NextID(db.KindTemplate)
+	if err != nil {
+		return wire.TemplateCreated{}, fmt.Errorf("new template id: %w", err)
 	}
 	now := s.now()
-	rec := templateRecord{ID: id, StoreID: storeID, Request: req, Created: now, CreatedBy: actor, Changed: now, ChangedBy: actor}
+	rec := db.Template{ID: id, StoreID: storeID, Request: req, Created: now, CreatedBy: actor, Changed: now, ChangedBy: actor}
 	if err := s.db.PutTemplate(rec); err != nil {
-		return wire.TemplateCreated{}, errInternal("write template", err)
+		return wire.TemplateCreated{}, fmt.Errorf("write template: %w", err)
 	}
 	return wire.TemplateCreated{
 		TemplateID: id, Name: req.Name, Description: req.Description, Attributes: attrs,
@@ -137,8 +139,8 @@ func (s *service) CreateTemplate(actor string, storeID int64, req wire.TemplateR
 // ModifyTemplate replaces a template's settings (PUT
 // /templates/{templateId}); the body is as create and is checked the same
 // way. Certificates already issued are not touched. Errors: as
-// CreateTemplate, and 404 for an unknown template.
-func (s *service) ModifyTemplate(actor string, storeID, templateID int64, req wire.TemplateRequest) (bool, *apiError) {
+// CreateTemplate, and not found for an unknown template.
+func (s *service) ModifyTemplate(actor string, storeID, templateID int64, req wire.TemplateRequest) (bool, error) {
 	req, err := checkTemplateRequest(req)
 	if err != nil {
 		return false, err
@@ -157,15 +159,15 @@ func (s *service) ModifyTemplate(actor string, storeID, templateID int64, req wi
 	}
 	rec.Request, rec.Changed, rec.ChangedBy = req, s.now(), actor
 	if err := s.db.PutTemplate(rec); err != nil {
-		return false, errInternal("write template", err)
+		return false, fmt.Errorf("write template: %w", err)
 	}
 	return true, nil
 }
 
 // DeleteTemplate forgets a template (DELETE /templates/{templateId}): it
 // is no longer listed, read or used; the certificates it issued stay.
-// Errors: 404 for an unknown store or template.
-func (s *service) DeleteTemplate(storeID, templateID int64) (bool, *apiError) {
+// Errors: not found for an unknown store or template.
+func (s *service) DeleteTemplate(storeID, templateID int64) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.loadStore(storeID); err != nil {
@@ -175,7 +177,7 @@ func (s *service) DeleteTemplate(storeID, templateID int64) (bool, *apiError) {
 		return false, err
 	}
 	if err := s.db.DeleteTemplate(templateID); err != nil {
-		return false, errInternal("delete template", err)
+		return false, fmt.Errorf("delete template: %w", err)
 	}
 	return true, nil
 }
@@ -197,21 +199,21 @@ func templateAttributes(req wire.TemplateRequest) (string, error) {
 	return string(out), err
 }
 
-// loadTemplate returns a template of a store, or 404.
-func (s *service) loadTemplate(storeID, id int64) (templateRecord, *apiError) {
+// loadTemplate returns a template of a store, or not found.
+func (s *service) loadTemplate(storeID, id int64) (db.Template, error) {
 	rec, ok, err := s.db.GetTemplate(id)
 	if err != nil {
-		return templateRecord{}, errInternal("read template", err)
+		return db.Template{}, fmt.Errorf("read template: %w", err)
 	}
 	if !ok || rec.StoreID != storeID {
-		return templateRecord{}, errNotFound("template", id)
+		return db.Template{}, errNotFound("template", id)
 	}
 	return rec, nil
 }
 
 // GetTemplate returns a template's detail (GET /templates/{templateId}),
-// or 404.
-func (s *service) GetTemplate(storeID, templateID int64) (wire.Template, *apiError) {
+// or not found.
+func (s *service) GetTemplate(storeID, templateID int64) (wire.Template, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.loadStore(storeID); err != nil {
@@ -226,17 +228,17 @@ func (s *service) GetTemplate(storeID, templateID int64) (wire.Template, *apiErr
 
 // templateView is the wire template detail. signatureAlgorithm is the one
 // leaves are signed with: the issuer key's family at signatureBits.
-func (s *service) templateView(rec templateRecord) (wire.Template, *apiError) {
+func (s *service) templateView(rec db.Template) (wire.Template, error) {
 	req := rec.Request
 	parent, err := s.loadCert(rec.StoreID, req.ParentCertID)
 	if err != nil {
-		return wire.Template{}, errInternal("read template issuer", err)
+		return wire.Template{}, fmt.Errorf("read template issuer: %v", err) // a 500: the template names a missing issuer
 	}
-	parentCert, pErr := x509.ParseCertificate(parent.DER)
-	if pErr != nil {
-		return wire.Template{}, errInternal("parse template issuer", pErr)
+	parentCert, err := x509.ParseCertificate(parent.DER)
+	if err != nil {
+		return wire.Template{}, fmt.Errorf("parse template issuer: %w", err)
 	}
-	issuerAlg, _ := describeKey(parentCert.PublicKey)
+	issuerAlg, _ := ca.DescribeKey(parentCert.PublicKey)
 	maxTTL := ""
 	if req.MaxTTL != nil {
 		maxTTL = strconv.FormatInt(*req.MaxTTL, 10)
@@ -246,7 +248,7 @@ func (s *service) templateView(rec templateRecord) (wire.Template, *apiError) {
 		KeyAlgorithm: req.KeyInfo.Algorithm, KeyLength: req.KeyInfo.KeySize, KeyInfo: req.KeyInfo,
 		KeyUsage: orEmpty(req.KeyUsage), ExtendedKeyUsage: orEmpty(req.ExtendedKeyUsage),
 		ExtendedKeyUsageOids: orEmpty(req.ExtendedKeyUsageOids),
-		SignatureAlgorithm:   templateSignatureAlgorithm(issuerAlg, req.SignatureBits),
+		SignatureAlgorithm:   ca.TemplateSignatureAlgorithm(issuerAlg, req.SignatureBits),
 		IsLeaf:               true,
 		SigningCertificateID: parent.ID, SigningCertificateName: parent.Name,
 		BasicConstraintsValidForNonCa: req.BasicConstraintsValidForNonCa,
@@ -270,15 +272,15 @@ func orEmpty[T any](v []T) []T {
 
 // ListTemplates returns a page of a store's templates whose name matches
 // opts.Search (GET /templates).
-func (s *service) ListTemplates(storeID int64, opts wire.ListOptions) (wire.TemplateList, *apiError) {
+func (s *service) ListTemplates(storeID int64, opts wire.ListOptions) (wire.TemplateList, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.loadStore(storeID); err != nil {
 		return wire.TemplateList{}, err
 	}
-	recs, dbErr := s.db.ListTemplates(storeID)
-	if dbErr != nil {
-		return wire.TemplateList{}, errInternal("list templates", dbErr)
+	recs, err := s.db.ListTemplates(storeID)
+	if err != nil {
+		return wire.TemplateList{}, fmt.Errorf("list templates: %w", err)
 	}
 	items := []wire.TemplateSummary{}
 	for _, rec := range recs {

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"net"
 	"time"
+
+	"github.com/nhnpca/pca-issuer/internal/emulator/ca"
 )
 
 // servingCertLifetime is the validity of NewServingCertificate's certificate.
@@ -30,7 +32,7 @@ func NewServingCertificate(hosts []string) (certPEM, keyPEM []byte, err error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("emulator: serving key: %w", err)
 	}
-	serial, err := newSerial()
+	serial, err := ca.NewSerial()
 	if err != nil {
 		return nil, nil, err
 	}

@@ -42,7 +42,7 @@ func TestStoreCreateGetAndDefaults(t *testing.T) {
 	var got wire.Store
 	h.ok(http.MethodGet, path("/%d", created.ID), nil, &got)
 	if got.Name != "prod" || got.CRLRefreshPeriod != 7 || got.OCSPRefreshPeriod != 1 || got.ToastProjectID == "" {
-		t.Errorf("store %+v, want name prod and the seed's default periods 7 and 1", got)
+		t.Errorf("store %+v, want name prod and the default periods 7 and 1 (docs/pca-api.md, Stores)", got)
 	}
 	if !got.CreationDatetime.Equal(h.clock.Now()) {
 		t.Errorf("creationDatetime %v, want the injected clock's %v", got.CreationDatetime, h.clock.Now())

@@ -14,7 +14,7 @@ type oauthError struct {
 // handleToken is POST /oauth2/token/create: HTTP Basic access key ID and
 // secret, form grant_type=client_credentials, answered with a bare JSON
 // token (no envelope). Bad credentials answer 401 invalid_client, another
-// grant type 400 unsupported_grant_type.
+// grant type 400 unsupported_grant_type (docs/pca-api.md, A8).
 func (e *Emulator) handleToken(w http.ResponseWriter, r *http.Request) {
 	id, secret, ok := r.BasicAuth()
 	if !ok {

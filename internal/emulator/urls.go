@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/nhnpca/pca-issuer/internal/emulator/db"
 )
 
 // checkBaseURL refuses a base URL that cannot prefix the public CRL and
@@ -63,7 +65,7 @@ func (s *service) crlURL(storeID, issuerID int64) string {
 
 // ocspURL is the store's OCSP responder (POST .../ocsp), "" unless the
 // store has ocspActive and there is a base URL.
-func (s *service) ocspURL(store storeRecord) string {
+func (s *service) ocspURL(store db.Store) string {
 	if !store.OCSPActive || s.baseURL == "" {
 		return ""
 	}
@@ -72,8 +74,8 @@ func (s *service) ocspURL(store storeRecord) string {
 
 // revocationURLs are the CRL distribution point and OCSP URL a certificate
 // issued now by issuerID carries: each only while the store has it active
-// (wire contract "CRL", "OCSP").
-func (s *service) revocationURLs(store storeRecord, issuerID int64) (crl, ocsp string) {
+// (docs/pca-api.md, CRL, OCSP; A39).
+func (s *service) revocationURLs(store db.Store, issuerID int64) (crl, ocsp string) {
 	if store.CRLActive {
 		crl = s.crlURL(store.ID, issuerID)
 	}

@@ -8,27 +8,37 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/nhnpca/pca-issuer/internal/emulator/ca"
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
-// This file checks request fields against the seed's limits. Every failure
-// is a 400 whose message starts with the field's wire name.
+// This file checks request fields against docs/pca-api.md, Request limits.
+// Every failure names the field by its wire name.
 
-// Seed limits on free-text fields, in characters.
+// Limits on free-text fields, in characters (docs/pca-api.md, Request
+// limits).
 const (
 	maxNameLen        = 64
 	maxDescriptionLen = 256
 	maxOidValueLen    = 255
 )
 
-// earliestDate and latestDate bound specificDate and maxSpecificDate (seed).
+// Limits of durations in seconds (docs/pca-api.md, Date-times and units).
+const (
+	maxTTLSeconds      = 315_360_000 // ttlValue and maxTTL: ten years of 365 days
+	maxBackDateSeconds = 2_592_000   // backDateValidation: 30 days
+	defaultBackDate    = 30 * time.Second
+)
+
+// earliestDate and latestDate bound specificDate and maxSpecificDate
+// (docs/pca-api.md, Date-times and units).
 var (
 	earliestDate = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
 	latestDate   = time.Date(2999, 12, 31, 23, 59, 59, 0, time.UTC)
 )
 
 // checkLen refuses a value longer than max characters.
-func checkLen(field, v string, max int) *apiError {
+func checkLen(field, v string, max int) error {
 	if n := utf8.RuneCountInString(v); n > max {
 		return errValidation(field, "at most %d characters, got %d", max, n)
 	}
@@ -36,7 +46,7 @@ func checkLen(field, v string, max int) *apiError {
 }
 
 // checkRequired refuses an empty value and one longer than max.
-func checkRequired(field, v string, max int) *apiError {
+func checkRequired(field, v string, max int) error {
 	if v == "" {
 		return errValidation(field, "required")
 	}
@@ -45,15 +55,16 @@ func checkRequired(field, v string, max int) *apiError {
 
 // checkNameDescription checks the name (required, <= 64) and description
 // (<= 256) of stores, certificates and templates.
-func checkNameDescription(name, description string) *apiError {
+func checkNameDescription(name, description string) error {
 	if err := checkRequired("name", name, maxNameLen); err != nil {
 		return err
 	}
 	return checkLen("description", description, maxDescriptionLen)
 }
 
-// checkSubjectInfo applies the seed's subjectInfo lengths.
-func checkSubjectInfo(s wire.SubjectInfo) *apiError {
+// checkSubjectInfo applies the SubjectInfo lengths (docs/pca-api.md,
+// Request limits).
+func checkSubjectInfo(s wire.SubjectInfo) error {
 	fields := []struct {
 		name  string
 		value string
@@ -79,16 +90,16 @@ func checkSubjectInfo(s wire.SubjectInfo) *apiError {
 	return nil
 }
 
-// checkKeyInfo checks keyInfo against the seed's table and returns it
-// normalized: ECDSA becomes EC, ED25519's size becomes 256.
-func checkKeyInfo(k wire.KeyInfo) (wire.KeyInfo, *apiError) {
+// checkKeyInfo checks keyInfo (docs/pca-api.md, Date-times and units) and
+// returns it normalized: ECDSA becomes EC, ED25519's size becomes 256.
+func checkKeyInfo(k wire.KeyInfo) (wire.KeyInfo, error) {
 	switch k.Algorithm {
 	case wire.KeyAlgorithmRSA:
 		if !slices.Contains([]int{2048, 3072, 4096}, k.KeySize) {
 			return k, errValidation("keyInfo.keySize", "RSA keys are 2048, 3072 or 4096 bits, got %d", k.KeySize)
 		}
 	case wire.KeyAlgorithmEC, wire.KeyAlgorithmECDSA:
-		if _, ok := curves[k.KeySize]; !ok {
+		if _, ok := ca.Curves[k.KeySize]; !ok {
 			return k, errValidation("keyInfo.keySize", "EC keys are 224, 256, 384 or 521 bits, got %d", k.KeySize)
 		}
 		k.Algorithm = wire.KeyAlgorithmEC
@@ -103,22 +114,22 @@ func checkKeyInfo(k wire.KeyInfo) (wire.KeyInfo, *apiError) {
 }
 
 // checkSignatureAlgorithm refuses an unknown signatureAlgorithm and one
-// that does not fit the key (seed's SignatureAlgorithm table).
-func checkSignatureAlgorithm(sig, keyAlgorithm string) *apiError {
-	s, ok := signatureAlgorithms[sig]
+// that does not fit the key (docs/pca-api.md, Certificates; A21).
+func checkSignatureAlgorithm(sig, keyAlgorithm string) error {
+	s, ok := ca.SignatureAlgorithms[sig]
 	switch {
 	case sig == "":
 		return errValidation("signatureAlgorithm", "required")
 	case !ok:
 		return errValidation("signatureAlgorithm", "unknown value %q", sig)
-	case s.keyAlgorithm != keyAlgorithm:
+	case s.KeyAlgorithm != keyAlgorithm:
 		return errValidation("signatureAlgorithm", "%s does not fit a %s key", sig, keyAlgorithm)
 	}
 	return nil
 }
 
 // checkSeconds refuses a number of seconds outside 0..max.
-func checkSeconds(field string, v int64, max int64) *apiError {
+func checkSeconds(field string, v int64, max int64) error {
 	if v < 0 || v > max {
 		return errValidation(field, "between 0 and %d seconds, got %d", max, v)
 	}
@@ -127,7 +138,7 @@ func checkSeconds(field string, v int64, max int64) *apiError {
 
 // backDate returns backDateValidation as a duration: 30 s when unset,
 // 0..2,592,000 s otherwise.
-func backDate(v *int64) (time.Duration, *apiError) {
+func backDate(v *int64) (time.Duration, error) {
 	if v == nil {
 		return defaultBackDate, nil
 	}
@@ -137,8 +148,8 @@ func backDate(v *int64) (time.Duration, *apiError) {
 	return time.Duration(*v) * time.Second, nil
 }
 
-// parseDate reads a specificDate-like field and checks the seed's range.
-func parseDate(field, v string) (time.Time, *apiError) {
+// parseDate reads a specificDate-like field and checks its range.
+func parseDate(field, v string) (time.Time, error) {
 	t, err := wire.ParseDateTime(v)
 	if err != nil {
 		return time.Time{}, errValidation(field, "%v", err)
@@ -151,7 +162,7 @@ func parseDate(field, v string) (time.Time, *apiError) {
 
 // notAfter computes the expiry from ttlValue (seconds) or specificDate;
 // exactly one may be set. With neither, it answers found=false.
-func notAfter(now time.Time, ttlValue int64, specificDate string) (time.Time, bool, *apiError) {
+func notAfter(now time.Time, ttlValue int64, specificDate string) (time.Time, bool, error) {
 	switch {
 	case ttlValue != 0 && specificDate != "":
 		return time.Time{}, false, errValidation("ttlValue", "give either ttlValue or specificDate, not both")
@@ -173,21 +184,20 @@ func notAfter(now time.Time, ttlValue int64, specificDate string) (time.Time, bo
 	return time.Time{}, false, nil
 }
 
-// certTime is t as a certificate holds it and x509 reads it back: in UTC,
-// cut to whole seconds (RFC 5280 4.1.2.5). Validity checks compare what the
-// certificate will say: a notAfter a fraction of a second past its
-// issuer's is the same second.
+// certTime is t as a certificate holds it: in UTC, cut to whole seconds
+// (RFC 5280 4.1.2.5). Validity checks compare what the certificate will say
+// (docs/pca-api.md, A19).
 func certTime(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
 
 // checkOidInfos checks a list of OidInfo (otherSans, otherFields,
 // otherSansWhitelist): OID, type and a value of at most 255 characters.
-func checkOidInfos(field string, list []wire.OidInfo) *apiError {
+func checkOidInfos(field string, list []wire.OidInfo) error {
 	for i, o := range list {
 		f := fmt.Sprintf("%s[%d]", field, i)
 		if err := checkLen(f+".value", o.Value, maxOidValueLen); err != nil {
 			return err
 		}
-		if _, _, err := encodeOidInfo(o); err != nil {
+		if _, _, err := ca.EncodeOidInfo(o); err != nil {
 			return errValidation(f, "%v", err)
 		}
 	}
@@ -195,25 +205,24 @@ func checkOidInfos(field string, list []wire.OidInfo) *apiError {
 }
 
 // checkOIDs checks a list of dotted OIDs (policies, extendedKeyUsageOids).
-func checkOIDs(field string, list []string) *apiError {
+func checkOIDs(field string, list []string) error {
 	for i, s := range list {
-		if _, err := parseOID(s); err != nil {
+		if _, err := ca.ParseOID(s); err != nil {
 			return errValidation(fmt.Sprintf("%s[%d]", field, i), "%v", err)
 		}
 	}
 	return nil
 }
 
-// checkPolicies checks a template's policies: OIDs, none listed twice,
-// as a policy "MUST NOT appear more than once" in a certificate (RFC 5280
-// 4.2.1.4), and Go's parser refuses a certificate where one does.
-func checkPolicies(list []string) *apiError {
+// checkPolicies checks a template's policies: OIDs, none listed twice
+// (RFC 5280 4.2.1.4; docs/pca-api.md, A31).
+func checkPolicies(list []string) error {
 	if err := checkOIDs("policies", list); err != nil {
 		return err
 	}
 	seen := make(map[string]int, len(list))
 	for i, s := range list {
-		oid, _ := parseOID(s) // checked above
+		oid, _ := ca.ParseOID(s) // checked above
 		if j, dup := seen[oid.String()]; dup {
 			return errValidation(fmt.Sprintf("policies[%d]", i), "%s is policies[%d] again; a policy may appear once (RFC 5280 4.2.1.4)", s, j)
 		}
@@ -223,7 +232,7 @@ func checkPolicies(list []string) *apiError {
 }
 
 // checkEnum refuses values not in a table.
-func checkEnum[T any](field string, values []string, table map[string]T) *apiError {
+func checkEnum[T any](field string, values []string, table map[string]T) error {
 	for i, v := range values {
 		if _, ok := table[v]; !ok {
 			return errValidation(fmt.Sprintf("%s[%d]", field, i), "unknown value %q", v)
@@ -233,24 +242,24 @@ func checkEnum[T any](field string, values []string, table map[string]T) *apiErr
 }
 
 // parseSANs reads the request's DNS, IP and URL SAN lists.
-func parseSANs(dns, ips, urls []string) (sanSet, *apiError) {
-	s := sanSet{DNS: dns}
+func parseSANs(dns, ips, urls []string) (ca.SANs, error) {
+	s := ca.SANs{DNS: dns}
 	for i, v := range dns {
 		if v == "" {
-			return sanSet{}, errValidation(fmt.Sprintf("sans[%d]", i), "empty")
+			return ca.SANs{}, errValidation(fmt.Sprintf("sans[%d]", i), "empty")
 		}
 	}
 	for i, v := range ips {
 		ip := net.ParseIP(v)
 		if ip == nil {
-			return sanSet{}, errValidation(fmt.Sprintf("ipSans[%d]", i), "%q is not an IP address", v)
+			return ca.SANs{}, errValidation(fmt.Sprintf("ipSans[%d]", i), "%q is not an IP address", v)
 		}
 		s.IPs = append(s.IPs, ip)
 	}
 	for i, v := range urls {
 		u, err := url.Parse(v)
 		if err != nil || u.Scheme == "" {
-			return sanSet{}, errValidation(fmt.Sprintf("urlSans[%d]", i), "%q is not an absolute URL", v)
+			return ca.SANs{}, errValidation(fmt.Sprintf("urlSans[%d]", i), "%q is not an absolute URL", v)
 		}
 		s.URIs = append(s.URIs, u)
 	}

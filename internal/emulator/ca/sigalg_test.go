@@ -1,4 +1,4 @@
-package emulator
+package ca
 
 import (
 	"crypto/x509"
@@ -20,9 +20,27 @@ func TestSignerAlgorithm(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := signerAlgorithm(tc.requested, tc.signer); got != tc.want {
-				t.Errorf("signerAlgorithm = %s, want %s", got, tc.want)
+			if got := SignerAlgorithm(tc.requested, tc.signer); got != tc.want {
+				t.Errorf("SignerAlgorithm = %s, want %s", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestTemplateSignatureAlgorithm(t *testing.T) {
+	tests := []struct {
+		issuer string
+		bits   int
+		want   string
+	}{
+		{"RSA", 256, "SHA256_WITH_RSA"},
+		{"RSA", 512, "SHA512_WITH_RSA"},
+		{"EC", 384, "SHA384_WITH_ECDSA"},
+		{"ED25519", 384, "ED25519"},
+	}
+	for _, tc := range tests {
+		if got := TemplateSignatureAlgorithm(tc.issuer, tc.bits); got != tc.want {
+			t.Errorf("TemplateSignatureAlgorithm(%s, %d) = %s, want %s", tc.issuer, tc.bits, got, tc.want)
+		}
 	}
 }

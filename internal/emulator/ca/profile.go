@@ -1,4 +1,4 @@
-package emulator
+package ca
 
 import (
 	"crypto"
@@ -11,9 +11,9 @@ import (
 	"time"
 )
 
-// certProfile is everything that decides a certificate other than its key
+// Profile is everything that decides a certificate other than its key
 // and issuer: what the service layer computes from a request and a template.
-type certProfile struct {
+type Profile struct {
 	// Serial is the serial number, unique per issuer (service.newSerialFor).
 	Serial    *big.Int
 	Subject   pkix.Name
@@ -30,7 +30,7 @@ type certProfile struct {
 	ExtKeyUsage           []x509.ExtKeyUsage
 	UnknownExtKeyUsage    []asn1.ObjectIdentifier
 	Policies              []x509.OID
-	SANs                  sanSet
+	SANs                  SANs
 	SignatureAlgorithm    x509.SignatureAlgorithm
 	// CRLURL is the CRL distribution point (RFC 5280 4.2.1.13) and OCSPURL
 	// the AIA OCSP responder (RFC 5280 4.2.2.1); empty leaves them out.
@@ -38,22 +38,13 @@ type certProfile struct {
 	OCSPURL string
 }
 
-// issueCertificate signs a certificate for pub from a profile and parses
-// it back. A nil issuer makes a self-signed certificate, signed by issuerKey
-// which must then be pub's own key. It fails without a serial number.
-func issueCertificate(p certProfile, pub crypto.PublicKey, issuer *x509.Certificate, issuerKey crypto.Signer) (*x509.Certificate, error) {
-	der, _, err := signCertificate(p, pub, issuer, issuerKey)
-	if err != nil {
-		return nil, err
-	}
-	return x509.ParseCertificate(der)
-}
-
-// signCertificate signs a certificate for pub from a profile, as
-// issueCertificate, and returns its DER and the template it was made from.
-func signCertificate(p certProfile, pub crypto.PublicKey, issuer *x509.Certificate, issuerKey crypto.Signer) ([]byte, *x509.Certificate, error) {
+// Issue signs a certificate for pub from a profile and parses it back. An
+// issuer without a certificate makes a self-signed certificate, signed by
+// issuer.Key, which must then be pub's own key. It fails without a serial
+// number.
+func Issue(p Profile, pub crypto.PublicKey, issuer Issuer) (*x509.Certificate, error) {
 	if p.Serial == nil || p.Serial.Sign() <= 0 {
-		return nil, nil, fmt.Errorf("no positive serial number")
+		return nil, fmt.Errorf("no positive serial number")
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:          p.Serial,
@@ -79,15 +70,19 @@ func signCertificate(p certProfile, pub crypto.PublicKey, issuer *x509.Certifica
 		tmpl.MaxPathLenZero = p.MaxPathLen == 0
 	}
 	if err := applySANs(tmpl, p.SANs); err != nil {
-		return nil, nil, fmt.Errorf("subject alternative names: %w", err)
+		return nil, fmt.Errorf("subject alternative names: %w", err)
 	}
-	parent := issuer
+	parent := issuer.Cert
 	if parent == nil {
 		parent = tmpl
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, issuerKey)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, pub, issuer.Key)
 	if err != nil {
-		return nil, nil, fmt.Errorf("sign certificate: %w", err)
+		return nil, fmt.Errorf("sign certificate: %w", err)
 	}
-	return der, tmpl, nil
+	// Parsed back, as Go's parser refuses some certificates its encoder
+	// writes (a policy listed twice, a URI SAN whose host is not a domain,
+	// a hand-built SAN with a non-IA5 name): such a certificate is never
+	// issued.
+	return x509.ParseCertificate(der)
 }

@@ -1,11 +1,6 @@
 package emulator
 
 import (
-	"crypto/ecdsa"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"math/big"
-	"net"
 	"net/http"
 	"reflect"
 	"testing"
@@ -14,9 +9,8 @@ import (
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
-// TestIssuanceAnswerMatchesTheLeaf holds the issuance answer, built without
-// parsing the new leaf (signedLeaf), equal to a description of the leaf it
-// returns, for templates that take the unparsed path and the parsed one.
+// TestIssuanceAnswerMatchesTheLeaf holds the issuance answer equal to a
+// description of the leaf it returns, for templates of every shape.
 func TestIssuanceAnswerMatchesTheLeaf(t *testing.T) {
 	h := newHarness(t)
 	// A clock off the whole second: the certificate keeps whole seconds.
@@ -43,8 +37,8 @@ func TestIssuanceAnswerMatchesTheLeaf(t *testing.T) {
 				r.BackDateValidation = ptr(int64(90))
 			}, wire.ModeSign},
 			{"unkept", func(r *wire.TemplateRequest) { r.StoreInServer = ptr(false) }, wire.ModeSign},
-			// Parsed: these fields change on the way through DER, or Go's
-			// parser has rules of its own for them.
+			// These fields change on the way through DER, or Go's parser has
+			// rules of its own for them.
 			{"policies", func(r *wire.TemplateRequest) { r.Policies = []string{"2.23.140.1.2.1", "1.2.3.4"} }, wire.ModeSign},
 			{"eku-oids", func(r *wire.TemplateRequest) {
 				r.ExtendedKeyUsage = nil
@@ -94,63 +88,9 @@ func TestIssuanceAnswerMatchesTheLeaf(t *testing.T) {
 	}
 }
 
-// TestSignedLeafEqualsParsedLeaf holds each field signedLeaf promises equal
-// to x509.ParseCertificate's reading of the same DER.
-func TestSignedLeafEqualsParsedLeaf(t *testing.T) {
-	issuerKey, leafKey := p256Key(t), p256Key(t)
-	now := time.Date(2026, 11, 30, 9, 8, 7, 654321000, time.FixedZone("KST", 9*3600))
-	issuer, err := issueCertificate(certProfile{
-		Serial: big.NewInt(1), Subject: pkix.Name{CommonName: "CA"}, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(48 * time.Hour),
-		IsCA: true, MaxPathLen: -1, KeyUsage: x509.KeyUsageCertSign, SignatureAlgorithm: x509.ECDSAWithSHA256,
-	}, issuerKey.Public(), nil, issuerKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	der, tmpl, err := signCertificate(certProfile{
-		Serial: big.NewInt(77), Subject: pkix.Name{CommonName: "svc", Organization: []string{"Example"}, SerialNumber: "SN-1"},
-		NotBefore: now, NotAfter: now.Add(time.Hour), BasicConstraintsValid: true,
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		SANs:               sanSet{DNS: []string{"svc"}, IPs: []net.IP{net.ParseIP("10.0.0.1")}, Emails: []string{"ops@example.com"}},
-		SignatureAlgorithm: x509.ECDSAWithSHA384, CRLURL: "https://pca.test/crl", OCSPURL: "https://pca.test/ocsp",
-	}, leafKey.Public(), issuer, issuerKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !plainLeaf(tmpl) {
-		t.Fatal("the profile is not one signedLeaf describes without parsing")
-	}
-	got, err := signedLeaf(tmpl, der, leafKey.Public())
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	same := map[string]bool{
-		"Raw":                   reflect.DeepEqual(got.Raw, want.Raw),
-		"PublicKey":             want.PublicKey.(*ecdsa.PublicKey).Equal(got.PublicKey),
-		"SerialNumber":          got.SerialNumber.Cmp(want.SerialNumber) == 0,
-		"Subject":               reflect.DeepEqual(subjectInfoOf(got.Subject), subjectInfoOf(want.Subject)),
-		"NotBefore":             got.NotBefore.Equal(want.NotBefore) && got.NotBefore.Location() == time.UTC,
-		"NotAfter":              got.NotAfter.Equal(want.NotAfter) && got.NotAfter.Location() == time.UTC,
-		"KeyUsage":              got.KeyUsage == want.KeyUsage,
-		"ExtKeyUsage":           reflect.DeepEqual(got.ExtKeyUsage, want.ExtKeyUsage) && len(want.UnknownExtKeyUsage) == 0,
-		"SignatureAlgorithm":    got.SignatureAlgorithm == want.SignatureAlgorithm,
-		"IsCA":                  got.IsCA == want.IsCA && got.BasicConstraintsValid == want.BasicConstraintsValid,
-		"CRLDistributionPoints": reflect.DeepEqual(got.CRLDistributionPoints, want.CRLDistributionPoints),
-		"OCSPServer":            reflect.DeepEqual(got.OCSPServer, want.OCSPServer),
-	}
-	for field, ok := range same {
-		if !ok {
-			t.Errorf("%s differs from the parsed leaf", field)
-		}
-	}
-}
-
 // TestUnreadableLeavesAreRefused holds the emulator to refusing, with a 400
 // and nothing kept or counted, leaves that Go's encoder writes but its
-// parser refuses: signedLeaf parses such leaves instead of trusting them.
+// parser refuses.
 func TestUnreadableLeavesAreRefused(t *testing.T) {
 	h := newHarness(t)
 	b := h.bootstrap("EC")

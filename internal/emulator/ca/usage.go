@@ -1,4 +1,4 @@
-package emulator
+package ca
 
 import (
 	"crypto/x509"
@@ -7,8 +7,8 @@ import (
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
-// keyUsages maps the template keyUsage values to RFC 5280 4.2.1.3 bits.
-var keyUsages = map[string]x509.KeyUsage{
+// KeyUsages maps the template keyUsage values to RFC 5280 4.2.1.3 bits.
+var KeyUsages = map[string]x509.KeyUsage{
 	wire.KeyUsageDigitalSignature: x509.KeyUsageDigitalSignature,
 	wire.KeyUsageNonRepudiation:   x509.KeyUsageContentCommitment,
 	wire.KeyUsageKeyEncipherment:  x509.KeyUsageKeyEncipherment,
@@ -20,9 +20,9 @@ var keyUsages = map[string]x509.KeyUsage{
 	wire.KeyUsageDecipherOnly:     x509.KeyUsageDecipherOnly,
 }
 
-// extKeyUsages maps the template extendedKeyUsage values to RFC 5280
+// ExtKeyUsages maps the template extendedKeyUsage values to RFC 5280
 // 4.2.1.12 purposes.
-var extKeyUsages = map[string]x509.ExtKeyUsage{
+var ExtKeyUsages = map[string]x509.ExtKeyUsage{
 	wire.ExtKeyUsageServerAuth:      x509.ExtKeyUsageServerAuth,
 	wire.ExtKeyUsageClientAuth:      x509.ExtKeyUsageClientAuth,
 	wire.ExtKeyUsageCodeSigning:     x509.ExtKeyUsageCodeSigning,
@@ -32,23 +32,23 @@ var extKeyUsages = map[string]x509.ExtKeyUsage{
 	wire.ExtKeyUsageAny:             x509.ExtKeyUsageAny,
 }
 
-// caKeyUsage is the key usage of ROOT and INTERMEDIATE certificates.
-// Assumed: certificate and CRL signing only.
-const caKeyUsage = x509.KeyUsageCertSign | x509.KeyUsageCRLSign
+// CAKeyUsage is the key usage of ROOT and INTERMEDIATE certificates
+// (docs/pca-api.md, A22).
+const CAKeyUsage = x509.KeyUsageCertSign | x509.KeyUsageCRLSign
 
-// keyUsageBits turns checked keyUsage names into bits.
-func keyUsageBits(names []string) x509.KeyUsage {
+// KeyUsageBits turns checked keyUsage names into bits.
+func KeyUsageBits(names []string) x509.KeyUsage {
 	var bits x509.KeyUsage
 	for _, n := range names {
-		bits |= keyUsages[n]
+		bits |= KeyUsages[n]
 	}
 	return bits
 }
 
-// keyUsageNames lists the names of the bits set, sorted.
-func keyUsageNames(bits x509.KeyUsage) []string {
+// KeyUsageNames lists the names of the bits set, sorted.
+func KeyUsageNames(bits x509.KeyUsage) []string {
 	names := []string{}
-	for name, bit := range keyUsages {
+	for name, bit := range KeyUsages {
 		if bits&bit != 0 {
 			names = append(names, name)
 		}
@@ -57,19 +57,19 @@ func keyUsageNames(bits x509.KeyUsage) []string {
 	return names
 }
 
-// extKeyUsageList turns checked extendedKeyUsage names into purposes.
-func extKeyUsageList(names []string) []x509.ExtKeyUsage {
+// ExtKeyUsageList turns checked extendedKeyUsage names into purposes.
+func ExtKeyUsageList(names []string) []x509.ExtKeyUsage {
 	out := make([]x509.ExtKeyUsage, 0, len(names))
 	for _, n := range names {
-		out = append(out, extKeyUsages[n])
+		out = append(out, ExtKeyUsages[n])
 	}
 	return out
 }
 
-// extKeyUsageNames lists the API names of the purposes it knows, sorted.
-func extKeyUsageNames(usages []x509.ExtKeyUsage) []string {
+// ExtKeyUsageNames lists the API names of the purposes it knows, sorted.
+func ExtKeyUsageNames(usages []x509.ExtKeyUsage) []string {
 	names := []string{}
-	for name, u := range extKeyUsages {
+	for name, u := range ExtKeyUsages {
 		if slices.Contains(usages, u) {
 			names = append(names, name)
 		}

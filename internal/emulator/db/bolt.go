@@ -1,4 +1,4 @@
-package emulator
+package db
 
 import (
 	"cmp"
@@ -12,8 +12,8 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// DBFileName is the name of the bbolt file in Options.DataDir.
-const DBFileName = "pca-emulator.db"
+// FileName is the name of the bbolt file in the data folder.
+const FileName = "pca-emulator.db"
 
 // Buckets of the bbolt file. Keys are 8-byte big-endian ids (serials: the
 // issuer id then the serial's bytes); values are JSON records.
@@ -26,22 +26,22 @@ var (
 	bucketSeq       = []byte("seq")
 )
 
-// boltStorage keeps the records in one bbolt file, so they survive a
+// Bolt keeps the records in one bbolt file, so they survive a
 // restart. bbolt serialises writers itself; every method is one
 // transaction.
-type boltStorage struct {
+type Bolt struct {
 	db *bolt.DB
 }
 
-// openBoltStorage opens (or creates) DBFileName in dir, creating dir with
-// mode 0700. It fails with ErrDataLocked when another process holds the file
-// (after lockWait) and with ErrDataDamaged when the file is not a bbolt file
+// OpenBolt opens (or creates) FileName in dir, creating dir with
+// mode 0700. It fails with ErrLocked when another process holds the file
+// (after LockWait) and with ErrDamaged when the file is not a bbolt file
 // or fails bbolt's consistency check (openChecked).
-func openBoltStorage(dir string) (*boltStorage, error) {
+func OpenBolt(dir string) (*Bolt, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("emulator: data dir: %w", err)
 	}
-	db, err := openChecked(filepath.Join(dir, DBFileName))
+	db, err := openChecked(filepath.Join(dir, FileName))
 	if err != nil {
 		return nil, err
 	}
@@ -55,15 +55,15 @@ func openBoltStorage(dir string) (*boltStorage, error) {
 	})
 	if err != nil {
 		_ = db.Close()
-		return nil, fmt.Errorf("emulator: prepare %s: %w", DBFileName, err)
+		return nil, fmt.Errorf("emulator: prepare %s: %w", FileName, err)
 	}
-	return &boltStorage{db: db}, nil
+	return &Bolt{db: db}, nil
 }
 
 // idKey is the 8-byte big-endian key of an id, so keys sort by id.
 func idKey(id int64) []byte { return binary.BigEndian.AppendUint64(nil, uint64(id)) }
 
-func (b *boltStorage) NextID(kind string) (int64, error) {
+func (b *Bolt) NextID(kind string) (int64, error) {
 	var id int64
 	err := b.db.Update(func(tx *bolt.Tx) error {
 		seq, err := tx.Bucket(bucketSeq).CreateBucketIfNotExists([]byte(kind))
@@ -121,52 +121,52 @@ func boltList[T any](db *bolt.DB, bucket []byte, keep func(T) bool, id func(T) i
 	return out, err
 }
 
-func (b *boltStorage) PutStore(rec storeRecord) error {
+func (b *Bolt) PutStore(rec Store) error {
 	return boltPut(b.db, bucketStores, idKey(rec.ID), rec)
 }
-func (b *boltStorage) GetStore(id int64) (storeRecord, bool, error) {
-	return boltGet[storeRecord](b.db, bucketStores, idKey(id))
+func (b *Bolt) GetStore(id int64) (Store, bool, error) {
+	return boltGet[Store](b.db, bucketStores, idKey(id))
 }
-func (b *boltStorage) ListStores() ([]storeRecord, error) {
-	return boltList(b.db, bucketStores, func(storeRecord) bool { return true }, func(r storeRecord) int64 { return r.ID })
+func (b *Bolt) ListStores() ([]Store, error) {
+	return boltList(b.db, bucketStores, func(Store) bool { return true }, func(r Store) int64 { return r.ID })
 }
 
-func (b *boltStorage) PutCert(rec certRecord) error {
+func (b *Bolt) PutCert(rec Cert) error {
 	return boltPut(b.db, bucketCerts, idKey(rec.ID), rec)
 }
-func (b *boltStorage) GetCert(id int64) (certRecord, bool, error) {
-	return boltGet[certRecord](b.db, bucketCerts, idKey(id))
+func (b *Bolt) GetCert(id int64) (Cert, bool, error) {
+	return boltGet[Cert](b.db, bucketCerts, idKey(id))
 }
-func (b *boltStorage) ListCerts(storeID int64) ([]certRecord, error) {
-	return boltList(b.db, bucketCerts, func(r certRecord) bool { return r.StoreID == storeID }, func(r certRecord) int64 { return r.ID })
+func (b *Bolt) ListCerts(storeID int64) ([]Cert, error) {
+	return boltList(b.db, bucketCerts, func(r Cert) bool { return r.StoreID == storeID }, func(r Cert) int64 { return r.ID })
 }
 
-func (b *boltStorage) PutTemplate(rec templateRecord) error {
+func (b *Bolt) PutTemplate(rec Template) error {
 	return boltPut(b.db, bucketTemplates, idKey(rec.ID), rec)
 }
-func (b *boltStorage) GetTemplate(id int64) (templateRecord, bool, error) {
-	return boltGet[templateRecord](b.db, bucketTemplates, idKey(id))
+func (b *Bolt) GetTemplate(id int64) (Template, bool, error) {
+	return boltGet[Template](b.db, bucketTemplates, idKey(id))
 }
-func (b *boltStorage) ListTemplates(storeID int64) ([]templateRecord, error) {
-	return boltList(b.db, bucketTemplates, func(r templateRecord) bool { return r.StoreID == storeID }, func(r templateRecord) int64 { return r.ID })
+func (b *Bolt) ListTemplates(storeID int64) ([]Template, error) {
+	return boltList(b.db, bucketTemplates, func(r Template) bool { return r.StoreID == storeID }, func(r Template) int64 { return r.ID })
 }
-func (b *boltStorage) DeleteTemplate(id int64) error {
+func (b *Bolt) DeleteTemplate(id int64) error {
 	return b.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketTemplates).Delete(idKey(id)) })
 }
 
-func (b *boltStorage) PutSerial(issuerID int64, serial []byte, certID int64) error {
+func (b *Bolt) PutSerial(issuerID int64, serial []byte, certID int64) error {
 	return boltPut(b.db, bucketSerials, append(idKey(issuerID), serial...), certID)
 }
-func (b *boltStorage) GetSerial(issuerID int64, serial []byte) (int64, bool, error) {
+func (b *Bolt) GetSerial(issuerID int64, serial []byte) (int64, bool, error) {
 	return boltGet[int64](b.db, bucketSerials, append(idKey(issuerID), serial...))
 }
 
-func (b *boltStorage) PutCRL(rec crlRecord) error {
+func (b *Bolt) PutCRL(rec CRL) error {
 	return boltPut(b.db, bucketCRLs, idKey(rec.IssuerID), rec)
 }
-func (b *boltStorage) GetCRL(issuerID int64) (crlRecord, bool, error) {
-	return boltGet[crlRecord](b.db, bucketCRLs, idKey(issuerID))
+func (b *Bolt) GetCRL(issuerID int64) (CRL, bool, error) {
+	return boltGet[CRL](b.db, bucketCRLs, idKey(issuerID))
 }
 
 // Close closes the file and releases its lock.
-func (b *boltStorage) Close() error { return b.db.Close() }
+func (b *Bolt) Close() error { return b.db.Close() }

@@ -1,4 +1,4 @@
-package emulator
+package ca
 
 import (
 	"crypto/x509"
@@ -6,16 +6,16 @@ import (
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
-// sigAlg is one signatureAlgorithm of the seed: the key family it needs and
+// SigAlg is one signatureAlgorithm value: the key family it needs and
 // the x509 algorithm it is.
-type sigAlg struct {
-	keyAlgorithm string
-	x509         x509.SignatureAlgorithm
+type SigAlg struct {
+	KeyAlgorithm string
+	X509         x509.SignatureAlgorithm
 }
 
-// signatureAlgorithms is the seed's table of signatureAlgorithm values and
-// their compatible keys.
-var signatureAlgorithms = map[string]sigAlg{
+// SignatureAlgorithms are the signatureAlgorithm values and their keys
+// (docs/pca-api.md, Certificates).
+var SignatureAlgorithms = map[string]SigAlg{
 	wire.SHA256WithRSA:   {wire.KeyAlgorithmRSA, x509.SHA256WithRSA},
 	wire.SHA384WithRSA:   {wire.KeyAlgorithmRSA, x509.SHA384WithRSA},
 	wire.SHA512WithRSA:   {wire.KeyAlgorithmRSA, x509.SHA512WithRSA},
@@ -25,26 +25,26 @@ var signatureAlgorithms = map[string]sigAlg{
 	wire.SigEd25519:      {wire.KeyAlgorithmEd25519, x509.PureEd25519},
 }
 
-// wireSignatureAlgorithm names an x509 algorithm as the API does, or returns
+// SignatureAlgorithmName names an x509 algorithm as the API does, or returns
 // its Go name when the API has none.
-func wireSignatureAlgorithm(alg x509.SignatureAlgorithm) string {
-	for name, s := range signatureAlgorithms {
-		if s.x509 == alg {
+func SignatureAlgorithmName(alg x509.SignatureAlgorithm) string {
+	for name, s := range SignatureAlgorithms {
+		if s.X509 == alg {
 			return name
 		}
 	}
 	return alg.String()
 }
 
-// templateSignatureAlgorithm is the algorithm a template signs leaves with:
+// TemplateSignatureAlgorithm is the algorithm a template signs leaves with:
 // the issuer key's family with a hash of signatureBits (256, 384, 512).
-// Ed25519 issuers ignore the bits (seed: "Ignored for ED25519").
-func templateSignatureAlgorithm(issuerKeyAlgorithm string, bits int) string {
-	for name, s := range signatureAlgorithms {
-		if s.keyAlgorithm != issuerKeyAlgorithm {
+// Ed25519 issuers ignore the bits (docs/pca-api.md, Templates; A21).
+func TemplateSignatureAlgorithm(issuerKeyAlgorithm string, bits int) string {
+	for name, s := range SignatureAlgorithms {
+		if s.KeyAlgorithm != issuerKeyAlgorithm {
 			continue
 		}
-		if issuerKeyAlgorithm == wire.KeyAlgorithmEd25519 || hashBits(s.x509) == bits {
+		if issuerKeyAlgorithm == wire.KeyAlgorithmEd25519 || hashBits(s.X509) == bits {
 			return name
 		}
 	}
@@ -64,13 +64,11 @@ func hashBits(alg x509.SignatureAlgorithm) int {
 	return 0
 }
 
-// signerAlgorithm returns the algorithm a parent CA signs a child with.
-// Assumed: signatureAlgorithm is checked against the child's own key
-// (seed: "Must match the selected key"), but the signature is the
-// parent's, so when the parent's key is of another family it signs with
-// its own family at the requested hash size (SHA-256 when the request was
-// Ed25519).
-func signerAlgorithm(requested x509.SignatureAlgorithm, signer x509.PublicKeyAlgorithm) x509.SignatureAlgorithm {
+// SignerAlgorithm returns the algorithm a parent CA signs a child with.
+// The signature is the parent's: a parent whose key is of another family
+// signs with its own family at the requested hash size, SHA-256 when the
+// request was Ed25519 (docs/pca-api.md, A21).
+func SignerAlgorithm(requested x509.SignatureAlgorithm, signer x509.PublicKeyAlgorithm) x509.SignatureAlgorithm {
 	bits := hashBits(requested)
 	if bits == 0 {
 		bits = 256

@@ -1,4 +1,4 @@
-package emulator
+package ca
 
 import (
 	"crypto/x509"
@@ -10,9 +10,9 @@ import (
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
-// sanSet is the subject alternative names of a certificate (RFC 5280
+// SANs is the subject alternative names of a certificate (RFC 5280
 // 4.2.1.6).
-type sanSet struct {
+type SANs struct {
 	DNS    []string
 	Emails []string
 	IPs    []net.IP
@@ -28,7 +28,7 @@ var oidSubjectAltName = asn1.ObjectIdentifier{2, 5, 29, 17}
 // write otherName entries, so when there are some the whole extension is
 // encoded here and passed as an extra extension (which x509 then uses in
 // place of its own).
-func applySANs(tmpl *x509.Certificate, s sanSet) error {
+func applySANs(tmpl *x509.Certificate, s SANs) error {
 	if len(s.Other) == 0 {
 		tmpl.DNSNames, tmpl.EmailAddresses, tmpl.IPAddresses, tmpl.URIs = s.DNS, s.Emails, s.IPs, s.URIs
 		return nil
@@ -75,7 +75,7 @@ func appendGeneralNames(names []asn1.RawValue, tag int, values []string) []asn1.
 // otherName encodes an OtherName GeneralName: [0] { type-id, [0] EXPLICIT
 // value }.
 func otherName(o wire.OidInfo) (asn1.RawValue, error) {
-	oid, value, err := encodeOidInfo(o)
+	oid, value, err := EncodeOidInfo(o)
 	if err != nil {
 		return asn1.RawValue{}, err
 	}

@@ -1,4 +1,4 @@
-package emulator
+package db
 
 import (
 	"errors"
@@ -11,20 +11,20 @@ import (
 	berrors "go.etcd.io/bbolt/errors"
 )
 
-// ErrDataLocked is returned by New when another process holds the bbolt
-// file of Options.DataDir (bbolt takes an exclusive file lock while open).
-var ErrDataLocked = errors.New("another process holds the database")
+// ErrLocked is returned by OpenBolt when another process holds the bbolt
+// file (bbolt takes an exclusive file lock while open).
+var ErrLocked = errors.New("another process holds the database")
 
-// ErrDataDamaged is returned by New when the bbolt file of Options.DataDir
+// ErrDamaged is returned by OpenBolt when the bbolt file
 // is not a bbolt file or fails bbolt's consistency check (Tx.Check).
-var ErrDataDamaged = errors.New("the database is damaged")
+var ErrDamaged = errors.New("the database is damaged")
 
-// lockWait is how long New waits for another process to release the bbolt
+// LockWait is how long OpenBolt waits for another process to release the bbolt
 // file: long enough for a restart racing the old process's exit, short
 // enough that a second instance gets its answer at once.
-var lockWait = 500 * time.Millisecond
+const LockWait = 500 * time.Millisecond
 
-// maxCheckErrors bounds the consistency errors quoted in ErrDataDamaged.
+// maxCheckErrors bounds the consistency errors quoted in ErrDamaged.
 const maxCheckErrors = 3
 
 // openChecked opens the bbolt file at path for writing after checking it.
@@ -44,7 +44,7 @@ func openChecked(path string) (*bolt.DB, error) {
 
 // checkFile opens path read-only, runs checkBolt and closes it again. bbolt
 // panics on some damage (a page of the wrong type) instead of returning an
-// error; such panics become ErrDataDamaged too, so that a damaged file is
+// error; such panics become ErrDamaged too, so that a damaged file is
 // refused with a message rather than a crash or a server whose every
 // request fails.
 func checkFile(path string) (err error) {
@@ -54,32 +54,32 @@ func checkFile(path string) (err error) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("emulator: %s: %w (%v)", path, ErrDataDamaged, r)
+			err = fmt.Errorf("emulator: %s: %w (%v)", path, ErrDamaged, r)
 		}
 		closeQuietly(db)
 	}()
 	if problems := checkBolt(db); len(problems) > 0 {
-		return fmt.Errorf("emulator: %s: %w (%s)", path, ErrDataDamaged, strings.Join(problems, "; "))
+		return fmt.Errorf("emulator: %s: %w (%s)", path, ErrDamaged, strings.Join(problems, "; "))
 	}
 	return nil
 }
 
-// openBolt opens path, read-only or for writing, waiting lockWait for
-// another process's lock, and names the failures: ErrDataLocked, or
-// ErrDataDamaged for a file whose meta pages are not bbolt's (or a panic
+// openBolt opens path, read-only or for writing, waiting LockWait for
+// another process's lock, and names the failures: ErrLocked, or
+// ErrDamaged for a file whose meta pages are not bbolt's (or a panic
 // while reading them).
 func openBolt(path string, readOnly bool) (db *bolt.DB, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			db, err = nil, fmt.Errorf("emulator: %s: %w (%v)", path, ErrDataDamaged, r)
+			db, err = nil, fmt.Errorf("emulator: %s: %w (%v)", path, ErrDamaged, r)
 		}
 	}()
-	db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: lockWait, ReadOnly: readOnly})
+	db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: LockWait, ReadOnly: readOnly})
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
-		return nil, fmt.Errorf("emulator: %s: %w", path, ErrDataLocked)
+		return nil, fmt.Errorf("emulator: %s: %w", path, ErrLocked)
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
-		return nil, fmt.Errorf("emulator: %s: %w (%v)", path, ErrDataDamaged, err)
+		return nil, fmt.Errorf("emulator: %s: %w (%v)", path, ErrDamaged, err)
 	case err != nil:
 		return nil, fmt.Errorf("emulator: open %s: %w", path, err)
 	}

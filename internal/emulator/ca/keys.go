@@ -1,4 +1,4 @@
-package emulator
+package ca
 
 import (
 	"crypto"
@@ -15,23 +15,24 @@ import (
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
-// curves maps the seed's EC key sizes to curves.
-var curves = map[int]elliptic.Curve{
+// Curves maps the EC key sizes (docs/pca-api.md, Date-times and units) to
+// curves.
+var Curves = map[int]elliptic.Curve{
 	224: elliptic.P224(),
 	256: elliptic.P256(),
 	384: elliptic.P384(),
 	521: elliptic.P521(),
 }
 
-// generateKey makes a key pair for a keyInfo already checked by
+// GenerateKey makes a key pair for a keyInfo already checked by
 // checkKeyInfo: RSA of keySize bits, EC on the curve of keySize bits, or
 // Ed25519.
-func generateKey(k wire.KeyInfo) (crypto.Signer, error) {
+func GenerateKey(k wire.KeyInfo) (crypto.Signer, error) {
 	switch k.Algorithm {
 	case wire.KeyAlgorithmRSA:
 		return rsa.GenerateKey(rand.Reader, k.KeySize)
 	case wire.KeyAlgorithmEC:
-		curve, ok := curves[k.KeySize]
+		curve, ok := Curves[k.KeySize]
 		if !ok {
 			return nil, fmt.Errorf("no EC curve of %d bits", k.KeySize)
 		}
@@ -43,10 +44,10 @@ func generateKey(k wire.KeyInfo) (crypto.Signer, error) {
 	return nil, fmt.Errorf("unknown key algorithm %q", k.Algorithm)
 }
 
-// describeKey returns the keyAlgorithm (RSA, EC, ED25519) and keyLength in
+// DescribeKey returns the keyAlgorithm (RSA, EC, ED25519) and keyLength in
 // bits of a public key, as the certificate detail shows them. Unknown keys
 // give ("", 0).
-func describeKey(pub crypto.PublicKey) (string, int) {
+func DescribeKey(pub crypto.PublicKey) (string, int) {
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
 		return wire.KeyAlgorithmRSA, k.N.BitLen()
@@ -58,13 +59,10 @@ func describeKey(pub crypto.PublicKey) (string, int) {
 	return "", 0
 }
 
-// encodePrivateKey writes a generated key for the privateKey field of
-// GENERATE-mode issuance. format (privateKeyFormat): PKCS8 is a PEM
-// "PRIVATE KEY"; DER is the base64 of the PKCS #8 DER; anything else,
-// including PEM, is the key's traditional PEM ("RSA PRIVATE KEY" PKCS #1,
-// "EC PRIVATE KEY" SEC 1), falling back to PKCS #8 for Ed25519 which has no
-// other form. Assumed: the guide does not spell out these encodings.
-func encodePrivateKey(key crypto.Signer, format string) (string, error) {
+// EncodePrivateKey writes a generated key for the privateKey field of
+// GENERATE-mode issuance in the privateKeyFormat format (docs/pca-api.md,
+// A25); an unknown format means PEM.
+func EncodePrivateKey(key crypto.Signer, format string) (string, error) {
 	pkcs8, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {
 		return "", err
@@ -86,17 +84,4 @@ func encodePrivateKey(key crypto.Signer, format string) (string, error) {
 		return string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der})), nil
 	}
 	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8})), nil
-}
-
-// parseSigner reads a kept PKCS #8 DER issuer key.
-func parseSigner(der []byte) (crypto.Signer, error) {
-	key, err := x509.ParsePKCS8PrivateKey(der)
-	if err != nil {
-		return nil, err
-	}
-	signer, ok := key.(crypto.Signer)
-	if !ok {
-		return nil, fmt.Errorf("kept key of type %T cannot sign", key)
-	}
-	return signer, nil
 }

@@ -1,4 +1,8 @@
-package emulator
+// Package db keeps the emulator's records (stores, certificates, templates,
+// serial numbers, CRLs): the Storage interface, Memory in memory and Bolt in
+// a bbolt file. It knows nothing of HTTP or X.509; the emulator's rules
+// (package emulator) decide what is written.
+package db
 
 import (
 	"time"
@@ -6,29 +10,29 @@ import (
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
-// storage keeps the emulator's records: memStorage in memory, boltStorage in
-// a bbolt file (Options.DataDir). Records go in and out by value, and lists
+// Storage keeps the emulator's records: Memory in memory, Bolt in a bbolt
+// file. Records go in and out by value, and lists
 // are sorted by id. A lookup of an unknown id answers found=false, not an
 // error; errors are backend failures. The service serialises its calls, so
 // a backend needs no transactions across calls.
-type storage interface {
-	// NextID returns the next id of a kind (kindStore, kindCert,
-	// kindTemplate), starting at 1.
+type Storage interface {
+	// NextID returns the next id of a kind (KindStore, KindCert,
+	// KindTemplate), starting at 1.
 	NextID(kind string) (int64, error)
 
-	PutStore(rec storeRecord) error
-	GetStore(id int64) (rec storeRecord, found bool, err error)
-	ListStores() ([]storeRecord, error)
+	PutStore(rec Store) error
+	GetStore(id int64) (rec Store, found bool, err error)
+	ListStores() ([]Store, error)
 
-	PutCert(rec certRecord) error
-	GetCert(id int64) (rec certRecord, found bool, err error)
+	PutCert(rec Cert) error
+	GetCert(id int64) (rec Cert, found bool, err error)
 	// ListCerts returns the certificates of one store.
-	ListCerts(storeID int64) ([]certRecord, error)
+	ListCerts(storeID int64) ([]Cert, error)
 
-	PutTemplate(rec templateRecord) error
-	GetTemplate(id int64) (rec templateRecord, found bool, err error)
+	PutTemplate(rec Template) error
+	GetTemplate(id int64) (rec Template, found bool, err error)
 	// ListTemplates returns the templates of one store.
-	ListTemplates(storeID int64) ([]templateRecord, error)
+	ListTemplates(storeID int64) ([]Template, error)
 	// DeleteTemplate forgets a template; an unknown id is not an error.
 	DeleteTemplate(id int64) error
 
@@ -38,24 +42,24 @@ type storage interface {
 	// GetSerial looks a serial of an issuer up.
 	GetSerial(issuerID int64, serial []byte) (certID int64, found bool, err error)
 
-	PutCRL(rec crlRecord) error
+	PutCRL(rec CRL) error
 	// GetCRL returns the current CRL of an issuer certificate.
-	GetCRL(issuerID int64) (rec crlRecord, found bool, err error)
+	GetCRL(issuerID int64) (rec CRL, found bool, err error)
 
 	// Close releases the backend (the bbolt file lock).
 	Close() error
 }
 
-// Id kinds of storage.NextID.
+// Id kinds of Storage.NextID.
 const (
-	kindStore    = "store"
-	kindCert     = "cert"
-	kindTemplate = "template"
+	KindStore    = "store"
+	KindCert     = "cert"
+	KindTemplate = "template"
 )
 
-// storeRecord is a CA store as kept. Counts are not kept: they are computed
+// Store is a CA store as kept. Counts are not kept: they are computed
 // from the certificates and templates when read, so they stay true.
-type storeRecord struct {
+type Store struct {
 	ID                int64     `json:"id"`
 	Name              string    `json:"name"`
 	Description       string    `json:"description"`
@@ -70,10 +74,10 @@ type storeRecord struct {
 	ChangedBy         string    `json:"changedBy"`
 }
 
-// certRecord is one certificate as kept. Everything shown about it (subject,
+// Cert is one certificate as kept. Everything shown about it (subject,
 // serial, dates, key, usages) is read back from DER, so the API can only
 // tell what the certificate really says.
-type certRecord struct {
+type Cert struct {
 	ID      int64 `json:"id"`
 	StoreID int64 `json:"storeId"`
 	// ParentID is the issuing certificate; 0 for a ROOT.
@@ -94,8 +98,8 @@ type certRecord struct {
 	CreatedBy string    `json:"createdBy"`
 }
 
-// templateRecord is a template as kept: its request with defaults filled in.
-type templateRecord struct {
+// Template is a template as kept: its request with defaults filled in.
+type Template struct {
 	ID        int64                `json:"id"`
 	StoreID   int64                `json:"storeId"`
 	Request   wire.TemplateRequest `json:"request"`
@@ -105,8 +109,8 @@ type templateRecord struct {
 	ChangedBy string               `json:"changedBy"`
 }
 
-// crlRecord is the current CRL of one issuer certificate.
-type crlRecord struct {
+// CRL is the current CRL of one issuer certificate.
+type CRL struct {
 	IssuerID int64 `json:"issuerId"`
 	// Number is the CRL number (RFC 5280 5.2.3), 1 for the first CRL and
 	// one more for each one after.

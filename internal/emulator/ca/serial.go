@@ -1,17 +1,18 @@
-package emulator
+package ca
 
 import (
 	"crypto/rand"
 	"fmt"
 	"math/big"
+	"strings"
 )
 
 // serialLimit is 2^159: serials below it are positive and fit in 20 octets
 // of DER, sign bit included (RFC 5280 4.1.2.2).
 var serialLimit = new(big.Int).Lsh(big.NewInt(1), 159)
 
-// newSerial returns a random, positive serial number of at most 20 octets.
-func newSerial() (*big.Int, error) {
+// NewSerial returns a random, positive serial number of at most 20 octets.
+func NewSerial() (*big.Int, error) {
 	for {
 		n, err := rand.Int(rand.Reader, serialLimit)
 		if err != nil {
@@ -23,20 +24,16 @@ func newSerial() (*big.Int, error) {
 	}
 }
 
-// formatSerial writes a serial as the API shows it: upper-case hex octets
+// FormatSerial writes a serial as the API shows it: upper-case hex octets
 // separated by colons, e.g. "12:34:AB".
-func formatSerial(n *big.Int) string {
+func FormatSerial(n *big.Int) string {
 	b := n.Bytes()
 	if len(b) == 0 {
 		b = []byte{0}
 	}
-	const digits = "0123456789ABCDEF"
-	out := make([]byte, 0, 3*len(b))
+	octets := make([]string, len(b))
 	for i, o := range b {
-		if i > 0 {
-			out = append(out, ':')
-		}
-		out = append(out, digits[o>>4], digits[o&0x0f])
+		octets[i] = fmt.Sprintf("%02X", o)
 	}
-	return string(out)
+	return strings.Join(octets, ":")
 }

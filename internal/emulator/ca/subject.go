@@ -1,4 +1,4 @@
-package emulator
+package ca
 
 import (
 	"crypto/x509"
@@ -10,9 +10,9 @@ import (
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
-// subjectName builds an X.509 subject from subjectInfo and the extra
+// SubjectName builds an X.509 subject from subjectInfo and the extra
 // attributes of otherFields (each an OID, an ASN.1 string type and a value).
-func subjectName(info wire.SubjectInfo, extra []wire.OidInfo) (pkix.Name, error) {
+func SubjectName(info wire.SubjectInfo, extra []wire.OidInfo) (pkix.Name, error) {
 	name := pkix.Name{
 		CommonName:   info.CommonName,
 		SerialNumber: info.SerialNumber,
@@ -30,7 +30,7 @@ func subjectName(info wire.SubjectInfo, extra []wire.OidInfo) (pkix.Name, error)
 	add(&name.Organization, info.Organization)
 	add(&name.OrganizationalUnit, info.OrganizationalUnit)
 	for _, o := range extra {
-		oid, value, err := encodeOidInfo(o)
+		oid, value, err := EncodeOidInfo(o)
 		if err != nil {
 			return pkix.Name{}, err
 		}
@@ -39,9 +39,9 @@ func subjectName(info wire.SubjectInfo, extra []wire.OidInfo) (pkix.Name, error)
 	return name, nil
 }
 
-// subjectInfoOf reads the subjectInfo back from a certificate's subject,
+// SubjectInfoOf reads the subjectInfo back from a certificate's subject,
 // the first value of each attribute.
-func subjectInfoOf(n pkix.Name) wire.SubjectInfo {
+func SubjectInfoOf(n pkix.Name) wire.SubjectInfo {
 	first := func(v []string) string {
 		if len(v) == 0 {
 			return ""
@@ -70,10 +70,17 @@ var asn1StringTags = map[string]int{
 	"UniversalString": 28,
 }
 
-// encodeOidInfo parses the OID and encodes the value as the ASN.1 string
+// IsStringType reports whether name is an OidInfo type: UTF8String,
+// IA5String, PrintableString, BMPString or UniversalString.
+func IsStringType(name string) bool {
+	_, ok := asn1StringTags[name]
+	return ok
+}
+
+// EncodeOidInfo parses the OID and encodes the value as the ASN.1 string
 // type the OidInfo names. It refuses characters the type cannot hold.
-func encodeOidInfo(o wire.OidInfo) (asn1.ObjectIdentifier, asn1.RawValue, error) {
-	oid, err := parseOID(o.OID)
+func EncodeOidInfo(o wire.OidInfo) (asn1.ObjectIdentifier, asn1.RawValue, error) {
+	oid, err := ParseOID(o.OID)
 	if err != nil {
 		return nil, asn1.RawValue{}, err
 	}
@@ -120,10 +127,10 @@ func isPrintable(r rune) bool {
 	return false
 }
 
-// parseOID reads a dotted OID such as "1.2.840.113549.1.9.1" with
+// ParseOID reads a dotted OID such as "1.2.840.113549.1.9.1" with
 // x509.ParseOID and returns it in the form encoding/asn1 marshals. It fails
 // on malformed OIDs and on arcs too large for an int.
-func parseOID(s string) (asn1.ObjectIdentifier, error) {
+func ParseOID(s string) (asn1.ObjectIdentifier, error) {
 	parsed, err := x509.ParseOID(s)
 	if err != nil {
 		return nil, fmt.Errorf("%q is not a dotted OID", s)
