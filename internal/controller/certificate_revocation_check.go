@@ -126,6 +126,7 @@ func (c *revocationChecker) reconcile(ctx context.Context, s subject) (ctrl.Resu
 			return ctrl.Result{}, err // requeue with backoff
 		}
 		// Its creation does not wake us: look again an interval later.
+		c.stores.forget(s.ref.key())
 		return ctrl.Result{RequeueAfter: c.schedule.checked(s.key, c.clock.Now(), v1alpha1.DefaultRevocationCheckInterval)}, nil
 	}
 	interval := checkIntervalOf(iss)
@@ -196,8 +197,10 @@ func (c *revocationChecker) check(ctx context.Context, iss issuerObject, leaf *x
 		return revocation.Status{}, err
 	case err != nil:
 		metrics.ObserveRevocationCheck(label, metrics.RevocationError)
-		ctrl.LoggerFrom(ctx).Info("revocation check failed", "issuer", label, "reason", err.Error())
-		if c.notices.first("failed/"+issuerKey(iss).String(), now, interval) {
+		if !c.notices.first("failed/"+issuerKey(iss).String(), now, interval) {
+			ctrl.LoggerFrom(ctx).V(1).Info("revocation check failed", "issuer", label, "reason", err.Error())
+		} else {
+			ctrl.LoggerFrom(ctx).Info("revocation check failed", "issuer", label, "reason", err.Error())
 			c.recorder.Eventf(iss, nil, corev1.EventTypeWarning, v1alpha1.ReasonRevocationCheckFailed, "CheckRevocation",
 				"Checking the revocation of certificate %s failed: %v; retrying every %s", revocation.FormatSerial(leaf.SerialNumber), err, interval)
 		}
