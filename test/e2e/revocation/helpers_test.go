@@ -163,7 +163,8 @@ func waitRenewed(t *testing.T, crt *cmapi.Certificate, old *x509.Certificate) *x
 }
 
 // waitEvent waits for an event of type and reason about the object kind
-// and name in namespace ns whose note contains text, and returns it.
+// and name in namespace ns (every namespace when empty, for the events of
+// cluster-scoped objects) whose note contains text, and returns it.
 func waitEvent(t *testing.T, ns, kind, name, eventType, reason, text string) *eventsv1.Event {
 	t.Helper()
 	var found *eventsv1.Event
