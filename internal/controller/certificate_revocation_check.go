@@ -168,7 +168,8 @@ func (c *revocationChecker) reconcile(ctx context.Context, s subject) (ctrl.Resu
 		serial, revocation.ReasonName(status.Reason), status.RevokedAt.UTC().Format(time.RFC3339))
 	acted, err := s.revoked(ctx, leaf, serial, message)
 	if err != nil {
-		return ctrl.Result{}, err // requeue with backoff; acted on once it succeeds
+		c.schedule.dueAt(s.key, now) // the retry checks again at once, not an interval later
+		return ctrl.Result{}, err    // requeue with backoff; acted on once it succeeds
 	}
 	if acted {
 		c.setActed(s.key, serial)
@@ -178,7 +179,7 @@ func (c *revocationChecker) reconcile(ctx context.Context, s subject) (ctrl.Resu
 
 // check returns the revocation state of leaf from the issuer's store: its
 // CRL where crlActive and the issuing CA's certificate id is known, else
-// OCSP where ocspActive. It counts the result in
+// (or when the CRL cannot be had or verified) OCSP where ocspActive. It counts the result in
 // pca_issuer_revocation_checks_total and tells the issuer, once per
 // interval, when the state could not be had. An error means no state.
 func (c *revocationChecker) check(ctx context.Context, iss issuerObject, leaf *x509.Certificate, cas []*x509.Certificate, interval time.Duration, now time.Time) (revocation.Status, error) {
@@ -197,17 +198,25 @@ func (c *revocationChecker) check(ctx context.Context, iss issuerObject, leaf *x
 		return revocation.Status{}, err
 	case err != nil:
 		metrics.ObserveRevocationCheck(label, metrics.RevocationError)
-		if !c.notices.first("failed/"+issuerKey(iss).String(), now, interval) {
-			ctrl.LoggerFrom(ctx).V(1).Info("revocation check failed", "issuer", label, "reason", err.Error())
-		} else {
-			ctrl.LoggerFrom(ctx).Info("revocation check failed", "issuer", label, "reason", err.Error())
-			c.recorder.Eventf(iss, nil, corev1.EventTypeWarning, v1alpha1.ReasonRevocationCheckFailed, "CheckRevocation",
-				"Checking the revocation of certificate %s failed: %v; retrying every %s", revocation.FormatSerial(leaf.SerialNumber), err, interval)
-		}
+		c.tellFailure(ctx, iss, leaf, err, interval, now)
 		return revocation.Status{}, err
 	}
 	metrics.ObserveRevocationCheck(label, string(status.State))
 	return status, nil
+}
+
+// tellFailure logs a failed check, and tells the issuer with a Warning
+// event RevocationCheckFailed at most once per interval (more often, the
+// failure is logged at verbosity 1 only).
+func (c *revocationChecker) tellFailure(ctx context.Context, iss issuerObject, leaf *x509.Certificate, err error, interval time.Duration, now time.Time) {
+	label := metrics.IssuerLabel(iss.GetNamespace(), iss.GetName())
+	if !c.notices.first("failed/"+issuerKey(iss).String(), now, interval) {
+		ctrl.LoggerFrom(ctx).V(1).Info("revocation check failed", "issuer", label, "reason", err.Error())
+		return
+	}
+	ctrl.LoggerFrom(ctx).Info("revocation check failed", "issuer", label, "reason", err.Error())
+	c.recorder.Eventf(iss, nil, corev1.EventTypeWarning, v1alpha1.ReasonRevocationCheckFailed, "CheckRevocation",
+		"Checking the revocation of certificate %s failed: %v; retrying every %s", revocation.FormatSerial(leaf.SerialNumber), err, interval)
 }
 
 // uncheckedError says why a certificate's revocation cannot be checked.
@@ -233,24 +242,16 @@ func (c *revocationChecker) status(ctx context.Context, iss issuerObject, leaf *
 	if err != nil {
 		return revocation.Status{}, fmt.Errorf("reading store %d: %w", spec.CAStoreID, err)
 	}
-	switch {
-	case store.CRLActive && certID != 0:
-		key := crlKey{url: spec.URL, storeID: spec.CAStoreID, certID: certID, ca: sha256.Sum256(issuing.Raw)}
-		crl, err := c.crls.get(ctx, key, interval, now, func(ctx context.Context) (*revocation.CRL, error) {
-			der, err := pc.DownloadCRL(ctx, spec.CAStoreID, certID, true)
-			if err != nil {
-				return nil, fmt.Errorf("downloading the CRL of CA certificate %d of store %d: %w", certID, spec.CAStoreID, err)
-			}
-			crl, err := revocation.ParseCRL(der, issuing, now)
-			if err != nil {
-				return nil, fmt.Errorf("the CRL of CA certificate %d of store %d: %w", certID, spec.CAStoreID, err)
-			}
-			return crl, nil
-		})
-		if err != nil {
-			return revocation.Status{}, err
+	if store.CRLActive && certID != 0 {
+		status, err := c.crlStatus(ctx, pc, spec, leaf, issuing, certID, interval, now)
+		if err == nil || !store.OCSPActive {
+			return status, err
 		}
-		return crl.Status(leaf.SerialNumber), nil
+		// The CRL failed, OCSP may still answer: the failure is told, and
+		// this certificate checked through OCSP.
+		c.tellFailure(ctx, iss, leaf, err, interval, now)
+	}
+	switch {
 	case store.OCSPActive:
 		req, err := revocation.OCSPRequest(leaf, issuing)
 		if err != nil {
@@ -270,6 +271,27 @@ func (c *revocationChecker) status(ctx context.Context, iss issuerObject, leaf *
 			"Store %d publishes neither a CRL nor OCSP: revocations made in the PCA console are not noticed; turn crlActive or ocspActive on in the store",
 			spec.CAStoreID)}
 	}
+}
+
+// crlStatus reads leaf's state from the verified CRL of its issuing CA
+// (certificate id certID), downloaded at most once per interval.
+func (c *revocationChecker) crlStatus(ctx context.Context, pc revocationAPI, spec *v1alpha1.PCAIssuerSpec, leaf, issuing *x509.Certificate, certID int64, interval time.Duration, now time.Time) (revocation.Status, error) {
+	key := crlKey{url: spec.URL, storeID: spec.CAStoreID, certID: certID, ca: sha256.Sum256(issuing.Raw)}
+	crl, err := c.crls.get(ctx, key, interval, now, func(ctx context.Context) (*revocation.CRL, error) {
+		der, err := pc.DownloadCRL(ctx, spec.CAStoreID, certID, true)
+		if err != nil {
+			return nil, fmt.Errorf("downloading the CRL of CA certificate %d of store %d: %w", certID, spec.CAStoreID, err)
+		}
+		crl, err := revocation.ParseCRL(der, issuing, now)
+		if err != nil {
+			return nil, fmt.Errorf("the CRL of CA certificate %d of store %d: %w", certID, spec.CAStoreID, err)
+		}
+		return crl, nil
+	})
+	if err != nil {
+		return revocation.Status{}, err
+	}
+	return crl.Status(leaf.SerialNumber), nil
 }
 
 // issuingCA returns the CA certificate that signed leaf and, when it is

@@ -56,6 +56,13 @@ func (s *checkSchedule) checked(key checkKey, now time.Time, interval time.Durat
 	return next
 }
 
+// dueAt makes key's next check due at t.
+func (s *checkSchedule) dueAt(key checkKey, t time.Time) {
+	s.mu.Lock()
+	s.due[key] = t
+	s.mu.Unlock()
+}
+
 // forget drops a deleted object.
 func (s *checkSchedule) forget(key checkKey) {
 	s.mu.Lock()

@@ -20,13 +20,16 @@ import (
 	"golang.org/x/crypto/ocsp"
 	certificatesv1 "k8s.io/api/certificates/v1"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	clocktesting "k8s.io/utils/clock/testing"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
+	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 	"github.com/nhnpca/pca-issuer/internal/pca"
@@ -87,6 +90,16 @@ func (ca *revCA) crl(t *testing.T, serials ...int64) []byte {
 	der := ca.crlFor(serials)
 	if der == nil {
 		t.Fatal("signing the CRL failed")
+	}
+	return der
+}
+
+// crlWindow signs an empty CRL valid from this to next.
+func (ca *revCA) crlWindow(t *testing.T, this, next time.Time) []byte {
+	t.Helper()
+	der, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{Number: big.NewInt(2), ThisUpdate: this, NextUpdate: next}, ca.cert, ca.key)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return der
 }
@@ -185,11 +198,18 @@ type revFixture struct {
 
 func newRevFixture(t *testing.T, ca *revCA, objs ...client.Object) *revFixture {
 	t.Helper()
+	return newRevFixtureWith(t, ca, interceptor.Funcs{}, objs...)
+}
+
+// newRevFixtureWith is newRevFixture with the fake client's calls
+// intercepted by funcs.
+func newRevFixtureWith(t *testing.T, ca *revCA, funcs interceptor.Funcs, objs ...client.Object) *revFixture {
+	t.Helper()
 	scheme, err := NewScheme()
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := fake.NewClientBuilder().WithScheme(scheme).WithObjects(objs...).
+	c := fake.NewClientBuilder().WithScheme(scheme).WithObjects(objs...).WithInterceptorFuncs(funcs).
 		WithStatusSubresource(&cmapi.Certificate{}, &v1alpha1.PCAIssuer{}).Build()
 	f := &revFixture{client: c, pca: newRevPCA(t, ca), clock: clocktesting.NewFakeClock(now), recorder: events.NewFakeRecorder(100)}
 	f.checker = newRevocationChecker(c, c, func(context.Context, v1alpha1.Issuer) (revocationAPI, error) { return f.pca, nil },
@@ -292,10 +312,21 @@ func TestRevocationCheckCertificates(t *testing.T) {
 			p.crlActive, p.ocspActive, p.revoked[0x0a] = false, false, true
 			return ca.leafPEM(t, 0x0a), nil
 		}, wantEvents: []string{"Warning RevocationUnchecked Store 1 publishes neither a CRL nor OCSP"}},
-		{name: "CRL signed by another key", setup: func(t *testing.T, p *revPCA) ([]byte, []byte) {
-			p.crlDER, p.revoked[0x0a] = other.crl(t, 0x0a), true
+		{name: "CRL signed by another key, no OCSP", setup: func(t *testing.T, p *revPCA) ([]byte, []byte) {
+			p.crlDER, p.ocspActive, p.revoked[0x0a] = other.crl(t, 0x0a), false, true
 			return ca.leafPEM(t, 0x0a), nil
-		}, wantCRLs: 1, wantEvents: []string{"Warning RevocationCheckFailed Checking the revocation of certificate 0A failed"}},
+		}, wantCRLs: 1, wantEvents: []string{"Warning RevocationCheckFailed Checking the revocation of certificate 0A failed: the CRL of CA certificate 1 of store 1: the CRL is issued by"}},
+		{name: "CRL of the right name with another key falls back to OCSP", setup: func(t *testing.T, p *revPCA) ([]byte, []byte) {
+			p.crlDER, p.revoked[0x0a] = newRevCA(t, "issuing CA", nil).crl(t), true
+			return ca.leafPEM(t, 0x0a), nil
+		}, wantCRLs: 1, wantOCSP: 1, wantRenewed: true, wantReason: "superseded", wantEvents: []string{
+			"Warning RevocationCheckFailed Checking the revocation of certificate 0A failed: the CRL of CA certificate 1 of store 1: the CRL's signature does not verify",
+			"Warning CertificateRevoked The certificate with serial 0A was revoked in the PCA (reason superseded"}},
+		{name: "stale CRL", setup: func(t *testing.T, p *revPCA) ([]byte, []byte) {
+			p.ocspActive = false
+			p.crlDER = ca.crlWindow(t, now.Add(-3*time.Hour), now.Add(-time.Hour))
+			return ca.leafPEM(t, 0x0a), nil
+		}, wantCRLs: 1, wantEvents: []string{"Warning RevocationCheckFailed Checking the revocation of certificate 0A failed: the CRL of CA certificate 1 of store 1: the CRL's nextUpdate"}},
 		{name: "leaf of another CA is not this issuer's", setup: func(t *testing.T, p *revPCA) ([]byte, []byte) {
 			p.revoked[0x0a] = true
 			return other.leafPEM(t, 0x0a), []byte(other.pem)
@@ -400,6 +431,38 @@ func TestRevocationCheckBounds(t *testing.T) {
 	}
 	if cond := f.issuing(t, "a"); cond != nil {
 		t.Errorf("Issuing condition = %+v, want none: serial 10 was acted on already", cond)
+	}
+}
+
+// TestRevocationRenewRetried: a renewal that fails (a conflict) is
+// retried with backoff and checks again at once, not an interval later;
+// the event is recorded once the renewal is written.
+func TestRevocationRenewRetried(t *testing.T) {
+	ca := newRevCA(t, "issuing CA", nil)
+	crt, s := certificateWith("web", ca.leafPEM(t, 0x0a), nil)
+	conflicts := 1
+	f := newRevFixtureWith(t, ca, interceptor.Funcs{SubResourceUpdate: func(ctx context.Context, c client.Client, sub string, obj client.Object, opts ...client.SubResourceUpdateOption) error {
+		if conflicts > 0 {
+			conflicts--
+			return apierrors.NewConflict(schema.GroupResource{Group: "cert-manager.io", Resource: "certificates"}, obj.GetName(), nil)
+		}
+		return c.SubResource(sub).Update(ctx, obj, opts...)
+	}}, revIssuer(), crt, s)
+	f.pca.revoked[0x0a] = true
+	req := ctrl.Request{NamespacedName: types.NamespacedName{Namespace: "team", Name: "web"}}
+	if _, err := f.crr.Reconcile(t.Context(), req); !apierrors.IsConflict(err) {
+		t.Fatalf("first Reconcile error = %v, want the conflict (requeue with backoff)", err)
+	}
+	if got := f.events(); len(got) != 0 {
+		t.Errorf("events after the failed renewal = %q, want none", got)
+	}
+	f.clock.Step(time.Second) // the backoff
+	f.reconcile(t, "web")
+	if cond := f.issuing(t, "web"); cond == nil || cond.Reason != v1alpha1.ReasonCertificateRevoked {
+		t.Errorf("Issuing condition = %+v, want set by the retry", cond)
+	}
+	if got := f.events(); len(got) != 1 {
+		t.Errorf("events = %q, want one CertificateRevoked", got)
 	}
 }
 
