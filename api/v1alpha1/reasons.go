@@ -81,3 +81,22 @@ const (
 	// name (and, with useCsrOtherFields, the CSR's subjectInfo fields).
 	ReasonSubjectNotLiteral = "SubjectNotLiteral"
 )
+
+// Reasons of revocation checks (docs/revocation.md, "Revocation checks").
+const (
+	// ReasonCertificateRevoked: the certificate in a Certificate's Secret
+	// (or a Kubernetes CSR's status.certificate) was revoked in the PCA,
+	// outside the cluster. It is the reason of the Warning event on the
+	// Certificate or CSR, and of the Issuing condition set on the
+	// Certificate to renew it.
+	ReasonCertificateRevoked = "CertificateRevoked"
+	// ReasonRevocationUnchecked: the issuer's store publishes neither a CRL
+	// nor OCSP for the CA that issued a certificate, so its revocation
+	// cannot be noticed (a Warning event on the issuer, once).
+	ReasonRevocationUnchecked = "RevocationUnchecked"
+	// ReasonRevocationCheckFailed: the PCA's CRL or OCSP answer could not
+	// be had or did not verify against the issuing CA (bad signature, wrong
+	// issuer, past its nextUpdate, too large); a Warning event on the
+	// issuer, at most once per check interval.
+	ReasonRevocationCheckFailed = "RevocationCheckFailed"
+)

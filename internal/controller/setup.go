@@ -57,7 +57,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if err := csrr.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the CertificateSigningRequest controller: %w", err)
 	}
-	return nil
+	return setupRevocationChecks(mgr, newRevocationChecker(mgr.GetClient(), mgr.GetAPIReader(), revocationSourceOf(cs), templates, pins, events, opts))
 }
 
 // addIndexes adds the field indexes the watches map through.

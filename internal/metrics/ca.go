@@ -61,4 +61,5 @@ func ForgetIssuer(issuer string) {
 	caNotAfter.DeletePartialMatch(prometheus.Labels{"issuer": issuer})
 	lastCheck.DeletePartialMatch(prometheus.Labels{"issuer": issuer})
 	issuerReady.DeletePartialMatch(prometheus.Labels{"issuer": issuer})
+	forgetRevocationChecks(issuer)
 }
