@@ -26,6 +26,7 @@ setup: ## Download modules, install runc, build the test control plane, controll
 	$(GO) mod download
 	$(GO) -C test/bench mod download
 	$(GO) -C hack/tools/image mod download
+	$(GO) -C hack/tools/prometheus-operator mod download
 	$(MAKE) runc control-plane controller-gen helm
 
 .PHONY: runc
