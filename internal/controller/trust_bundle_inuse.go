@@ -1,0 +1,116 @@
+package controller
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"time"
+
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+)
+
+// Bounds of reading the certificates in use for a trust bundle.
+const (
+	// maxInUseSecrets is how many Certificate Secrets one decision reads;
+	// an issuer with more Certificates keeps every retired CA certificate
+	// (the decision cannot be made on part of them).
+	maxInUseSecrets = 2000
+	// maxChainCertificates is how many PEM certificates of a tls.crt are
+	// read: a leaf and its intermediates; the rest are ignored.
+	maxChainCertificates = 8
+)
+
+// certificatesInUse reads the certificate chains in use for an issuer: the
+// tls.crt of the Secret of each cert-manager Certificate whose issuerRef
+// names it. Certificates come from the cache; Secrets are cached as
+// metadata only, so each is read past the cache (apiReader), at most
+// maxInUseSecrets of them. A Certificate whose Secret does not exist yet,
+// or whose tls.crt does not parse, has no chain in use.
+func certificatesInUse(ctx context.Context, cache, apiReader client.Reader, issuer types.NamespacedName, kind string) ([][]*x509.Certificate, error) {
+	var list cmapi.CertificateList
+	var opts []client.ListOption
+	if kind == kindIssuer {
+		opts = append(opts, client.InNamespace(issuer.Namespace))
+	}
+	if err := cache.List(ctx, &list, opts...); err != nil {
+		return nil, fmt.Errorf("listing Certificates: %w", err)
+	}
+	var chains [][]*x509.Certificate
+	reads := 0
+	for i := range list.Items {
+		crt := &list.Items[i]
+		if issuerKind(crt.Spec.IssuerRef) != kind || crt.Spec.IssuerRef.Name != issuer.Name || crt.Spec.SecretName == "" {
+			continue
+		}
+		if reads++; reads > maxInUseSecrets {
+			return nil, fmt.Errorf("the issuer has more than %d Certificates: every retired CA certificate is kept", maxInUseSecrets)
+		}
+		var secret corev1.Secret
+		err := apiReader.Get(ctx, types.NamespacedName{Namespace: crt.Namespace, Name: crt.Spec.SecretName}, &secret)
+		if apierrors.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading Secret %s/%s: %w", crt.Namespace, crt.Spec.SecretName, err)
+		}
+		if chain := parseChain(secret.Data[corev1.TLSCertKey]); len(chain) > 0 {
+			chains = append(chains, chain)
+		}
+	}
+	return chains, nil
+}
+
+// parseChain returns the certificates of a PEM chain, at most
+// maxChainCertificates; blocks that are not certificates, or do not parse,
+// are skipped.
+func parseChain(data []byte) []*x509.Certificate {
+	var out []*x509.Certificate
+	for block, rest := pem.Decode(data); block != nil && len(out) < maxChainCertificates; block, rest = pem.Decode(rest) {
+		if block.Type != "CERTIFICATE" {
+			continue
+		}
+		if c, err := x509.ParseCertificate(block.Bytes); err == nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// casInUse returns the fingerprints of the CA certificates of known that
+// a chain in use runs through: each chain's leaf is verified at now with
+// the self-signed certificates of known as roots and the others (and the
+// chain's own intermediates) as intermediates; every certificate of every
+// path found counts. An expired leaf is not in use.
+func casInUse(chains [][]*x509.Certificate, known []*x509.Certificate, now time.Time) map[string]bool {
+	roots, intermediates := x509.NewCertPool(), x509.NewCertPool()
+	for _, c := range known {
+		if c.CheckSignatureFrom(c) == nil {
+			roots.AddCert(c)
+		} else {
+			intermediates.AddCert(c)
+		}
+	}
+	used := map[string]bool{}
+	for _, chain := range chains {
+		pool := intermediates.Clone()
+		for _, c := range chain[1:] {
+			pool.AddCert(c)
+		}
+		paths, err := chain[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: pool, CurrentTime: now,
+			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
+		if err != nil {
+			continue // not ours, expired, or chains to none of the known roots
+		}
+		for _, path := range paths {
+			for _, c := range path[1:] {
+				used[caFingerprint(c)] = true
+			}
+		}
+	}
+	return used
+}
