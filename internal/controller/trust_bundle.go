@@ -103,8 +103,12 @@ func (r *TrustBundleReconciler) targets(ctx context.Context, iss issuerObject, k
 			key: types.NamespacedName{Namespace: ns, Name: cm.Name}, dataKey: key})
 	}
 	if v := r.ctb.served(ctx, r.clock.Now()); v != "" {
-		out = append(out, &clusterTrustBundleTarget{c: r.client, apiReader: r.apiReader, iss: iss, kind: kind,
-			version: v, signerName: signerNameOf(kind, iss)})
+		t := &clusterTrustBundleTarget{c: r.client, apiReader: r.apiReader, iss: iss, kind: kind, version: v, signerName: signerNameOf(kind, iss)}
+		if problem := t.nameProblem(); problem != "" {
+			r.event(iss, corev1.EventTypeWarning, v1alpha1.ReasonTrustBundleFailed, problem)
+		} else {
+			out = append(out, t)
+		}
 	}
 	return out
 }

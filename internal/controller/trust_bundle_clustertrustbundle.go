@@ -107,9 +107,6 @@ func (t *clusterTrustBundleTarget) object() *unstructured.Unstructured {
 }
 
 func (t *clusterTrustBundleTarget) load(ctx context.Context) (*publishedBundle, error) {
-	if msgs := validation.IsDNS1123Subdomain(strings.ReplaceAll(t.name(), ":", ".")); len(msgs) > 0 {
-		return nil, fmt.Errorf("the ClusterTrustBundle name %q of signer %s is not a valid name (%s): shorten the issuer's name", t.name(), t.signerName, strings.Join(msgs, "; "))
-	}
 	u := t.object()
 	err := t.apiReader.Get(ctx, client.ObjectKey{Name: t.name()}, u)
 	if apierrors.IsNotFound(err) {
@@ -164,6 +161,16 @@ func (t *clusterTrustBundleTarget) store(ctx context.Context, pemBundle string, 
 		return false, fmt.Errorf("updating ClusterTrustBundle %s: %w", t.name(), err)
 	}
 	return true, nil
+}
+
+// nameProblem says why the ClusterTrustBundle cannot be named for the
+// signer ("" when it can): the name is the signer name with '/' as ':',
+// and the suffix, at most 253 characters of a DNS subdomain.
+func (t *clusterTrustBundleTarget) nameProblem() string {
+	if msgs := validation.IsDNS1123Subdomain(strings.ReplaceAll(t.name(), ":", ".")); len(msgs) > 0 {
+		return fmt.Sprintf("the ClusterTrustBundle of signer %s cannot be named %q (%s): shorten the issuer's name", t.signerName, t.name(), strings.Join(msgs, "; "))
+	}
+	return ""
 }
 
 // deleteClusterTrustBundle deletes the issuer's ClusterTrustBundle, when
