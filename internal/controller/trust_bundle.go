@@ -161,19 +161,26 @@ func (r *TrustBundleReconciler) publish(ctx context.Context, iss issuerObject, k
 	}
 	pemBundle := encodeBundle(outcome.certs)
 	var written []string
+	var related client.Object
 	for _, t := range writable {
-		wrote, err := t.store(ctx, pemBundle, outcome.retired)
+		obj, err := t.store(ctx, pemBundle, outcome.retired)
 		if err != nil {
 			r.event(iss, corev1.EventTypeWarning, v1alpha1.ReasonTrustBundleFailed, fmt.Sprintf("%v; retrying", err))
 			errs = append(errs, err)
 			continue
 		}
-		if wrote {
+		if obj != nil {
 			written = append(written, t.String())
+			if related == nil {
+				related = obj
+			}
 		}
 	}
-	if len(written) > 0 && (len(outcome.added) > 0 || len(outcome.removed) > 0) {
-		r.event(iss, corev1.EventTypeNormal, v1alpha1.ReasonTrustBundleUpdated, bundleChangeMessage(written, outcome))
+	if related != nil && (len(outcome.added) > 0 || len(outcome.removed) > 0) {
+		// The object written is the event's related object: its
+		// resourceVersion tells the changes apart, which the events API
+		// would otherwise merge into one series keeping the first note.
+		r.relatedEvent(iss, related, corev1.EventTypeNormal, v1alpha1.ReasonTrustBundleUpdated, bundleChangeMessage(written, outcome))
 	}
 	if len(errs) > 0 {
 		return ctrl.Result{}, errors.Join(errs...)
@@ -228,9 +235,18 @@ func (r *TrustBundleReconciler) forgetSweep(key types.NamespacedName) {
 }
 
 func (r *TrustBundleReconciler) event(iss issuerObject, eventType, reason, message string) {
-	if r.recorder != nil {
-		r.recorder.Eventf(iss, nil, eventType, reason, "PublishTrustBundle", "%s", message)
+	r.relatedEvent(iss, nil, eventType, reason, message)
+}
+
+func (r *TrustBundleReconciler) relatedEvent(iss issuerObject, related client.Object, eventType, reason, message string) {
+	if r.recorder == nil {
+		return
 	}
+	if related == nil {
+		r.recorder.Eventf(iss, nil, eventType, reason, "PublishTrustBundle", "%s", message)
+		return
+	}
+	r.recorder.Eventf(iss, related, eventType, reason, "PublishTrustBundle", "%s", message)
 }
 
 // appendNew appends the certificates of add that certs lacks.

@@ -123,7 +123,7 @@ func (t *clusterTrustBundleTarget) load(ctx context.Context) (*publishedBundle, 
 	return &publishedBundle{certs: decodeBundle(pemBundle), retired: decodeRetired(u.GetAnnotations()[v1alpha1.AnnotationRetiredCAs])}, nil
 }
 
-func (t *clusterTrustBundleTarget) store(ctx context.Context, pemBundle string, retired map[string]time.Time) (bool, error) {
+func (t *clusterTrustBundleTarget) store(ctx context.Context, pemBundle string, retired map[string]time.Time) (client.Object, error) {
 	u := t.object()
 	if t.existing != nil {
 		u = t.existing.DeepCopy()
@@ -139,28 +139,28 @@ func (t *clusterTrustBundleTarget) store(ctx context.Context, pemBundle string, 
 		oldSigner, _, _ := unstructured.NestedString(u.Object, "spec", "signerName")
 		if oldPEM == pemBundle && oldSigner == t.signerName && maps.Equal(labels, u.GetLabels()) &&
 			maps.Equal(annotations, u.GetAnnotations()) && sameOwners(owners, u.GetOwnerReferences()) {
-			return false, nil
+			return nil, nil
 		}
 	}
 	u.SetLabels(labels)
 	u.SetAnnotations(annotations)
 	u.SetOwnerReferences(owners)
 	if err := unstructured.SetNestedField(u.Object, t.signerName, "spec", "signerName"); err != nil {
-		return false, err
+		return nil, err
 	}
 	if err := unstructured.SetNestedField(u.Object, pemBundle, "spec", "trustBundle"); err != nil {
-		return false, err
+		return nil, err
 	}
 	if t.existing == nil {
 		if err := t.c.Create(ctx, u); err != nil {
-			return false, fmt.Errorf("creating ClusterTrustBundle %s: %w", t.name(), err)
+			return nil, fmt.Errorf("creating ClusterTrustBundle %s: %w", t.name(), err)
 		}
-		return true, nil
+		return u, nil
 	}
 	if err := t.c.Update(ctx, u); err != nil {
-		return false, fmt.Errorf("updating ClusterTrustBundle %s: %w", t.name(), err)
+		return nil, fmt.Errorf("updating ClusterTrustBundle %s: %w", t.name(), err)
 	}
-	return true, nil
+	return u, nil
 }
 
 // nameProblem says why the ClusterTrustBundle cannot be named for the

@@ -26,9 +26,9 @@ type bundleTarget interface {
 	// not exist), or a *bundleConflict when it exists and is not the
 	// issuer's.
 	load(ctx context.Context) (*publishedBundle, error)
-	// store writes pemBundle and the retired records; it reports whether
-	// it wrote (false: the object held them already).
-	store(ctx context.Context, pemBundle string, retired map[string]time.Time) (bool, error)
+	// store writes pemBundle and the retired records; it returns the
+	// object written, nil when it held them already.
+	store(ctx context.Context, pemBundle string, retired map[string]time.Time) (client.Object, error)
 }
 
 // publishedBundle is what a published object holds.
@@ -90,7 +90,7 @@ func (t *configMapTarget) load(ctx context.Context) (*publishedBundle, error) {
 	return out, nil
 }
 
-func (t *configMapTarget) store(ctx context.Context, pemBundle string, retired map[string]time.Time) (bool, error) {
+func (t *configMapTarget) store(ctx context.Context, pemBundle string, retired map[string]time.Time) (client.Object, error) {
 	labels := bundleLabels(t.kind, t.iss.GetName())
 	owner := bundleOwnerReference(t.iss, t.kind)
 	if t.existing == nil {
@@ -101,9 +101,9 @@ func (t *configMapTarget) store(ctx context.Context, pemBundle string, retired m
 			Data: map[string]string{t.dataKey: pemBundle},
 		}
 		if err := t.c.Create(ctx, cm); err != nil {
-			return false, fmt.Errorf("creating ConfigMap %s: %w", t.key, err)
+			return nil, fmt.Errorf("creating ConfigMap %s: %w", t.key, err)
 		}
-		return true, nil
+		return cm, nil
 	}
 	cm := t.existing.DeepCopy()
 	cm.Labels = withLabels(cm.Labels, labels)
@@ -113,14 +113,14 @@ func (t *configMapTarget) store(ctx context.Context, pemBundle string, retired m
 	cm.BinaryData = nil
 	if maps.Equal(cm.Labels, t.existing.Labels) && maps.Equal(cm.Annotations, t.existing.Annotations) &&
 		maps.Equal(cm.Data, t.existing.Data) && len(t.existing.BinaryData) == 0 && sameOwners(cm.OwnerReferences, t.existing.OwnerReferences) {
-		return false, nil
+		return nil, nil
 	}
 	// An update on the object as read: a concurrent change is a conflict,
 	// and the next pass reads it again.
 	if err := t.c.Update(ctx, cm); err != nil {
-		return false, fmt.Errorf("updating ConfigMap %s: %w", t.key, err)
+		return nil, fmt.Errorf("updating ConfigMap %s: %w", t.key, err)
 	}
-	return true, nil
+	return cm, nil
 }
 
 // sameOwners reports whether two owner reference lists are equal.
