@@ -238,12 +238,10 @@ func (r *TrustBundleReconciler) event(iss issuerObject, eventType, reason, messa
 	r.relatedEvent(iss, nil, eventType, reason, message)
 }
 
+// relatedEvent records an event on iss; related, when not nil, is the
+// object written.
 func (r *TrustBundleReconciler) relatedEvent(iss issuerObject, related client.Object, eventType, reason, message string) {
 	if r.recorder == nil {
-		return
-	}
-	if related == nil {
-		r.recorder.Eventf(iss, nil, eventType, reason, "PublishTrustBundle", "%s", message)
 		return
 	}
 	r.recorder.Eventf(iss, related, eventType, reason, "PublishTrustBundle", "%s", message)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -12,7 +13,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/validation"
-	"k8s.io/client-go/discovery"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -34,12 +34,22 @@ func clusterTrustBundleName(signerName string) string {
 	return strings.ReplaceAll(signerName, "/", ":") + ":" + clusterTrustBundleSuffix
 }
 
+// discoveryTimeout bounds one discovery call.
+const discoveryTimeout = 30 * time.Second
+
+// groupVersionResources is the discovery call ctbDiscovery makes;
+// discovery.DiscoveryClient implements it.
+type groupVersionResources interface {
+	ServerResourcesForGroupVersionWithContext(ctx context.Context, groupVersion string) (*metav1.APIResourceList, error)
+}
+
 // ctbDiscovery tells which certificates.k8s.io version serves
 // ClusterTrustBundles, asking the API server's discovery at most once per
 // interval; "" when none does (then bundles go to ConfigMaps only, said
-// once in the log).
+// once in the log). A discovery call that fails otherwise than "not
+// served" keeps the last answer and is asked again next time.
 type ctbDiscovery struct {
-	client   discovery.DiscoveryInterface
+	client   groupVersionResources
 	interval time.Duration
 
 	mu      sync.Mutex
@@ -57,24 +67,29 @@ func (d *ctbDiscovery) served(ctx context.Context, now time.Time) string {
 	if !d.checked.IsZero() && now.Sub(d.checked) < d.interval {
 		return d.version
 	}
-	d.checked, d.version = now, ""
+	ctx, cancel := context.WithTimeout(ctx, discoveryTimeout)
+	defer cancel()
+	version := ""
 	for _, v := range clusterTrustBundleVersions {
-		list, err := d.client.ServerResourcesForGroupVersion("certificates.k8s.io/" + v)
-		if err != nil {
-			continue // not served (404), or discovery failed: asked again next interval
+		list, err := d.client.ServerResourcesForGroupVersionWithContext(ctx, "certificates.k8s.io/"+v)
+		if apierrors.IsNotFound(err) {
+			continue // this version is not served
 		}
-		for _, r := range list.APIResources {
-			if r.Name == "clustertrustbundles" {
-				d.version = v
-				return v
-			}
+		if err != nil {
+			ctrl.LoggerFrom(ctx).Info("discovery of ClusterTrustBundles failed; asking again at the next check", "error", err.Error())
+			return d.version
+		}
+		if slices.ContainsFunc(list.APIResources, func(r metav1.APIResource) bool { return r.Name == "clustertrustbundles" }) {
+			version = v
+			break
 		}
 	}
-	if !d.logged {
+	d.checked, d.version = now, version
+	if version == "" && !d.logged {
 		d.logged = true
 		ctrl.LoggerFrom(ctx).Info("the API server serves no certificates.k8s.io ClusterTrustBundles: trust bundles are published in ConfigMaps only")
 	}
-	return ""
+	return version
 }
 
 // clusterTrustBundleTarget publishes a bundle in the ClusterTrustBundle
@@ -115,7 +130,7 @@ func (t *clusterTrustBundleTarget) load(ctx context.Context) (*publishedBundle, 
 	if err != nil {
 		return nil, fmt.Errorf("reading ClusterTrustBundle %s: %w", t.name(), err)
 	}
-	if !ownsBundleObject(u, t.kind, t.iss.GetName()) {
+	if !ownsClusterTrustBundle(u, t.kind, t.iss.GetName()) {
 		return nil, &bundleConflict{what: "ClusterTrustBundle " + t.name()}
 	}
 	t.existing = u
@@ -181,11 +196,26 @@ func deleteClusterTrustBundle(ctx context.Context, c client.Client, apiReader cl
 	if err := apiReader.Get(ctx, client.ObjectKey{Name: t.name()}, u); err != nil {
 		return client.IgnoreNotFound(err)
 	}
-	if !ownsBundleObject(u, kind, iss.GetName()) {
+	if !ownsClusterTrustBundle(u, kind, iss.GetName()) {
 		return nil
 	}
 	uid := u.GetUID()
 	return client.IgnoreNotFound(c.Delete(ctx, u, client.Preconditions{UID: &uid}))
+}
+
+// ownsClusterTrustBundle reports whether a ClusterTrustBundle of the
+// issuer's name is the issuer's: as ownsBundleObject, or, for an issuer
+// whose name cannot be a label value and which cannot own it (a PCAIssuer),
+// labelled as a trust bundle of its kind without a name label: its name,
+// derived from the signer name, names the issuer then.
+func ownsClusterTrustBundle(obj client.Object, kind, name string) bool {
+	if ownsBundleObject(obj, kind, name) {
+		return true
+	}
+	l := obj.GetLabels()
+	_, named := l[v1alpha1.LabelIssuerName]
+	return len(validation.IsValidLabelValue(name)) > 0 && !named &&
+		l[v1alpha1.LabelTrustBundle] == "true" && l[v1alpha1.LabelIssuerKind] == kind
 }
 
 // issuerStub stands for an issuer that is gone: its namespace and name.
