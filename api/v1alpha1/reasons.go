@@ -95,7 +95,8 @@ const (
 	// left alone.
 	ReasonTrustBundleConflict = "TrustBundleConflict"
 	// ReasonTrustBundleFailed (Warning): the bundle could not be written
-	// (for example the ClusterTrustBundle's name would be longer than 253
-	// characters, or the API server refused the write); retried.
+	// (the ClusterTrustBundle's name would be longer than 253 characters,
+	// the bundle would hold more than 64 certificates, or the API server
+	// refused the write); retried.
 	ReasonTrustBundleFailed = "TrustBundleFailed"
 )

@@ -27,6 +27,11 @@ import (
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 )
 
+// maxBundleCertificates bounds a published bundle: a few chains of a
+// root and intermediates each, with the previous ones of a rotation, are
+// far fewer.
+const maxBundleCertificates = 64
+
 // TrustBundleReconciler publishes the trust bundle of each issuer with
 // spec.trustBundle (docs/trust-bundle.md): a ConfigMap and, where served,
 // a ClusterTrustBundle holding the CA certificates its templates sign
@@ -158,6 +163,13 @@ func (r *TrustBundleReconciler) publish(ctx context.Context, iss issuerObject, k
 	}
 	if len(outcome.certs) == 0 {
 		return ctrl.Result{}, nil // never an empty bundle
+	}
+	if len(outcome.certs) > maxBundleCertificates {
+		// The chains come from the PCA, which is not trusted to be sane.
+		r.event(iss, corev1.EventTypeWarning, v1alpha1.ReasonTrustBundleFailed, fmt.Sprintf(
+			"the bundle would hold %d CA certificates, more than %d: not written; check the chains of the issuer's templates in the PCA",
+			len(outcome.certs), maxBundleCertificates))
+		return ctrl.Result{RequeueAfter: r.opts.IssuerHealthCheckInterval}, nil
 	}
 	pemBundle := encodeBundle(outcome.certs)
 	var written []string

@@ -85,7 +85,8 @@ func parseChain(data []byte) []*x509.Certificate {
 // a chain in use runs through: each chain's leaf is verified at now with
 // the self-signed certificates of known as roots and the others (and the
 // chain's own intermediates) as intermediates; every certificate of every
-// path found counts. An expired leaf is not in use.
+// path found counts. An expired leaf is not in use; one whose notBefore is
+// ahead of now (clock skew) is verified at its notBefore.
 func casInUse(chains [][]*x509.Certificate, known []*x509.Certificate, now time.Time) map[string]bool {
 	roots, intermediates := x509.NewCertPool(), x509.NewCertPool()
 	for _, c := range known {
@@ -101,7 +102,11 @@ func casInUse(chains [][]*x509.Certificate, known []*x509.Certificate, now time.
 		for _, c := range chain[1:] {
 			pool.AddCert(c)
 		}
-		paths, err := chain[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: pool, CurrentTime: now,
+		at := now
+		if at.Before(chain[0].NotBefore) {
+			at = chain[0].NotBefore // not valid yet by our clock: about to be used all the same
+		}
+		paths, err := chain[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: pool, CurrentTime: at,
 			KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
 		if err != nil {
 			continue // not ours, expired, or chains to none of the known roots

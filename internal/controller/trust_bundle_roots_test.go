@@ -234,6 +234,10 @@ func TestCAsInUse(t *testing.T) {
 	if used := casInUse([][]*x509.Certificate{{f.leafA.cert}}, known, f.now.Add(72*time.Hour)); len(used) != 0 {
 		t.Errorf("an expired leaf marks %v", used)
 	}
+	early := newTestCert(t, "early.example", f.interA, false, f.now.Add(10*time.Second), time.Hour)
+	if used := casInUse([][]*x509.Certificate{{early.cert}}, known, f.now); !used[caFingerprint(f.rootA.cert)] {
+		t.Errorf("a leaf valid 10 s from now (clock skew) is not in use: %v", used)
+	}
 	other := newTestCert(t, "Other Root", nil, true, f.now.Add(-time.Hour), time.Hour*48)
 	stranger := newTestCert(t, "c.example", other, false, f.now.Add(-time.Hour), time.Hour*24)
 	if used := casInUse([][]*x509.Certificate{{stranger.cert}}, known, f.now); len(used) != 0 {
