@@ -24,6 +24,7 @@ all: build
 .PHONY: setup
 setup: ## Download modules, install runc, build the test control plane, controller-gen and Helm (once).
 	$(GO) mod download
+	$(GO) -C test/bench mod download
 	$(GO) -C hack/tools/image mod download
 	$(MAKE) runc control-plane controller-gen helm
 
@@ -58,12 +59,14 @@ fmt: ## gofmt every Go file.
 	gofmt -w $$(git ls-files '*.go')
 
 .PHONY: vet
-vet: ## go vet every package.
+vet: ## go vet every package, the benchmark's module (test/bench) too.
 	$(GO) vet ./...
+	$(GO) -C test/bench vet ./...
 
 .PHONY: lint
-lint: ## Run golangci-lint (built from the Go module proxy).
+lint: ## Run golangci-lint (built from the Go module proxy) on the product's and the benchmark's modules.
 	$(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) run ./...
+	cd test/bench && $(GO) run github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) run ./...
 
 ##@ Build
 
@@ -87,7 +90,8 @@ demo: control-plane ## Issue a certificate end to end on the embedded emulator; 
 
 .PHONY: test
 test: control-plane $(CONTROLLER_GEN) ## Unit, contract, end-to-end, chart, image-under-runc and generated-file tests, then the demo checked by openssl.
-	$(GO) vet ./...
+	$(MAKE) vet
+	$(GO) -C test/bench test -count=1 ./...
 	KUBEBUILDER_ASSETS=$$(hack/control-plane.sh $(CONTROL_PLANE_CACHE)) CONTROLLER_GEN=$(CONTROLLER_GEN) \
 		$(GO) test -race -count=1 ./api/... ./internal/... ./cmd/...
 	KUBEBUILDER_ASSETS=$$(hack/control-plane.sh $(CONTROL_PLANE_CACHE)) CONTROLLER_GEN=$(CONTROLLER_GEN) \

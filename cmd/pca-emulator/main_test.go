@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/nhnpca/pca-issuer/internal/emulator"
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 func TestParseAccessKey(t *testing.T) {
@@ -151,7 +151,7 @@ func TestRunServesTLSWithAGeneratedCertificateAndBootstraps(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { _ = resp.Body.Close() }()
-	var env pca.Envelope[pca.Store]
+	var env wire.Envelope[wire.Store]
 	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func fetchToken(t *testing.T, client *http.Client, url, id, secret string) strin
 		t.Fatal(err)
 	}
 	defer func() { _ = resp.Body.Close() }()
-	var tok pca.Token
+	var tok wire.Token
 	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("token: HTTP %d %v", resp.StatusCode, err)
 	}
@@ -244,11 +244,11 @@ func TestRestartWithDataKeepsTheState(t *testing.T) {
 		t.Errorf("restart bootstrapped again: %s, want the kept %s", again, bootLine)
 	}
 	token = fetchToken(t, http.DefaultClient, url, "me", "pw")
-	var cert pca.Certificate
-	if status := apiCall(t, http.MethodGet, fmt.Sprintf("%s/v2.0/appkeys/k/ca-stores/%d/certs/%d", url, boot.CAStoreID, boot.IntermediateCertID), token, &cert); status != http.StatusOK || cert.Status != pca.StatusRevoked {
+	var cert wire.Certificate
+	if status := apiCall(t, http.MethodGet, fmt.Sprintf("%s/v2.0/appkeys/k/ca-stores/%d/certs/%d", url, boot.CAStoreID, boot.IntermediateCertID), token, &cert); status != http.StatusOK || cert.Status != wire.StatusRevoked {
 		t.Errorf("after restart: HTTP %d status %s, want the revoked intermediate", status, cert.Status)
 	}
-	var stores pca.StoreList
+	var stores wire.StoreList
 	if apiCall(t, http.MethodGet, url+"/v2.0/appkeys/k/ca-stores", token, &stores); stores.TotalCnt != 1 {
 		t.Errorf("%d stores after restart, want 1", stores.TotalCnt)
 	}
@@ -310,7 +310,7 @@ func apiCall(t *testing.T, method, url, token string, out any) int {
 	}
 	defer func() { _ = resp.Body.Close() }()
 	if out != nil {
-		env := pca.Envelope[any]{Body: out}
+		env := wire.Envelope[any]{Body: out}
 		if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
 			t.Fatal(err)
 		}

@@ -1,9 +1,14 @@
-// Package controller holds the reconcilers of pca-issuer: one per issuer
-// kind (health: can the store and the template be read with the Secret's
-// credentials?), and one per request kind (cert-manager
-// CertificateRequests, Kubernetes CertificateSigningRequests) whose issuer
-// reference names them, signing through the issuer's template in SIGN
-// mode.
+// Package controller holds the four reconcilers of pca-issuer:
+//
+//   - PCAIssuer and PCAClusterIssuer (IssuerReconciler, one type for both
+//     kinds): keep Ready true to whether the store and the template can be
+//     read with the Secret's credentials, and pin the CA chain the template
+//     signs under;
+//   - cert-manager CertificateRequests (CertificateRequestReconciler) and
+//     Kubernetes CertificateSigningRequests
+//     (CertificateSigningRequestReconciler) whose issuer reference names
+//     one of those issuers: signed through the issuer's template in SIGN
+//     mode (docs/pca-api.md#issuance-in-sign-mode).
 //
 // Every request kind goes through one pipeline (pipeline.go) over a small
 // adapter per kind (request.go): the same decisions, template choice,

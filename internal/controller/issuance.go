@@ -10,7 +10,7 @@ import (
 	"github.com/cert-manager/cert-manager/pkg/util/pki"
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 	"github.com/nhnpca/pca-issuer/internal/signer"
 )
 
@@ -62,7 +62,7 @@ type signResult struct {
 // the template, looks for a certificate issued by an earlier attempt, marks
 // the request in flight, posts the CSR and checks the answer. Errors are the
 // kinds of internal/signer, or errConflict.
-func issue(ctx context.Context, pc pcaAPI, storeID int64, tmpl *pca.Template, req signRequest) (*signResult, error) {
+func issue(ctx context.Context, pc pcaAPI, storeID int64, tmpl *wire.Template, req signRequest) (*signResult, error) {
 	res := &signResult{}
 	duration, capped := signer.FitDuration(req.duration, tmpl)
 	if capped {
@@ -102,7 +102,7 @@ func issue(ctx context.Context, pc pcaAPI, storeID int64, tmpl *pca.Template, re
 // commonName by tmpl, for duration (zero: cert-manager's default),
 // back-dated at most as tmpl says, issued by the pinned signing certificate
 // under its root.
-func (req signRequest) expectation(duration time.Duration, tmpl *pca.Template, commonName string, sent time.Time) signer.Expectation {
+func (req signRequest) expectation(duration time.Duration, tmpl *wire.Template, commonName string, sent time.Time) signer.Expectation {
 	if duration == 0 {
 		duration = cmapi.DefaultCertificateDuration
 	}
@@ -115,7 +115,7 @@ func (req signRequest) expectation(duration time.Duration, tmpl *pca.Template, c
 
 // fill checks the PCA's certificate (signer.VerifyAnswer) and keeps its
 // chain.
-func (res *signResult) fill(req signRequest, cert *pca.Certificate, exp signer.Expectation) (*signResult, error) {
+func (res *signResult) fill(req signRequest, cert *wire.Certificate, exp signer.Expectation) (*signResult, error) {
 	certificate, ca, err := signer.VerifyAnswer(req.csrPEM, cert, exp)
 	if err != nil {
 		return nil, err
@@ -127,12 +127,12 @@ func (res *signResult) fill(req signRequest, cert *pca.Certificate, exp signer.E
 // findIssued looks for a leaf certificate issued for this CSR since the
 // marker: same common name, created after started (less adoptionSkew), and
 // the CSR's public key. It returns nil when there is none.
-func findIssued(ctx context.Context, pc pcaAPI, storeID int64, commonName string, started time.Time, csrPEM []byte) (*pca.Certificate, error) {
+func findIssued(ctx context.Context, pc pcaAPI, storeID int64, commonName string, started time.Time, csrPEM []byte) (*wire.Certificate, error) {
 	csr, err := pki.DecodeX509CertificateRequestBytes(csrPEM)
 	if err != nil {
 		return nil, signer.Classify(err)
 	}
-	return pc.FindLeaf(ctx, storeID, commonName, started.Add(-adoptionSkew), func(c *pca.Certificate) bool {
+	return pc.FindLeaf(ctx, storeID, commonName, started.Add(-adoptionSkew), func(c *wire.Certificate) bool {
 		leaf, err := pki.DecodeX509CertificateBytes([]byte(c.CertificatePem))
 		if err != nil {
 			return false

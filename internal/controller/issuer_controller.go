@@ -79,9 +79,13 @@ func (r *IssuerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 		}
 	}
 	cancel()
+	label := metrics.IssuerLabel(iss.GetNamespace(), iss.GetName())
 	if health.status == metav1.ConditionTrue {
-		metrics.ObserveIssuerChecked(metrics.IssuerLabel(iss.GetNamespace(), iss.GetName()), time.Now())
+		metrics.ObserveIssuerChecked(label, time.Now())
 	}
+	// Set on every check, not only on a change, so that a restarted
+	// manager serves the gauge of every issuer it has checked.
+	metrics.ObserveIssuerReady(label, health.status == metav1.ConditionTrue)
 	changed := setIssuerReady(iss, health)
 	if changed {
 		if err := r.client.Status().Patch(ctx, iss, client.MergeFrom(orig)); err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // healthResult is the outcome of one issuer check: the Ready condition's
@@ -20,7 +21,7 @@ type healthResult struct {
 	reason    string
 	message   string
 	transient bool
-	template  *pca.Template
+	template  *wire.Template
 	// cas is the CA chain spec.templateId signs under, when casRead.
 	cas     storeCAs
 	casRead bool
@@ -45,7 +46,7 @@ func checkIssuer(ctx context.Context, cs *clients, iss v1alpha1.Issuer) healthRe
 		return apiFailure(err, v1alpha1.ReasonStoreNotFound, fmt.Sprintf(
 			"store %d not found: set spec.caStoreId to the id of a store of this appkey", spec.CAStoreID))
 	}
-	if store.Status != "" && store.Status != pca.StatusActive {
+	if store.Status != "" && store.Status != wire.StatusActive {
 		return healthResult{status: metav1.ConditionFalse, reason: v1alpha1.ReasonStoreNotActive, message: fmt.Sprintf(
 			"store %d (%s) is %s: activate it in the PCA console or point spec.caStoreId at an active store", store.ID, store.Name, store.Status)}
 	}
@@ -73,7 +74,7 @@ func checkIssuer(ctx context.Context, cs *clients, iss v1alpha1.Issuer) healthRe
 
 // storeLister is the call urlIsWrong makes.
 type storeLister interface {
-	ListStores(ctx context.Context, opts pca.ListOptions) (*pca.StoreList, error)
+	ListStores(ctx context.Context, opts wire.ListOptions) (*wire.StoreList, error)
 }
 
 // urlIsWrong tells, after a 404 for the issuer's store (notFound), whether
@@ -86,7 +87,7 @@ func urlIsWrong(ctx context.Context, pc storeLister, notFound error) bool {
 	if errors.As(notFound, &e) && e.ResultCode == 0 {
 		return true // not the API's envelope: a proxy's or a web server's 404
 	}
-	_, err := pc.ListStores(ctx, pca.ListOptions{Size: 1})
+	_, err := pc.ListStores(ctx, wire.ListOptions{Size: 1})
 	return pca.IsNotFound(err)
 }
 

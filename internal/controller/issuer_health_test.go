@@ -16,6 +16,7 @@ import (
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 	"github.com/nhnpca/pca-issuer/internal/emulator"
 	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // fakeStoreLister answers ListStores with err.
@@ -24,12 +25,12 @@ type fakeStoreLister struct {
 	calls int
 }
 
-func (f *fakeStoreLister) ListStores(context.Context, pca.ListOptions) (*pca.StoreList, error) {
+func (f *fakeStoreLister) ListStores(context.Context, wire.ListOptions) (*wire.StoreList, error) {
 	f.calls++
 	if f.err != nil {
 		return nil, f.err
 	}
-	return &pca.StoreList{}, nil
+	return &wire.StoreList{}, nil
 }
 
 // TestURLIsWrongOnlyWhenTheAPIDoesNotAnswerNotFoundItself: a 404 for the

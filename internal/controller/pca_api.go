@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // pcaAPI is the part of the PCA API that signing a request calls: read a
@@ -13,15 +13,15 @@ import (
 // a leaf issued by an earlier attempt. *pca.Client implements it; unit tests fake it.
 type pcaAPI interface {
 	// GetTemplate reads one template of a store.
-	GetTemplate(ctx context.Context, caStoreID, templateID int64) (*pca.Template, error)
+	GetTemplate(ctx context.Context, caStoreID, templateID int64) (*wire.Template, error)
 	// IssueWithTemplate signs a CSR through a template.
-	IssueWithTemplate(ctx context.Context, caStoreID, templateID int64, req pca.IssueRequest) (*pca.Certificate, error)
+	IssueWithTemplate(ctx context.Context, caStoreID, templateID int64, req wire.IssueRequest) (*wire.Certificate, error)
 	// GetCertificate reads one certificate of a store with its chain (the
 	// CA chain a template signs under, for the answer's pinned roots).
-	GetCertificate(ctx context.Context, caStoreID, certID int64) (*pca.Certificate, error)
+	GetCertificate(ctx context.Context, caStoreID, certID int64) (*wire.Certificate, error)
 	// FindLeaf returns the newest leaf with commonName created after
 	// issuedAfter for which match is true, or nil.
-	FindLeaf(ctx context.Context, caStoreID int64, commonName string, issuedAfter time.Time, match func(*pca.Certificate) bool) (*pca.Certificate, error)
+	FindLeaf(ctx context.Context, caStoreID int64, commonName string, issuedAfter time.Time, match func(*wire.Certificate) bool) (*wire.Certificate, error)
 }
 
 // pcaSource returns the PCA API of an issuer; it fails as (*clients).For

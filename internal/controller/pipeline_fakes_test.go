@@ -28,6 +28,7 @@ import (
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // Test fixtures: the clock's now, the PCA store and templates, and the
@@ -42,7 +43,7 @@ var (
 )
 
 // ecP256 is the keyInfo of the fake templates: the test CSRs' keys.
-var ecP256 = pca.KeyInfo{Algorithm: pca.KeyAlgorithmEC, KeySize: 256}
+var ecP256 = wire.KeyInfo{Algorithm: wire.KeyAlgorithmEC, KeySize: 256}
 
 // rootID is the certificate id of the fake store's root, which signs.
 const rootID = int64(1)
@@ -51,7 +52,7 @@ const rootID = int64(1)
 // signs with a test CA (or fails with issueErr), and a leaf FindLeaf finds.
 type fakePCA struct {
 	ca        *testCA
-	templates map[int64]*pca.Template
+	templates map[int64]*wire.Template
 	issueErr  error
 	// adopt is a CSR (PEM) for which FindLeaf answers a leaf, as if an
 	// earlier attempt had issued it.
@@ -64,24 +65,24 @@ type fakePCA struct {
 // issued is one IssueWithTemplate call.
 type issued struct {
 	templateID int64
-	req        pca.IssueRequest
+	req        wire.IssueRequest
 }
 
 func newFakePCA(t *testing.T) *fakePCA {
-	return &fakePCA{ca: newTestCA(t), templates: map[int64]*pca.Template{
-		templateID: {ID: templateID, IsLeaf: true, KeyUsage: []string{pca.KeyUsageDigitalSignature}, KeyInfo: ecP256, SigningCertificateID: rootID},
-		otherID:    {ID: otherID, IsLeaf: true, KeyUsage: []string{pca.KeyUsageDigitalSignature}, KeyInfo: ecP256, SigningCertificateID: rootID},
+	return &fakePCA{ca: newTestCA(t), templates: map[int64]*wire.Template{
+		templateID: {ID: templateID, IsLeaf: true, KeyUsage: []string{wire.KeyUsageDigitalSignature}, KeyInfo: ecP256, SigningCertificateID: rootID},
+		otherID:    {ID: otherID, IsLeaf: true, KeyUsage: []string{wire.KeyUsageDigitalSignature}, KeyInfo: ecP256, SigningCertificateID: rootID},
 	}}
 }
 
-func (f *fakePCA) GetTemplate(_ context.Context, _ int64, id int64) (*pca.Template, error) {
+func (f *fakePCA) GetTemplate(_ context.Context, _ int64, id int64) (*wire.Template, error) {
 	if t, ok := f.templates[id]; ok {
 		return t, nil
 	}
 	return nil, &pca.Error{Op: "GetTemplate", HTTPStatus: http.StatusNotFound, ResultCode: 40400, ResultMessage: "template not found"}
 }
 
-func (f *fakePCA) IssueWithTemplate(_ context.Context, _ int64, id int64, req pca.IssueRequest) (*pca.Certificate, error) {
+func (f *fakePCA) IssueWithTemplate(_ context.Context, _ int64, id int64, req wire.IssueRequest) (*wire.Certificate, error) {
 	f.mu.Lock()
 	f.issued = append(f.issued, issued{templateID: id, req: req})
 	f.mu.Unlock()
@@ -92,14 +93,14 @@ func (f *fakePCA) IssueWithTemplate(_ context.Context, _ int64, id int64, req pc
 }
 
 // GetCertificate answers the fake store's root for rootID.
-func (f *fakePCA) GetCertificate(_ context.Context, _ int64, id int64) (*pca.Certificate, error) {
+func (f *fakePCA) GetCertificate(_ context.Context, _ int64, id int64) (*wire.Certificate, error) {
 	if id != rootID {
 		return nil, &pca.Error{Op: "GetCertificate", HTTPStatus: http.StatusNotFound, ResultCode: 40400, ResultMessage: "certificate not found"}
 	}
-	return &pca.Certificate{CertificateID: rootID, CertificatePem: f.ca.certPEM}, nil
+	return &wire.Certificate{CertificateID: rootID, CertificatePem: f.ca.certPEM}, nil
 }
 
-func (f *fakePCA) FindLeaf(_ context.Context, _ int64, _ string, _ time.Time, match func(*pca.Certificate) bool) (*pca.Certificate, error) {
+func (f *fakePCA) FindLeaf(_ context.Context, _ int64, _ string, _ time.Time, match func(*wire.Certificate) bool) (*wire.Certificate, error) {
 	if f.adopt == nil {
 		return nil, nil
 	}
@@ -147,7 +148,7 @@ func newTestCA(t *testing.T) *testCA {
 
 // sign issues a leaf for csrPEM valid for ttl, as certificate 100 with
 // serial 0A.
-func (ca *testCA) sign(csrPEM []byte, ttl time.Duration) (*pca.Certificate, error) {
+func (ca *testCA) sign(csrPEM []byte, ttl time.Duration) (*wire.Certificate, error) {
 	block, _ := pem.Decode(csrPEM)
 	if block == nil {
 		return nil, fmt.Errorf("no CSR")
@@ -164,7 +165,7 @@ func (ca *testCA) sign(csrPEM []byte, ttl time.Duration) (*pca.Certificate, erro
 	if err != nil {
 		return nil, err
 	}
-	return &pca.Certificate{
+	return &wire.Certificate{
 		CertificateID: 100, SerialNumber: "0A", CommonName: csr.Subject.CommonName, IsLeaf: true,
 		CertificatePem:      string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})),
 		ChainCertificatePem: ca.certPEM,

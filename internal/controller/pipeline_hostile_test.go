@@ -27,6 +27,7 @@ import (
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 	"github.com/nhnpca/pca-issuer/internal/emulator"
 	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // secretPage is the body of the page another host serves; it must never
@@ -57,9 +58,9 @@ func (h *hostileFront) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // editRequest changes the issuance body before the emulator sees it.
-func editRequest(edit func(*pca.IssueRequest)) func(http.ResponseWriter, []byte, func([]byte) []byte) {
+func editRequest(edit func(*wire.IssueRequest)) func(http.ResponseWriter, []byte, func([]byte) []byte) {
 	return func(w http.ResponseWriter, body []byte, real func([]byte) []byte) {
-		var req pca.IssueRequest
+		var req wire.IssueRequest
 		_ = json.Unmarshal(body, &req)
 		edit(&req)
 		b, _ := json.Marshal(req)
@@ -72,7 +73,7 @@ func editRequest(edit func(*pca.IssueRequest)) func(http.ResponseWriter, []byte,
 // root valid rootFor, and a leaf for the CSR's key shaped by edit.
 func foreignAnswer(t *testing.T, rootFor time.Duration, edit func(leaf *x509.Certificate)) func(http.ResponseWriter, []byte, func([]byte) []byte) {
 	return func(w http.ResponseWriter, body []byte, _ func([]byte) []byte) {
-		var req pca.IssueRequest
+		var req wire.IssueRequest
 		_ = json.Unmarshal(body, &req)
 		block, _ := pem.Decode([]byte(req.Csr))
 		csr, err := x509.ParseCertificateRequest(block.Bytes)
@@ -95,7 +96,7 @@ func foreignAnswer(t *testing.T, rootFor time.Duration, edit func(leaf *x509.Cer
 			return
 		}
 		answer := map[string]any{"header": map[string]any{"isSuccessful": true, "resultCode": 0, "resultMessage": "SUCCESS"},
-			"body": pca.Certificate{CertificateID: 99, SerialNumber: "02", CommonName: csr.Subject.CommonName, IsLeaf: true,
+			"body": wire.Certificate{CertificateID: 99, SerialNumber: "02", CommonName: csr.Subject.CommonName, IsLeaf: true,
 				CertificatePem:      string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: leafDER})),
 				ChainCertificatePem: string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: rootDER}))}}
 		w.Header().Set("Content-Type", "application/json")
@@ -117,12 +118,12 @@ func TestHostileAnswersAreNeverWritten(t *testing.T) {
 		answer func(w http.ResponseWriter, body []byte, real func([]byte) []byte)
 		cause  string
 	}{
-		{name: "certificate-for-another-key", answer: editRequest(func(r *pca.IssueRequest) { r.Csr = string(csrPEM(t, r.CommonName)) }),
+		{name: "certificate-for-another-key", answer: editRequest(func(r *wire.IssueRequest) { r.Csr = string(csrPEM(t, r.CommonName)) }),
 			cause: "carries the CSR's public key"},
 		{name: "chain-that-does-not-verify", answer: func(w http.ResponseWriter, body []byte, real func([]byte) []byte) {
 			var env struct {
-				Header json.RawMessage `json:"header"`
-				Body   pca.Certificate `json:"body"`
+				Header json.RawMessage  `json:"header"`
+				Body   wire.Certificate `json:"body"`
 			}
 			_ = json.Unmarshal(real(body), &env)
 			env.Body.ChainCertificatePem = newTestCA(t).certPEM

@@ -11,7 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // TestPendingIsToldOncePerWaitThenIssuedWhenTheIssuerAppears: a request
@@ -110,7 +110,7 @@ func TestIssuerWakesTheUnfinishedCertificateRequestsNamingIt(t *testing.T) {
 func TestDurationOverMaxTTLIsCappedWithAWarning(t *testing.T) {
 	cr := approvedCR(t)
 	f := newFixture(t, []client.Object{cr, readyIssuer()})
-	f.pca.templates[templateID] = &pca.Template{ID: templateID, IsLeaf: true, MaxTTL: "1800", KeyUsage: []string{pca.KeyUsageDigitalSignature}, KeyInfo: ecP256, SigningCertificateID: rootID}
+	f.pca.templates[templateID] = &wire.Template{ID: templateID, IsLeaf: true, MaxTTL: "1800", KeyUsage: []string{wire.KeyUsageDigitalSignature}, KeyInfo: ecP256, SigningCertificateID: rootID}
 	if _, err := f.crr.Reconcile(t.Context(), ctrl.Request{NamespacedName: client.ObjectKeyFromObject(cr)}); err != nil {
 		t.Fatal(err)
 	}

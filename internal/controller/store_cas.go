@@ -11,13 +11,13 @@ import (
 
 	"github.com/cert-manager/cert-manager/pkg/util/pki"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // certificateReader is what reading a template's CA chain needs of a PCA
 // client.
 type certificateReader interface {
-	GetCertificate(ctx context.Context, caStoreID, certID int64) (*pca.Certificate, error)
+	GetCertificate(ctx context.Context, caStoreID, certID int64) (*wire.Certificate, error)
 }
 
 // storeCAs are the CA certificates a template signs under: its signing
@@ -132,7 +132,7 @@ func (p *caPins) forget(key types.NamespacedName) {
 // reading its signing certificate's chain through r when not pinned yet.
 // A template without a signingCertificateId cannot be pinned: that is an
 // error naming the field.
-func (p *caPins) chainFor(ctx context.Context, r certificateReader, key types.NamespacedName, caStoreID int64, tmpl *pca.Template) (storeCAs, error) {
+func (p *caPins) chainFor(ctx context.Context, r certificateReader, key types.NamespacedName, caStoreID int64, tmpl *wire.Template) (storeCAs, error) {
 	if tmpl.SigningCertificateID == 0 {
 		return storeCAs{}, fmt.Errorf("template %d names no signingCertificateId: its answers cannot be held to the store's CA", tmpl.ID)
 	}

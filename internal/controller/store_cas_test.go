@@ -19,6 +19,7 @@ import (
 
 	"github.com/nhnpca/pca-issuer/internal/emulator"
 	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 func TestReadSigningCAsFromTheEmulator(t *testing.T) {
@@ -77,8 +78,8 @@ func TestReadSigningCAsFromTheEmulator(t *testing.T) {
 // onlyCertificate answers one certificate, whatever id is asked.
 type onlyCertificate struct{ pem string }
 
-func (o onlyCertificate) GetCertificate(context.Context, int64, int64) (*pca.Certificate, error) {
-	return &pca.Certificate{CertificatePem: o.pem}, nil
+func (o onlyCertificate) GetCertificate(context.Context, int64, int64) (*wire.Certificate, error) {
+	return &wire.Certificate{CertificatePem: o.pem}, nil
 }
 
 func TestReadSigningCAsRefusesAChainWithoutRoot(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 	"github.com/nhnpca/pca-issuer/internal/signer"
 )
 
@@ -15,7 +16,7 @@ import (
 // (keyInfo, maxTTL, usages).
 type templateChoice struct {
 	id       int64
-	template *pca.Template
+	template *wire.Template
 }
 
 // chooseTemplate returns the template that signs req, each candidate read
@@ -50,7 +51,7 @@ func (p *pipeline) chooseTemplate(ctx context.Context, pc pcaAPI, iss issuerObje
 		}
 		ids = []int64{id}
 	}
-	var candidates []*pca.Template
+	var candidates []*wire.Template
 	for _, id := range ids {
 		tmpl, err := p.templates.Get(ctx, pc, iss, id, p.clock.Now())
 		if err != nil {

@@ -7,7 +7,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/types"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // templateKey names a template as seen by one issuer.
@@ -18,7 +18,7 @@ type templateKey struct {
 
 type cachedTemplate struct {
 	uid     types.UID
-	tmpl    *pca.Template
+	tmpl    *wire.Template
 	fetched time.Time
 }
 
@@ -37,7 +37,7 @@ func newTemplateCache(maxAge time.Duration) *templateCache {
 }
 
 // Put records a template iss read at now.
-func (c *templateCache) Put(iss issuerObject, tmpl *pca.Template, now time.Time) {
+func (c *templateCache) Put(iss issuerObject, tmpl *wire.Template, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.byKey[templateKey{issuerKey(iss), tmpl.ID}] = cachedTemplate{uid: iss.GetUID(), tmpl: tmpl, fetched: now}
@@ -45,7 +45,7 @@ func (c *templateCache) Put(iss issuerObject, tmpl *pca.Template, now time.Time)
 
 // Get returns the template, reading it through pc when it is not cached or
 // older than maxAge.
-func (c *templateCache) Get(ctx context.Context, pc pcaAPI, iss issuerObject, templateID int64, now time.Time) (*pca.Template, error) {
+func (c *templateCache) Get(ctx context.Context, pc pcaAPI, iss issuerObject, templateID int64, now time.Time) (*wire.Template, error) {
 	key := templateKey{issuerKey(iss), templateID}
 	c.mu.Lock()
 	cached, ok := c.byKey[key]

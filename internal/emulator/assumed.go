@@ -89,7 +89,7 @@ const (
 //   - In SIGN mode the CSR's key must fit the template's keyInfo: same
 //     algorithm, RSA at least keySize bits, EC on the keySize curve
 //     (checkCSRKey, leafpolicy.go).
-//   - Store create answers the short pca.StoreChange with the audit
+//   - Store create answers the short wire.StoreChange with the audit
 //     fields; modify and delete answer it without them.
 //   - A DELETED store is gone for everyone: not listed, and every path
 //     under it, the public CRL and OCSP ones included, answers 404

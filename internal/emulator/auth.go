@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // Roles of an access key (wire contract "Roles").
@@ -52,22 +52,22 @@ func newAuthority(appKey string, keys []AccessKey, lifetime time.Duration, now f
 
 // issueToken trades an access key ID and secret for a token. ok is false
 // when the pair is unknown.
-func (a *authority) issueToken(id, secret string) (tok pca.Token, ok bool, err error) {
+func (a *authority) issueToken(id, secret string) (tok wire.Token, ok bool, err error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	key, found := a.keys[id]
 	if !found || subtle.ConstantTimeCompare([]byte(key.Secret), []byte(secret)) != 1 {
-		return pca.Token{}, false, nil
+		return wire.Token{}, false, nil
 	}
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
-		return pca.Token{}, false, err
+		return wire.Token{}, false, err
 	}
 	now := a.now()
 	a.dropExpired(now)
 	token := base64.RawURLEncoding.EncodeToString(raw)
 	a.tokens[token] = grant{keyID: id, expires: now.Add(a.lifetime)}
-	return pca.Token{AccessToken: token, TokenType: "Bearer", ExpiresIn: int64(a.lifetime / time.Second)}, true, nil
+	return wire.Token{AccessToken: token, TokenType: "Bearer", ExpiresIn: int64(a.lifetime / time.Second)}, true, nil
 }
 
 // dropExpired forgets expired tokens so the table does not grow forever.

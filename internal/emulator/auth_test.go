@@ -11,7 +11,7 @@ import (
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 func TestTokenEndpoint(t *testing.T) {
@@ -77,7 +77,7 @@ func TestTokenEndpointWorksWithOAuth2ClientCredentials(t *testing.T) {
 func TestAPIAuth(t *testing.T) {
 	h := newHarness(t)
 	storePath := path("")
-	newStore := pca.StoreRequest{Name: "s"}
+	newStore := wire.StoreRequest{Name: "s"}
 	tests := []struct {
 		name       string
 		method     string
@@ -125,7 +125,7 @@ func TestRemoveAccessKeyInvalidatesTokensAndSetRestores(t *testing.T) {
 	}
 	h.emu.SetAccessKey(AccessKey{ID: adminID, Secret: adminKey, Role: RoleViewer})
 	tok := h.token(adminID, adminKey)
-	h.call(http.MethodPost, path(""), tok, pca.StoreRequest{Name: "s"}).wantError(t, http.StatusForbidden, "VIEWER")
+	h.call(http.MethodPost, path(""), tok, wire.StoreRequest{Name: "s"}).wantError(t, http.StatusForbidden, "VIEWER")
 }
 
 func TestNewRefusesBadOptions(t *testing.T) {

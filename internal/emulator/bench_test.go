@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // The benchmarks below compare the emulator's SIGN issuance of an EC P-256
@@ -151,7 +151,7 @@ func benchEmulator(b *testing.B) (*Emulator, string, *BootstrapResult) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = emu.Close() })
-	ids, err := emu.Bootstrap(BootstrapOptions{KeyAlgorithm: pca.KeyAlgorithmEC})
+	ids, err := emu.Bootstrap(BootstrapOptions{KeyAlgorithm: wire.KeyAlgorithmEC})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -160,7 +160,7 @@ func benchEmulator(b *testing.B) (*Emulator, string, *BootstrapResult) {
 	req.SetBasicAuth(adminID, adminKey)
 	rec := httptest.NewRecorder()
 	emu.Handler().ServeHTTP(rec, req)
-	var tok pca.Token
+	var tok wire.Token
 	if err := json.Unmarshal(rec.Body.Bytes(), &tok); err != nil || tok.AccessToken == "" {
 		b.Fatalf("token: HTTP %d %s (%v)", rec.Code, rec.Body.String(), err)
 	}
@@ -178,7 +178,7 @@ func benchIssueBody(b *testing.B) []byte {
 		b.Fatal(err)
 	}
 	csr := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}))
-	body, err := json.Marshal(pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 24 * 3600, RemoveRootsFromChain: true})
+	body, err := json.Marshal(wire.IssueRequest{Mode: wire.ModeSign, Csr: csr, TTLValue: 24 * 3600, RemoveRootsFromChain: true})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // BootstrapOptions chooses the keys of Bootstrap's CA (the root and the
@@ -40,11 +40,11 @@ func (r *BootstrapResult) LeafTemplateIDs() []int64 {
 // bootstrapLeafKeys are the keyInfo of Bootstrap's leaf templates, by name.
 var bootstrapLeafKeys = []struct {
 	name    string
-	keyInfo pca.KeyInfo
+	keyInfo wire.KeyInfo
 }{
-	{"server-client-rsa", pca.KeyInfo{Algorithm: pca.KeyAlgorithmRSA, KeySize: 2048}},
-	{"server-client-ec", pca.KeyInfo{Algorithm: pca.KeyAlgorithmEC, KeySize: 256}},
-	{"server-client-ed25519", pca.KeyInfo{Algorithm: pca.KeyAlgorithmEd25519}},
+	{"server-client-rsa", wire.KeyInfo{Algorithm: wire.KeyAlgorithmRSA, KeySize: 2048}},
+	{"server-client-ec", wire.KeyInfo{Algorithm: wire.KeyAlgorithmEC, KeySize: 256}},
+	{"server-client-ed25519", wire.KeyInfo{Algorithm: wire.KeyAlgorithmEd25519}},
 }
 
 // Bootstrap lifetimes, in seconds.
@@ -68,31 +68,31 @@ const bootstrapActor = "bootstrap"
 // SERVER_AUTHENTICATION and CLIENT_AUTHENTICATION). It fails on an unknown
 // KeyAlgorithm.
 func (e *Emulator) Bootstrap(opts BootstrapOptions) (*BootstrapResult, error) {
-	keyInfo, sig := pca.KeyInfo{Algorithm: pca.KeyAlgorithmEC, KeySize: 256}, pca.SHA256WithECDSA
+	keyInfo, sig := wire.KeyInfo{Algorithm: wire.KeyAlgorithmEC, KeySize: 256}, wire.SHA256WithECDSA
 	switch opts.KeyAlgorithm {
-	case "", pca.KeyAlgorithmEC:
-	case pca.KeyAlgorithmRSA:
-		keyInfo, sig = pca.KeyInfo{Algorithm: pca.KeyAlgorithmRSA, KeySize: 2048}, pca.SHA256WithRSA
+	case "", wire.KeyAlgorithmEC:
+	case wire.KeyAlgorithmRSA:
+		keyInfo, sig = wire.KeyInfo{Algorithm: wire.KeyAlgorithmRSA, KeySize: 2048}, wire.SHA256WithRSA
 	default:
 		return nil, fmt.Errorf("emulator: bootstrap key algorithm %q, want RSA or EC", opts.KeyAlgorithm)
 	}
-	store, err := e.svc.CreateStore(bootstrapActor, pca.StoreRequest{
+	store, err := e.svc.CreateStore(bootstrapActor, wire.StoreRequest{
 		Name: "Local CA Store", Description: "Made by the emulator's bootstrap", CRLActive: true, OCSPActive: true,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("emulator: bootstrap store: %w", err)
 	}
-	root, err := e.svc.CreateIssuerCert(bootstrapActor, store.ID, pca.IssuerCertRequest{
-		CertificateType: pca.TypeRoot, Name: "Local Root CA",
-		SubjectInfo: pca.SubjectInfo{CommonName: "PCA Emulator Root CA", Organization: "PCA Emulator"},
+	root, err := e.svc.CreateIssuerCert(bootstrapActor, store.ID, wire.IssuerCertRequest{
+		CertificateType: wire.TypeRoot, Name: "Local Root CA",
+		SubjectInfo: wire.SubjectInfo{CommonName: "PCA Emulator Root CA", Organization: "PCA Emulator"},
 		TTLValue:    bootstrapRootTTL, MaxDepth: ptr(1), KeyInfo: keyInfo, SignatureAlgorithm: sig,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("emulator: bootstrap root: %w", err)
 	}
-	inter, err := e.svc.CreateIssuerCert(bootstrapActor, store.ID, pca.IssuerCertRequest{
-		CertificateType: pca.TypeIntermediate, ParentCertID: root.CertificateID, Name: "Local Intermediate CA",
-		SubjectInfo: pca.SubjectInfo{CommonName: "PCA Emulator Intermediate CA", Organization: "PCA Emulator"},
+	inter, err := e.svc.CreateIssuerCert(bootstrapActor, store.ID, wire.IssuerCertRequest{
+		CertificateType: wire.TypeIntermediate, ParentCertID: root.CertificateID, Name: "Local Intermediate CA",
+		SubjectInfo: wire.SubjectInfo{CommonName: "PCA Emulator Intermediate CA", Organization: "PCA Emulator"},
 		TTLValue:    bootstrapIntermediateTTL, MaxDepth: ptr(0), KeyInfo: keyInfo, SignatureAlgorithm: sig,
 	})
 	if err != nil {
@@ -114,13 +114,13 @@ func (e *Emulator) Bootstrap(opts BootstrapOptions) (*BootstrapResult, error) {
 
 // bootstrapLeafTemplate makes one leaf template for server and client auth
 // of keys of keyInfo under the intermediate parent.
-func (e *Emulator) bootstrapLeafTemplate(storeID, parent int64, name string, keyInfo pca.KeyInfo) (int64, error) {
-	tmpl, err := e.svc.CreateTemplate(bootstrapActor, storeID, pca.TemplateRequest{
+func (e *Emulator) bootstrapLeafTemplate(storeID, parent int64, name string, keyInfo wire.KeyInfo) (int64, error) {
+	tmpl, err := e.svc.CreateTemplate(bootstrapActor, storeID, wire.TemplateRequest{
 		Name: name, Description: "TLS server and client certificates, " + keyInfo.Algorithm + " keys",
 		ParentCertID: parent, MaxTTL: ptr(int64(bootstrapLeafMaxTTL)),
 		AllowIPSans: true, UseCsrCommonName: true, UseCsrSans: true, KeyInfo: keyInfo,
-		KeyUsage:         []string{pca.KeyUsageDigitalSignature, pca.KeyUsageKeyEncipherment},
-		ExtendedKeyUsage: []string{pca.ExtKeyUsageServerAuth, pca.ExtKeyUsageClientAuth},
+		KeyUsage:         []string{wire.KeyUsageDigitalSignature, wire.KeyUsageKeyEncipherment},
+		ExtendedKeyUsage: []string{wire.ExtKeyUsageServerAuth, wire.ExtKeyUsageClientAuth},
 	})
 	if err != nil {
 		return 0, fmt.Errorf("emulator: bootstrap template %s: %w", name, err)

@@ -12,7 +12,7 @@ import (
 	"encoding/pem"
 	"fmt"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // curves maps the seed's EC key sizes to curves.
@@ -26,17 +26,17 @@ var curves = map[int]elliptic.Curve{
 // generateKey makes a key pair for a keyInfo already checked by
 // checkKeyInfo: RSA of keySize bits, EC on the curve of keySize bits, or
 // Ed25519.
-func generateKey(k pca.KeyInfo) (crypto.Signer, error) {
+func generateKey(k wire.KeyInfo) (crypto.Signer, error) {
 	switch k.Algorithm {
-	case pca.KeyAlgorithmRSA:
+	case wire.KeyAlgorithmRSA:
 		return rsa.GenerateKey(rand.Reader, k.KeySize)
-	case pca.KeyAlgorithmEC:
+	case wire.KeyAlgorithmEC:
 		curve, ok := curves[k.KeySize]
 		if !ok {
 			return nil, fmt.Errorf("no EC curve of %d bits", k.KeySize)
 		}
 		return ecdsa.GenerateKey(curve, rand.Reader)
-	case pca.KeyAlgorithmEd25519:
+	case wire.KeyAlgorithmEd25519:
 		_, key, err := ed25519.GenerateKey(rand.Reader)
 		return key, err
 	}
@@ -49,11 +49,11 @@ func generateKey(k pca.KeyInfo) (crypto.Signer, error) {
 func describeKey(pub crypto.PublicKey) (string, int) {
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
-		return pca.KeyAlgorithmRSA, k.N.BitLen()
+		return wire.KeyAlgorithmRSA, k.N.BitLen()
 	case *ecdsa.PublicKey:
-		return pca.KeyAlgorithmEC, k.Curve.Params().BitSize
+		return wire.KeyAlgorithmEC, k.Curve.Params().BitSize
 	case ed25519.PublicKey:
-		return pca.KeyAlgorithmEd25519, 256
+		return wire.KeyAlgorithmEd25519, 256
 	}
 	return "", 0
 }
@@ -70,9 +70,9 @@ func encodePrivateKey(key crypto.Signer, format string) (string, error) {
 		return "", err
 	}
 	switch format {
-	case pca.FormatPKCS8:
+	case wire.FormatPKCS8:
 		return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8})), nil
-	case pca.FormatDER:
+	case wire.FormatDER:
 		return base64.StdEncoding.EncodeToString(pkcs8), nil
 	}
 	switch k := key.(type) {

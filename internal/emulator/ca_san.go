@@ -7,7 +7,7 @@ import (
 	"net"
 	"net/url"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // sanSet is the subject alternative names of a certificate (RFC 5280
@@ -18,7 +18,7 @@ type sanSet struct {
 	IPs    []net.IP
 	URIs   []*url.URL
 	// Other are otherName entries: an OID and a typed string value.
-	Other []pca.OidInfo
+	Other []wire.OidInfo
 }
 
 // oidSubjectAltName is id-ce-subjectAltName (RFC 5280 4.2.1.6).
@@ -74,7 +74,7 @@ func appendGeneralNames(names []asn1.RawValue, tag int, values []string) []asn1.
 
 // otherName encodes an OtherName GeneralName: [0] { type-id, [0] EXPLICIT
 // value }.
-func otherName(o pca.OidInfo) (asn1.RawValue, error) {
+func otherName(o wire.OidInfo) (asn1.RawValue, error) {
 	oid, value, err := encodeOidInfo(o)
 	if err != nil {
 		return asn1.RawValue{}, err

@@ -3,7 +3,7 @@ package emulator
 import (
 	"crypto/x509"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // sigAlg is one signatureAlgorithm of the seed: the key family it needs and
@@ -16,13 +16,13 @@ type sigAlg struct {
 // signatureAlgorithms is the seed's table of signatureAlgorithm values and
 // their compatible keys.
 var signatureAlgorithms = map[string]sigAlg{
-	pca.SHA256WithRSA:   {pca.KeyAlgorithmRSA, x509.SHA256WithRSA},
-	pca.SHA384WithRSA:   {pca.KeyAlgorithmRSA, x509.SHA384WithRSA},
-	pca.SHA512WithRSA:   {pca.KeyAlgorithmRSA, x509.SHA512WithRSA},
-	pca.SHA256WithECDSA: {pca.KeyAlgorithmEC, x509.ECDSAWithSHA256},
-	pca.SHA384WithECDSA: {pca.KeyAlgorithmEC, x509.ECDSAWithSHA384},
-	pca.SHA512WithECDSA: {pca.KeyAlgorithmEC, x509.ECDSAWithSHA512},
-	pca.SigEd25519:      {pca.KeyAlgorithmEd25519, x509.PureEd25519},
+	wire.SHA256WithRSA:   {wire.KeyAlgorithmRSA, x509.SHA256WithRSA},
+	wire.SHA384WithRSA:   {wire.KeyAlgorithmRSA, x509.SHA384WithRSA},
+	wire.SHA512WithRSA:   {wire.KeyAlgorithmRSA, x509.SHA512WithRSA},
+	wire.SHA256WithECDSA: {wire.KeyAlgorithmEC, x509.ECDSAWithSHA256},
+	wire.SHA384WithECDSA: {wire.KeyAlgorithmEC, x509.ECDSAWithSHA384},
+	wire.SHA512WithECDSA: {wire.KeyAlgorithmEC, x509.ECDSAWithSHA512},
+	wire.SigEd25519:      {wire.KeyAlgorithmEd25519, x509.PureEd25519},
 }
 
 // wireSignatureAlgorithm names an x509 algorithm as the API does, or returns
@@ -44,7 +44,7 @@ func templateSignatureAlgorithm(issuerKeyAlgorithm string, bits int) string {
 		if s.keyAlgorithm != issuerKeyAlgorithm {
 			continue
 		}
-		if issuerKeyAlgorithm == pca.KeyAlgorithmEd25519 || hashBits(s.x509) == bits {
+		if issuerKeyAlgorithm == wire.KeyAlgorithmEd25519 || hashBits(s.x509) == bits {
 			return name
 		}
 	}

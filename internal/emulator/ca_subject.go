@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"unicode/utf16"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // subjectName builds an X.509 subject from subjectInfo and the extra
 // attributes of otherFields (each an OID, an ASN.1 string type and a value).
-func subjectName(info pca.SubjectInfo, extra []pca.OidInfo) (pkix.Name, error) {
+func subjectName(info wire.SubjectInfo, extra []wire.OidInfo) (pkix.Name, error) {
 	name := pkix.Name{
 		CommonName:   info.CommonName,
 		SerialNumber: info.SerialNumber,
@@ -41,14 +41,14 @@ func subjectName(info pca.SubjectInfo, extra []pca.OidInfo) (pkix.Name, error) {
 
 // subjectInfoOf reads the subjectInfo back from a certificate's subject,
 // the first value of each attribute.
-func subjectInfoOf(n pkix.Name) pca.SubjectInfo {
+func subjectInfoOf(n pkix.Name) wire.SubjectInfo {
 	first := func(v []string) string {
 		if len(v) == 0 {
 			return ""
 		}
 		return v[0]
 	}
-	return pca.SubjectInfo{
+	return wire.SubjectInfo{
 		CommonName:         n.CommonName,
 		SerialNumber:       n.SerialNumber,
 		Country:            first(n.Country),
@@ -72,7 +72,7 @@ var asn1StringTags = map[string]int{
 
 // encodeOidInfo parses the OID and encodes the value as the ASN.1 string
 // type the OidInfo names. It refuses characters the type cannot hold.
-func encodeOidInfo(o pca.OidInfo) (asn1.ObjectIdentifier, asn1.RawValue, error) {
+func encodeOidInfo(o wire.OidInfo) (asn1.ObjectIdentifier, asn1.RawValue, error) {
 	oid, err := parseOID(o.OID)
 	if err != nil {
 		return nil, asn1.RawValue{}, err

@@ -4,32 +4,32 @@ import (
 	"crypto/x509"
 	"slices"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // keyUsages maps the template keyUsage values to RFC 5280 4.2.1.3 bits.
 var keyUsages = map[string]x509.KeyUsage{
-	pca.KeyUsageDigitalSignature: x509.KeyUsageDigitalSignature,
-	pca.KeyUsageNonRepudiation:   x509.KeyUsageContentCommitment,
-	pca.KeyUsageKeyEncipherment:  x509.KeyUsageKeyEncipherment,
-	pca.KeyUsageDataEncipherment: x509.KeyUsageDataEncipherment,
-	pca.KeyUsageKeyAgreement:     x509.KeyUsageKeyAgreement,
-	pca.KeyUsageKeyCertSign:      x509.KeyUsageCertSign,
-	pca.KeyUsageCRLSign:          x509.KeyUsageCRLSign,
-	pca.KeyUsageEncipherOnly:     x509.KeyUsageEncipherOnly,
-	pca.KeyUsageDecipherOnly:     x509.KeyUsageDecipherOnly,
+	wire.KeyUsageDigitalSignature: x509.KeyUsageDigitalSignature,
+	wire.KeyUsageNonRepudiation:   x509.KeyUsageContentCommitment,
+	wire.KeyUsageKeyEncipherment:  x509.KeyUsageKeyEncipherment,
+	wire.KeyUsageDataEncipherment: x509.KeyUsageDataEncipherment,
+	wire.KeyUsageKeyAgreement:     x509.KeyUsageKeyAgreement,
+	wire.KeyUsageKeyCertSign:      x509.KeyUsageCertSign,
+	wire.KeyUsageCRLSign:          x509.KeyUsageCRLSign,
+	wire.KeyUsageEncipherOnly:     x509.KeyUsageEncipherOnly,
+	wire.KeyUsageDecipherOnly:     x509.KeyUsageDecipherOnly,
 }
 
 // extKeyUsages maps the template extendedKeyUsage values to RFC 5280
 // 4.2.1.12 purposes.
 var extKeyUsages = map[string]x509.ExtKeyUsage{
-	pca.ExtKeyUsageServerAuth:      x509.ExtKeyUsageServerAuth,
-	pca.ExtKeyUsageClientAuth:      x509.ExtKeyUsageClientAuth,
-	pca.ExtKeyUsageCodeSigning:     x509.ExtKeyUsageCodeSigning,
-	pca.ExtKeyUsageEmailProtection: x509.ExtKeyUsageEmailProtection,
-	pca.ExtKeyUsageTimeStamping:    x509.ExtKeyUsageTimeStamping,
-	pca.ExtKeyUsageOCSPSigning:     x509.ExtKeyUsageOCSPSigning,
-	pca.ExtKeyUsageAny:             x509.ExtKeyUsageAny,
+	wire.ExtKeyUsageServerAuth:      x509.ExtKeyUsageServerAuth,
+	wire.ExtKeyUsageClientAuth:      x509.ExtKeyUsageClientAuth,
+	wire.ExtKeyUsageCodeSigning:     x509.ExtKeyUsageCodeSigning,
+	wire.ExtKeyUsageEmailProtection: x509.ExtKeyUsageEmailProtection,
+	wire.ExtKeyUsageTimeStamping:    x509.ExtKeyUsageTimeStamping,
+	wire.ExtKeyUsageOCSPSigning:     x509.ExtKeyUsageOCSPSigning,
+	wire.ExtKeyUsageAny:             x509.ExtKeyUsageAny,
 }
 
 // caKeyUsage is the key usage of ROOT and INTERMEDIATE certificates.

@@ -7,16 +7,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // rootRequest is a valid EC ROOT request that allows one level below.
-func rootRequest() pca.IssuerCertRequest {
-	return pca.IssuerCertRequest{
-		CertificateType: pca.TypeRoot, Name: "root",
-		SubjectInfo: pca.SubjectInfo{CommonName: "Test Root", Organization: "Test", Country: "KR"},
+func rootRequest() wire.IssuerCertRequest {
+	return wire.IssuerCertRequest{
+		CertificateType: wire.TypeRoot, Name: "root",
+		SubjectInfo: wire.SubjectInfo{CommonName: "Test Root", Organization: "Test", Country: "KR"},
 		TTLValue:    10 * 365 * 24 * 3600, MaxDepth: ptr(1),
-		KeyInfo: pca.KeyInfo{Algorithm: "EC", KeySize: 256}, SignatureAlgorithm: pca.SHA256WithECDSA,
+		KeyInfo: wire.KeyInfo{Algorithm: "EC", KeySize: 256}, SignatureAlgorithm: wire.SHA256WithECDSA,
 	}
 }
 
@@ -25,40 +25,40 @@ func TestIssuerCertValidation(t *testing.T) {
 	b := h.bootstrap("EC")
 	tests := []struct {
 		name   string
-		edit   func(r *pca.IssuerCertRequest)
+		edit   func(r *wire.IssuerCertRequest)
 		status int
 		field  string
 	}{
-		{"type-must-be-root-or-intermediate", func(r *pca.IssuerCertRequest) { r.CertificateType = pca.TypeLeaf }, 400, "certificateType"},
-		{"name-required", func(r *pca.IssuerCertRequest) { r.Name = "" }, 400, "name"},
-		{"common-name-required", func(r *pca.IssuerCertRequest) { r.SubjectInfo.CommonName = "" }, 400, "subjectInfo.commonName"},
-		{"country-two-letters", func(r *pca.IssuerCertRequest) { r.SubjectInfo.Country = "KOR" }, 400, "subjectInfo.country"},
-		{"organization-at-most-64", func(r *pca.IssuerCertRequest) { r.SubjectInfo.Organization = strings.Repeat("o", 65) }, 400, "subjectInfo.organization"},
-		{"rsa-1024-refused", func(r *pca.IssuerCertRequest) {
-			r.KeyInfo = pca.KeyInfo{Algorithm: "RSA", KeySize: 1024}
-			r.SignatureAlgorithm = pca.SHA256WithRSA
+		{"type-must-be-root-or-intermediate", func(r *wire.IssuerCertRequest) { r.CertificateType = wire.TypeLeaf }, 400, "certificateType"},
+		{"name-required", func(r *wire.IssuerCertRequest) { r.Name = "" }, 400, "name"},
+		{"common-name-required", func(r *wire.IssuerCertRequest) { r.SubjectInfo.CommonName = "" }, 400, "subjectInfo.commonName"},
+		{"country-two-letters", func(r *wire.IssuerCertRequest) { r.SubjectInfo.Country = "KOR" }, 400, "subjectInfo.country"},
+		{"organization-at-most-64", func(r *wire.IssuerCertRequest) { r.SubjectInfo.Organization = strings.Repeat("o", 65) }, 400, "subjectInfo.organization"},
+		{"rsa-1024-refused", func(r *wire.IssuerCertRequest) {
+			r.KeyInfo = wire.KeyInfo{Algorithm: "RSA", KeySize: 1024}
+			r.SignatureAlgorithm = wire.SHA256WithRSA
 		}, 400, "keyInfo.keySize"},
-		{"ec-size-from-the-table", func(r *pca.IssuerCertRequest) { r.KeyInfo.KeySize = 255 }, 400, "keyInfo.keySize"},
-		{"unknown-key-algorithm", func(r *pca.IssuerCertRequest) { r.KeyInfo.Algorithm = "DSA" }, 400, "keyInfo.algorithm"},
-		{"signature-must-fit-key", func(r *pca.IssuerCertRequest) { r.SignatureAlgorithm = pca.SHA256WithRSA }, 400, "signatureAlgorithm"},
-		{"ttl-at-most-ten-years", func(r *pca.IssuerCertRequest) { r.TTLValue = maxTTLSeconds + 1 }, 400, "ttlValue"},
-		{"ttl-or-date-required", func(r *pca.IssuerCertRequest) { r.TTLValue = 0 }, 400, "ttlValue"},
-		{"not-both-ttl-and-date", func(r *pca.IssuerCertRequest) { r.SpecificDate = "2030-01-01T00:00:00" }, 400, "ttlValue"},
-		{"date-in-range", func(r *pca.IssuerCertRequest) { r.TTLValue, r.SpecificDate = 0, "3000-01-01T00:00:00" }, 400, "specificDate"},
-		{"back-date-at-most-30-days", func(r *pca.IssuerCertRequest) { r.BackDateValidation = ptr(int64(maxBackDateSeconds + 1)) }, 400, "backDateValidation"},
-		{"max-depth-at-most-3", func(r *pca.IssuerCertRequest) { r.MaxDepth = ptr(4) }, 400, "maxDepth"},
-		{"bad-ip-san", func(r *pca.IssuerCertRequest) { r.IPSans = []string{"300.1.1.1"} }, 400, "ipSans[0]"},
-		{"intermediate-needs-parent", func(r *pca.IssuerCertRequest) { r.CertificateType = pca.TypeIntermediate }, 400, "parentCertId"},
-		{"parent-must-exist", func(r *pca.IssuerCertRequest) { r.CertificateType, r.ParentCertID = pca.TypeIntermediate, 999 }, 400, "parentCertId"},
-		{"parent-with-max-depth-0-cannot-sign-intermediate", func(r *pca.IssuerCertRequest) {
-			r.CertificateType, r.ParentCertID, r.MaxDepth = pca.TypeIntermediate, b.IntermediateCertID, ptr(0)
+		{"ec-size-from-the-table", func(r *wire.IssuerCertRequest) { r.KeyInfo.KeySize = 255 }, 400, "keyInfo.keySize"},
+		{"unknown-key-algorithm", func(r *wire.IssuerCertRequest) { r.KeyInfo.Algorithm = "DSA" }, 400, "keyInfo.algorithm"},
+		{"signature-must-fit-key", func(r *wire.IssuerCertRequest) { r.SignatureAlgorithm = wire.SHA256WithRSA }, 400, "signatureAlgorithm"},
+		{"ttl-at-most-ten-years", func(r *wire.IssuerCertRequest) { r.TTLValue = maxTTLSeconds + 1 }, 400, "ttlValue"},
+		{"ttl-or-date-required", func(r *wire.IssuerCertRequest) { r.TTLValue = 0 }, 400, "ttlValue"},
+		{"not-both-ttl-and-date", func(r *wire.IssuerCertRequest) { r.SpecificDate = "2030-01-01T00:00:00" }, 400, "ttlValue"},
+		{"date-in-range", func(r *wire.IssuerCertRequest) { r.TTLValue, r.SpecificDate = 0, "3000-01-01T00:00:00" }, 400, "specificDate"},
+		{"back-date-at-most-30-days", func(r *wire.IssuerCertRequest) { r.BackDateValidation = ptr(int64(maxBackDateSeconds + 1)) }, 400, "backDateValidation"},
+		{"max-depth-at-most-3", func(r *wire.IssuerCertRequest) { r.MaxDepth = ptr(4) }, 400, "maxDepth"},
+		{"bad-ip-san", func(r *wire.IssuerCertRequest) { r.IPSans = []string{"300.1.1.1"} }, 400, "ipSans[0]"},
+		{"intermediate-needs-parent", func(r *wire.IssuerCertRequest) { r.CertificateType = wire.TypeIntermediate }, 400, "parentCertId"},
+		{"parent-must-exist", func(r *wire.IssuerCertRequest) { r.CertificateType, r.ParentCertID = wire.TypeIntermediate, 999 }, 400, "parentCertId"},
+		{"parent-with-max-depth-0-cannot-sign-intermediate", func(r *wire.IssuerCertRequest) {
+			r.CertificateType, r.ParentCertID, r.MaxDepth = wire.TypeIntermediate, b.IntermediateCertID, ptr(0)
 			r.TTLValue = 3600
 		}, 400, "parentCertId"},
-		{"child-depth-below-parent", func(r *pca.IssuerCertRequest) {
-			r.CertificateType, r.ParentCertID, r.MaxDepth, r.TTLValue = pca.TypeIntermediate, b.RootCertID, ptr(1), 3600
+		{"child-depth-below-parent", func(r *wire.IssuerCertRequest) {
+			r.CertificateType, r.ParentCertID, r.MaxDepth, r.TTLValue = wire.TypeIntermediate, b.RootCertID, ptr(1), 3600
 		}, 400, "maxDepth"},
-		{"intermediate-may-not-outlive-parent", func(r *pca.IssuerCertRequest) {
-			r.CertificateType, r.ParentCertID, r.MaxDepth = pca.TypeIntermediate, b.RootCertID, ptr(0)
+		{"intermediate-may-not-outlive-parent", func(r *wire.IssuerCertRequest) {
+			r.CertificateType, r.ParentCertID, r.MaxDepth = wire.TypeIntermediate, b.RootCertID, ptr(0)
 			r.TTLValue, r.SpecificDate = 0, "2999-01-01T00:00:00"
 		}, 400, "specificDate"},
 		{"unknown-store-is-404", nil, 404, "999"},
@@ -79,27 +79,27 @@ func TestIssuerCertValidation(t *testing.T) {
 
 func TestIssuerCertsForEveryKeyType(t *testing.T) {
 	h := newHarness(t)
-	var store pca.Store
-	h.ok(http.MethodPost, path(""), pca.StoreRequest{Name: "s"}, &store)
+	var store wire.Store
+	h.ok(http.MethodPost, path(""), wire.StoreRequest{Name: "s"}, &store)
 	tests := []struct {
 		name    string
-		key     pca.KeyInfo
+		key     wire.KeyInfo
 		sig     string
 		wantAlg string
 		wantLen int
 	}{
-		{"rsa-3072-sha384", pca.KeyInfo{Algorithm: "RSA", KeySize: 3072}, pca.SHA384WithRSA, "RSA", 3072},
-		{"ecdsa-alias-p384", pca.KeyInfo{Algorithm: "ECDSA", KeySize: 384}, pca.SHA384WithECDSA, "EC", 384},
-		{"ec-p224", pca.KeyInfo{Algorithm: "EC", KeySize: 224}, pca.SHA256WithECDSA, "EC", 224},
-		{"ed25519-size-ignored", pca.KeyInfo{Algorithm: "ED25519", KeySize: 1}, pca.SigEd25519, "ED25519", 256},
+		{"rsa-3072-sha384", wire.KeyInfo{Algorithm: "RSA", KeySize: 3072}, wire.SHA384WithRSA, "RSA", 3072},
+		{"ecdsa-alias-p384", wire.KeyInfo{Algorithm: "ECDSA", KeySize: 384}, wire.SHA384WithECDSA, "EC", 384},
+		{"ec-p224", wire.KeyInfo{Algorithm: "EC", KeySize: 224}, wire.SHA256WithECDSA, "EC", 224},
+		{"ed25519-size-ignored", wire.KeyInfo{Algorithm: "ED25519", KeySize: 1}, wire.SigEd25519, "ED25519", 256},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			req := rootRequest()
 			req.KeyInfo, req.SignatureAlgorithm = tc.key, tc.sig
-			var d pca.Certificate
+			var d wire.Certificate
 			h.ok(http.MethodPost, path("/%d/certs", store.ID), req, &d)
-			if d.KeyAlgorithm != tc.wantAlg || d.KeyLength != tc.wantLen || d.SignatureAlgorithm != tc.sig || d.Type != pca.TypeRoot || d.IsLeaf {
+			if d.KeyAlgorithm != tc.wantAlg || d.KeyLength != tc.wantLen || d.SignatureAlgorithm != tc.sig || d.Type != wire.TypeRoot || d.IsLeaf {
 				t.Errorf("detail %s %d %s %s leaf=%v", d.KeyAlgorithm, d.KeyLength, d.SignatureAlgorithm, d.Type, d.IsLeaf)
 			}
 			cert := parsePEMCerts(t, d.CertificatePem)[0]
@@ -147,18 +147,18 @@ func TestIntermediateChainsToRoot(t *testing.T) {
 func TestValidityIsInWholeSeconds(t *testing.T) {
 	h := newHarness(t)
 	h.clock.Advance(600 * time.Millisecond)
-	var store pca.Store
-	h.ok(http.MethodPost, path(""), pca.StoreRequest{Name: "s"}, &store)
+	var store wire.Store
+	h.ok(http.MethodPost, path(""), wire.StoreRequest{Name: "s"}, &store)
 	storeID := store.ID
 	req := rootRequest()
 	req.TTLValue = 24 * 3600
-	var root, inter pca.Certificate
+	var root, inter wire.Certificate
 	h.ok(http.MethodPost, path("/%d/certs", storeID), req, &root)
-	req.CertificateType, req.ParentCertID, req.Name, req.MaxDepth = pca.TypeIntermediate, root.CertificateID, "inter", ptr(0)
+	req.CertificateType, req.ParentCertID, req.Name, req.MaxDepth = wire.TypeIntermediate, root.CertificateID, "inter", ptr(0)
 	h.ok(http.MethodPost, path("/%d/certs", storeID), req, &inter)
 	templateID := h.createTemplate(storeID, inter.CertificateID, nil)
 	_, csr := newCSR(t, "", nil, nil, nil)
-	_, leaf, _ := issued(t, h.issue(storeID, templateID, pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, CommonName: "svc", TTLValue: 3600}))
+	_, leaf, _ := issued(t, h.issue(storeID, templateID, wire.IssueRequest{Mode: wire.ModeSign, Csr: csr, CommonName: "svc", TTLValue: 3600}))
 	if want := h.clock.Now().Truncate(time.Second).Add(time.Hour); !leaf.NotAfter.Equal(want) {
 		t.Errorf("leaf notAfter %v, want %v", leaf.NotAfter, want)
 	}
@@ -166,16 +166,16 @@ func TestValidityIsInWholeSeconds(t *testing.T) {
 	// A date within the current second is already past for a certificate.
 	thisSecond := h.clock.Now().Add(200 * time.Millisecond).UTC().Format("2006-01-02T15:04:05.000")
 	_, csr = newCSR(t, "", nil, nil, nil)
-	h.issue(storeID, templateID, pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, CommonName: "svc", SpecificDate: thisSecond}).
+	h.issue(storeID, templateID, wire.IssueRequest{Mode: wire.ModeSign, Csr: csr, CommonName: "svc", SpecificDate: thisSecond}).
 		wantError(t, http.StatusBadRequest, "specificDate")
 
 	// A template whose maxSpecificDate has passed issues nothing.
-	until := h.createTemplate(storeID, inter.CertificateID, func(r *pca.TemplateRequest) {
-		r.MaxTTL, r.MaxSpecificDate = nil, h.clock.Now().Add(time.Hour).UTC().Format(pca.DateTimeLayout)
+	until := h.createTemplate(storeID, inter.CertificateID, func(r *wire.TemplateRequest) {
+		r.MaxTTL, r.MaxSpecificDate = nil, h.clock.Now().Add(time.Hour).UTC().Format(wire.DateTimeLayout)
 	})
 	h.clock.Advance(2 * time.Hour)
 	h.admin = h.token(adminID, adminKey)
-	h.issue(storeID, until, pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, CommonName: "svc"}).
+	h.issue(storeID, until, wire.IssueRequest{Mode: wire.ModeSign, Csr: csr, CommonName: "svc"}).
 		wantError(t, http.StatusBadRequest, "maxSpecificDate")
 }
 
@@ -183,7 +183,7 @@ func TestCertListFiltersAndSearches(t *testing.T) {
 	h := newHarness(t)
 	b := h.bootstrap("EC")
 	_, csr := newCSR(t, "web.example.com", nil, nil, nil)
-	h.ok(http.MethodPost, path("/%d/templates/%d/certificates", b.CAStoreID, b.ECTemplateID), pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 3600}, nil)
+	h.ok(http.MethodPost, path("/%d/templates/%d/certificates", b.CAStoreID, b.ECTemplateID), wire.IssueRequest{Mode: wire.ModeSign, Csr: csr, TTLValue: 3600}, nil)
 	tests := []struct {
 		query string
 		want  []string
@@ -196,7 +196,7 @@ func TestCertListFiltersAndSearches(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run("query"+tc.query, func(t *testing.T) {
-			var list pca.CertificateList
+			var list wire.CertificateList
 			h.ok(http.MethodGet, path("/%d/certs%s", b.CAStoreID, tc.query), nil, &list)
 			var got []string
 			for _, c := range list.ListCerts {
@@ -215,19 +215,19 @@ func TestRevoke(t *testing.T) {
 	h := newHarness(t)
 	b := h.bootstrap("EC")
 	h.clock.Advance(time.Minute)
-	var res pca.RevokeResult
+	var res wire.RevokeResult
 	h.ok(http.MethodPost, path("/%d/certs/%d/revoke", b.CAStoreID, b.IntermediateCertID), nil, &res)
 	d, cert := h.certOf(b.CAStoreID, b.IntermediateCertID)
 	if !res.Result || res.SerialNumber != formatSerial(cert.SerialNumber) || !res.RevocationDatetime.Equal(h.clock.Now()) {
 		t.Errorf("revoke result %+v", res)
 	}
-	if d.Status != pca.StatusRevoked {
+	if d.Status != wire.StatusRevoked {
 		t.Errorf("status %s, want REVOKED", d.Status)
 	}
 	h.call(http.MethodPost, path("/%d/certs/%d/revoke", b.CAStoreID, b.IntermediateCertID), h.admin, nil).wantError(t, http.StatusConflict, "REVOKED")
 	_, csr := newCSR(t, "a.example.com", nil, nil, nil)
 	h.call(http.MethodPost, path("/%d/templates/%d/certificates", b.CAStoreID, b.ECTemplateID), h.admin,
-		pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 3600}).wantError(t, http.StatusConflict, "REVOKED")
+		wire.IssueRequest{Mode: wire.ModeSign, Csr: csr, TTLValue: 3600}).wantError(t, http.StatusConflict, "REVOKED")
 	h.call(http.MethodPost, path("/%d/certs/%d/revoke", b.CAStoreID, b.RootCertID), h.viewer, nil).wantError(t, http.StatusForbidden, "VIEWER")
 }
 
@@ -236,7 +236,7 @@ func TestStatusTurnsExpired(t *testing.T) {
 	b := h.bootstrap("EC")
 	h.clock.Advance(time.Duration(bootstrapIntermediateTTL+1) * time.Second)
 	h.admin = h.token(adminID, adminKey)
-	if d, _ := h.certOf(b.CAStoreID, b.IntermediateCertID); d.Status != pca.StatusExpired {
+	if d, _ := h.certOf(b.CAStoreID, b.IntermediateCertID); d.Status != wire.StatusExpired {
 		t.Errorf("status %s, want EXPIRED", d.Status)
 	}
 }

@@ -10,14 +10,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 func TestFaultsFailBeforeHandling(t *testing.T) {
 	h := newHarness(t)
 	b := h.bootstrap("EC")
 	key, csr := newCSR(t, "f.example.com", nil, nil, nil)
-	issue := pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 60}
+	issue := wire.IssueRequest{Mode: wire.ModeSign, Csr: csr, TTLValue: 60}
 	for _, status := range []int{http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusServiceUnavailable} {
 		h.emu.SetFaults(Faults{ErrorRate: 1, ErrorStatus: status})
 		r := h.issue(b.CAStoreID, b.ECTemplateID, issue)
@@ -71,7 +71,7 @@ func TestFailAfterIssueLosesTheAnswerButIssues(t *testing.T) {
 	h := newHarness(t)
 	b := h.bootstrap("EC")
 	key, csr := newCSR(t, "lost.example.com", nil, nil, nil)
-	issue := pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 60}
+	issue := wire.IssueRequest{Mode: wire.ModeSign, Csr: csr, TTLValue: 60}
 
 	h.emu.SetFaults(Faults{FailAfterIssueRate: 1, FailAfterIssueStatus: http.StatusGatewayTimeout})
 	h.issue(b.CAStoreID, b.ECTemplateID, issue).wantError(t, http.StatusGatewayTimeout, "injected fault")
@@ -87,7 +87,7 @@ func TestFailAfterIssueLosesTheAnswerButIssues(t *testing.T) {
 	if got := h.emu.IssuanceCountFor(key.Public()); got != 2 {
 		t.Errorf("IssuanceCountFor = %d, want 2: both certificates were issued", got)
 	}
-	var list pca.CertificateList
+	var list wire.CertificateList
 	h.ok(http.MethodGet, path("/%d/certs?type=leaf", b.CAStoreID), nil, &list)
 	if list.TotalCnt != 2 {
 		t.Errorf("%d leaves kept, want 2", list.TotalCnt)
@@ -99,7 +99,7 @@ func TestSetTokenLifetime(t *testing.T) {
 	h.emu.SetTokenLifetime(90 * time.Second)
 	resp := h.tokenRequest(adminID, adminKey, "client_credentials")
 	defer func() { _ = resp.Body.Close() }()
-	var tok pca.Token
+	var tok wire.Token
 	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil || tok.ExpiresIn != 90 {
 		t.Fatalf("expires_in %d (%v), want 90", tok.ExpiresIn, err)
 	}

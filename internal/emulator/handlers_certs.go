@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // listCerts is GET /ca-stores/{caStoreId}/certs (VIEWER) with type all,
@@ -22,8 +22,8 @@ func (e *Emulator) listCerts(r *http.Request, _ AccessKey) (any, *apiError) {
 	typ := r.URL.Query().Get("type")
 	switch typ {
 	case "":
-		typ = pca.ListTypeAll
-	case pca.ListTypeAll, pca.ListTypeIssuer, pca.ListTypeLeaf:
+		typ = wire.ListTypeAll
+	case wire.ListTypeAll, wire.ListTypeIssuer, wire.ListTypeLeaf:
 	default:
 		return nil, errValidation("type", "all, issuer or leaf, got %q", typ)
 	}
@@ -36,7 +36,7 @@ func (e *Emulator) createIssuerCert(r *http.Request, caller AccessKey) (any, *ap
 	if err != nil {
 		return nil, err
 	}
-	var req pca.IssuerCertRequest
+	var req wire.IssuerCertRequest
 	if err := decodeBody(r, &req); err != nil {
 		return nil, err
 	}

@@ -3,7 +3,7 @@ package emulator
 import (
 	"net/http"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // listStores is GET /ca-stores (VIEWER).
@@ -17,7 +17,7 @@ func (e *Emulator) listStores(r *http.Request, _ AccessKey) (any, *apiError) {
 
 // createStore is POST /ca-stores (ADMIN).
 func (e *Emulator) createStore(r *http.Request, caller AccessKey) (any, *apiError) {
-	var req pca.StoreRequest
+	var req wire.StoreRequest
 	if err := decodeBody(r, &req); err != nil {
 		return nil, err
 	}
@@ -39,7 +39,7 @@ func (e *Emulator) modifyStore(r *http.Request, caller AccessKey) (any, *apiErro
 	if err != nil {
 		return nil, err
 	}
-	var req pca.StoreRequest
+	var req wire.StoreRequest
 	if err := decodeBody(r, &req); err != nil {
 		return nil, err
 	}

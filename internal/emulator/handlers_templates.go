@@ -3,7 +3,7 @@ package emulator
 import (
 	"net/http"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // listTemplates is GET /ca-stores/{caStoreId}/templates (VIEWER), search on
@@ -26,7 +26,7 @@ func (e *Emulator) createTemplate(r *http.Request, caller AccessKey) (any, *apiE
 	if err != nil {
 		return nil, err
 	}
-	var req pca.TemplateRequest
+	var req wire.TemplateRequest
 	if err := decodeBody(r, &req); err != nil {
 		return nil, err
 	}
@@ -49,7 +49,7 @@ func (e *Emulator) issueWithTemplate(r *http.Request, caller AccessKey) (any, *a
 	if err != nil {
 		return nil, err
 	}
-	var req pca.IssueRequest
+	var req wire.IssueRequest
 	if err := decodeBody(r, &req); err != nil {
 		return nil, err
 	}
@@ -63,7 +63,7 @@ func (e *Emulator) modifyTemplate(r *http.Request, caller AccessKey) (any, *apiE
 	if err != nil {
 		return nil, err
 	}
-	var req pca.TemplateRequest
+	var req wire.TemplateRequest
 	if err := decodeBody(r, &req); err != nil {
 		return nil, err
 	}

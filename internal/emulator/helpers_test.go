@@ -22,7 +22,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 const (
@@ -93,7 +93,7 @@ func (h *harness) token(id, secret string) string {
 	if resp.StatusCode != http.StatusOK {
 		h.t.Fatalf("token: HTTP %d", resp.StatusCode)
 	}
-	var tok pca.Token
+	var tok wire.Token
 	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil {
 		h.t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func (h *harness) tokenRequest(id, secret, grant string) *http.Response {
 // reply is a decoded API answer.
 type reply struct {
 	status int
-	header pca.Header
+	header wire.Header
 	body   json.RawMessage
 }
 
@@ -142,7 +142,7 @@ func (h *harness) call(method, p, token string, body any) reply {
 		rd = bytes.NewReader(b)
 	}
 	status, _, raw := h.raw(method, p, token, rd, "application/json")
-	var env pca.Envelope[json.RawMessage]
+	var env wire.Envelope[json.RawMessage]
 	if err := json.Unmarshal(raw, &env); err != nil {
 		h.t.Fatalf("%s %s: HTTP %d, body is not an envelope: %v", method, p, status, err)
 	}
@@ -218,24 +218,24 @@ func (h *harness) bootstrap(alg string) *BootstrapResult {
 
 // createTemplate makes a template under parent with the bootstrap's
 // settings changed by edit, and returns its id.
-func (h *harness) createTemplate(storeID, parent int64, edit func(*pca.TemplateRequest)) int64 {
+func (h *harness) createTemplate(storeID, parent int64, edit func(*wire.TemplateRequest)) int64 {
 	h.t.Helper()
 	req := baseTemplate(parent)
 	if edit != nil {
 		edit(&req)
 	}
-	var created pca.TemplateCreated
+	var created wire.TemplateCreated
 	h.ok(http.MethodPost, path("/%d/templates", storeID), req, &created)
 	return created.TemplateID
 }
 
 // baseTemplate is a leaf template: EC P-256, one-year maxTTL, server auth.
-func baseTemplate(parent int64) pca.TemplateRequest {
-	return pca.TemplateRequest{
+func baseTemplate(parent int64) wire.TemplateRequest {
+	return wire.TemplateRequest{
 		Name: "leaf", ParentCertID: parent, MaxTTL: ptr(int64(365 * 24 * 3600)),
-		KeyInfo:          pca.KeyInfo{Algorithm: "EC", KeySize: 256},
-		KeyUsage:         []string{pca.KeyUsageDigitalSignature},
-		ExtendedKeyUsage: []string{pca.ExtKeyUsageServerAuth},
+		KeyInfo:          wire.KeyInfo{Algorithm: "EC", KeySize: 256},
+		KeyUsage:         []string{wire.KeyUsageDigitalSignature},
+		ExtendedKeyUsage: []string{wire.ExtKeyUsageServerAuth},
 	}
 }
 
@@ -281,9 +281,9 @@ func parsePEMCerts(t *testing.T, text string) []*x509.Certificate {
 }
 
 // certOf fetches a certificate's detail and parses its PEM.
-func (h *harness) certOf(storeID, certID int64) (pca.Certificate, *x509.Certificate) {
+func (h *harness) certOf(storeID, certID int64) (wire.Certificate, *x509.Certificate) {
 	h.t.Helper()
-	var d pca.Certificate
+	var d wire.Certificate
 	h.ok(http.MethodGet, path("/%d/certs/%d", storeID, certID), nil, &d)
 	certs := parsePEMCerts(h.t, d.CertificatePem)
 	if len(certs) != 1 {

@@ -18,22 +18,22 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // issue posts a template issuance as ADMIN and returns the answer.
-func (h *harness) issue(storeID, templateID int64, req pca.IssueRequest) reply {
+func (h *harness) issue(storeID, templateID int64, req wire.IssueRequest) reply {
 	h.t.Helper()
 	return h.call(http.MethodPost, path("/%d/templates/%d/certificates", storeID, templateID), h.admin, req)
 }
 
 // issued decodes a successful issuance and parses its leaf and chain.
-func issued(t *testing.T, r reply) (pca.Certificate, *x509.Certificate, []*x509.Certificate) {
+func issued(t *testing.T, r reply) (wire.Certificate, *x509.Certificate, []*x509.Certificate) {
 	t.Helper()
 	if r.status != http.StatusOK || !r.header.IsSuccessful {
 		t.Fatalf("issue: HTTP %d %+v", r.status, r.header)
 	}
-	var d pca.Certificate
+	var d wire.Certificate
 	if err := jsonUnmarshal(r.body, &d); err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestSignIssuanceVerifiesAndCarriesTheCSR(t *testing.T) {
 				key, template = rsaKey(t, 2048), b.RSATemplateID
 			}
 			csr := csrOfKey(t, key, "api.example.com", []string{"api.example.com", "www.example.com"}, []net.IP{net.ParseIP("10.0.0.1")}, nil)
-			d, leaf, chain := issued(t, h.issue(b.CAStoreID, template, pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 3600}))
+			d, leaf, chain := issued(t, h.issue(b.CAStoreID, template, wire.IssueRequest{Mode: wire.ModeSign, Csr: csr, TTLValue: 3600}))
 
 			if len(chain) != 2 || chain[0].Subject.CommonName != "PCA Emulator Intermediate CA" || chain[1].Subject.CommonName != "PCA Emulator Root CA" {
 				t.Fatalf("chain is not intermediate then root: %v", chain)
@@ -90,7 +90,7 @@ func TestSignIssuanceVerifiesAndCarriesTheCSR(t *testing.T) {
 			if leaf.SerialNumber.Sign() <= 0 || len(leaf.SerialNumber.Bytes()) > 20 {
 				t.Errorf("serial %v is not positive within 20 octets", leaf.SerialNumber)
 			}
-			if d.Type != pca.TypeLeaf || !d.IsLeaf || d.CommonName != "api.example.com" || d.SerialNumber != formatSerial(leaf.SerialNumber) || d.PrivateKey != "" {
+			if d.Type != wire.TypeLeaf || !d.IsLeaf || d.CommonName != "api.example.com" || d.SerialNumber != formatSerial(leaf.SerialNumber) || d.PrivateKey != "" {
 				t.Errorf("detail type %s leaf %v cn %s serial %s privateKey %q", d.Type, d.IsLeaf, d.CommonName, d.SerialNumber, d.PrivateKey)
 			}
 			if h.emu.IssuanceCount() != 1 || h.emu.IssuanceCountFor(key.Public()) != 1 {
@@ -107,7 +107,7 @@ func TestRemoveRootsFromChain(t *testing.T) {
 	h := newHarness(t)
 	b := h.bootstrap("EC")
 	_, csr := newCSR(t, "a.example.com", nil, nil, nil)
-	_, _, chain := issued(t, h.issue(b.CAStoreID, b.ECTemplateID, pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 60, RemoveRootsFromChain: true}))
+	_, _, chain := issued(t, h.issue(b.CAStoreID, b.ECTemplateID, wire.IssueRequest{Mode: wire.ModeSign, Csr: csr, TTLValue: 60, RemoveRootsFromChain: true}))
 	if len(chain) != 1 || chain[0].Subject.CommonName != "PCA Emulator Intermediate CA" {
 		t.Fatalf("chain %v, want the intermediate alone", chain)
 	}
@@ -126,59 +126,59 @@ func TestSignIssuanceRules(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		tmpl func(*pca.TemplateRequest)
+		tmpl func(*wire.TemplateRequest)
 		csr  func() string
-		req  pca.IssueRequest
+		req  wire.IssueRequest
 		want want
 	}{
-		{"csr-cn-added-to-dns-sans", func(r *pca.TemplateRequest) { r.UseCsrCommonName, r.UseCsrSans = true, true },
-			csrFor(t, "a.example.com", []string{"b.example.com"}, nil, nil), pca.IssueRequest{TTLValue: 60},
+		{"csr-cn-added-to-dns-sans", func(r *wire.TemplateRequest) { r.UseCsrCommonName, r.UseCsrSans = true, true },
+			csrFor(t, "a.example.com", []string{"b.example.com"}, nil, nil), wire.IssueRequest{TTLValue: 60},
 			want{status: 200, cn: "a.example.com", dns: []string{"b.example.com", "a.example.com"}}},
-		{"exclude-cn-from-sans", func(r *pca.TemplateRequest) { r.UseCsrCommonName, r.UseCsrSans = true, true },
-			csrFor(t, "a.example.com", []string{"b.example.com"}, nil, nil), pca.IssueRequest{TTLValue: 60, ExcludeCommonNameFromSans: true},
+		{"exclude-cn-from-sans", func(r *wire.TemplateRequest) { r.UseCsrCommonName, r.UseCsrSans = true, true },
+			csrFor(t, "a.example.com", []string{"b.example.com"}, nil, nil), wire.IssueRequest{TTLValue: 60, ExcludeCommonNameFromSans: true},
 			want{status: 200, cn: "a.example.com", dns: []string{"b.example.com"}}},
-		{"cn-not-a-dns-name-not-added", func(r *pca.TemplateRequest) { r.UseCsrCommonName, r.UseCsrSans = true, true },
-			csrFor(t, "My Service", []string{"b.example.com"}, nil, nil), pca.IssueRequest{TTLValue: 60},
+		{"cn-not-a-dns-name-not-added", func(r *wire.TemplateRequest) { r.UseCsrCommonName, r.UseCsrSans = true, true },
+			csrFor(t, "My Service", []string{"b.example.com"}, nil, nil), wire.IssueRequest{TTLValue: 60},
 			want{status: 200, cn: "My Service", dns: []string{"b.example.com"}}},
 		{"request-cn-and-sans-without-csr-switches", nil,
-			csrFor(t, "ignored.example.com", []string{"ignored.example.com"}, nil, nil), pca.IssueRequest{TTLValue: 60, CommonName: "req.example.com", Sans: []string{"x.example.com"}},
+			csrFor(t, "ignored.example.com", []string{"ignored.example.com"}, nil, nil), wire.IssueRequest{TTLValue: 60, CommonName: "req.example.com", Sans: []string{"x.example.com"}},
 			want{status: 200, cn: "req.example.com", dns: []string{"x.example.com", "req.example.com"}}},
-		{"request-cn-when-csr-has-none", func(r *pca.TemplateRequest) { r.UseCsrCommonName = true },
-			csrFor(t, "", nil, nil, nil), pca.IssueRequest{TTLValue: 60, CommonName: "req.example.com"},
+		{"request-cn-when-csr-has-none", func(r *wire.TemplateRequest) { r.UseCsrCommonName = true },
+			csrFor(t, "", nil, nil, nil), wire.IssueRequest{TTLValue: 60, CommonName: "req.example.com"},
 			want{status: 200, cn: "req.example.com", dns: []string{"req.example.com"}}},
-		{"common-name-required", nil, csrFor(t, "a.example.com", nil, nil, nil), pca.IssueRequest{TTLValue: 60},
+		{"common-name-required", nil, csrFor(t, "a.example.com", nil, nil, nil), wire.IssueRequest{TTLValue: 60},
 			want{status: 400, field: "commonName"}},
-		{"common-name-at-most-64", nil, csrFor(t, "", nil, nil, nil), pca.IssueRequest{TTLValue: 60, CommonName: strings.Repeat("c", 65)},
+		{"common-name-at-most-64", nil, csrFor(t, "", nil, nil, nil), wire.IssueRequest{TTLValue: 60, CommonName: strings.Repeat("c", 65)},
 			want{status: 400, field: "commonName"}},
-		{"ttl-over-max-ttl", nil, csrFor(t, "", nil, nil, nil), pca.IssueRequest{TTLValue: 365*24*3600 + 1, CommonName: "a"},
+		{"ttl-over-max-ttl", nil, csrFor(t, "", nil, nil, nil), wire.IssueRequest{TTLValue: 365*24*3600 + 1, CommonName: "a"},
 			want{status: 400, field: "ttlValue"}},
-		{"date-over-max-ttl", nil, csrFor(t, "", nil, nil, nil), pca.IssueRequest{SpecificDate: "2999-01-01T00:00:00", CommonName: "a"},
+		{"date-over-max-ttl", nil, csrFor(t, "", nil, nil, nil), wire.IssueRequest{SpecificDate: "2999-01-01T00:00:00", CommonName: "a"},
 			want{status: 400, field: "specificDate"}},
-		{"past-the-issuer-not-after", func(r *pca.TemplateRequest) { r.MaxTTL = ptr(int64(maxTTLSeconds)) }, csrFor(t, "", nil, nil, nil),
-			pca.IssueRequest{TTLValue: maxTTLSeconds, CommonName: "a"}, want{status: 400, field: "issuer certificate's notAfter"}},
-		{"ip-san-refused-unless-allowed", func(r *pca.TemplateRequest) { r.UseCsrSans = true },
-			csrFor(t, "a", nil, []net.IP{net.ParseIP("10.0.0.1")}, nil), pca.IssueRequest{TTLValue: 60, CommonName: "a"},
+		{"past-the-issuer-not-after", func(r *wire.TemplateRequest) { r.MaxTTL = ptr(int64(maxTTLSeconds)) }, csrFor(t, "", nil, nil, nil),
+			wire.IssueRequest{TTLValue: maxTTLSeconds, CommonName: "a"}, want{status: 400, field: "issuer certificate's notAfter"}},
+		{"ip-san-refused-unless-allowed", func(r *wire.TemplateRequest) { r.UseCsrSans = true },
+			csrFor(t, "a", nil, []net.IP{net.ParseIP("10.0.0.1")}, nil), wire.IssueRequest{TTLValue: 60, CommonName: "a"},
 			want{status: 400, field: "ipSans"}},
 		{"request-ip-san-refused-unless-allowed", nil, csrFor(t, "", nil, nil, nil),
-			pca.IssueRequest{TTLValue: 60, CommonName: "a", IPSans: []string{"10.0.0.1"}}, want{status: 400, field: "ipSans"}},
-		{"url-san-refused-with-empty-whitelist", func(r *pca.TemplateRequest) { r.UseCsrSans = true },
-			csrFor(t, "a", nil, nil, []*url.URL{spiffe}), pca.IssueRequest{TTLValue: 60, CommonName: "a"},
+			wire.IssueRequest{TTLValue: 60, CommonName: "a", IPSans: []string{"10.0.0.1"}}, want{status: 400, field: "ipSans"}},
+		{"url-san-refused-with-empty-whitelist", func(r *wire.TemplateRequest) { r.UseCsrSans = true },
+			csrFor(t, "a", nil, nil, []*url.URL{spiffe}), wire.IssueRequest{TTLValue: 60, CommonName: "a"},
 			want{status: 400, field: "urlSans"}},
-		{"url-san-outside-whitelist", func(r *pca.TemplateRequest) { r.UseCsrSans, r.URLSansWhitelist = true, []string{"spiffe://other/*"} },
-			csrFor(t, "a", nil, nil, []*url.URL{spiffe}), pca.IssueRequest{TTLValue: 60, CommonName: "a"},
+		{"url-san-outside-whitelist", func(r *wire.TemplateRequest) { r.UseCsrSans, r.URLSansWhitelist = true, []string{"spiffe://other/*"} },
+			csrFor(t, "a", nil, nil, []*url.URL{spiffe}), wire.IssueRequest{TTLValue: 60, CommonName: "a"},
 			want{status: 400, field: "urlSans"}},
-		{"url-san-in-whitelist", func(r *pca.TemplateRequest) {
+		{"url-san-in-whitelist", func(r *wire.TemplateRequest) {
 			r.UseCsrSans, r.URLSansWhitelist = true, []string{"spiffe://cluster.local/*"}
-		}, csrFor(t, "a", nil, nil, []*url.URL{spiffe}), pca.IssueRequest{TTLValue: 60, CommonName: "a"},
+		}, csrFor(t, "a", nil, nil, []*url.URL{spiffe}), wire.IssueRequest{TTLValue: 60, CommonName: "a"},
 			want{status: 200, cn: "a", dns: []string{"a"}}},
 		{"other-san-outside-whitelist", nil, csrFor(t, "", nil, nil, nil),
-			pca.IssueRequest{TTLValue: 60, CommonName: "a", OtherSans: []pca.OidInfo{{OID: "1.3.6.1.4.1.311.20.2.3", Type: "UTF8String", Value: "u@example.com"}}},
+			wire.IssueRequest{TTLValue: 60, CommonName: "a", OtherSans: []wire.OidInfo{{OID: "1.3.6.1.4.1.311.20.2.3", Type: "UTF8String", Value: "u@example.com"}}},
 			want{status: 400, field: "otherSans[0]"}},
-		{"bad-csr-pem", nil, func() string { return "not a csr" }, pca.IssueRequest{TTLValue: 60, CommonName: "a"},
+		{"bad-csr-pem", nil, func() string { return "not a csr" }, wire.IssueRequest{TTLValue: 60, CommonName: "a"},
 			want{status: 400, field: "csr"}},
-		{"csr-signature-checked", nil, tamperedCSR(t), pca.IssueRequest{TTLValue: 60, CommonName: "a"},
+		{"csr-signature-checked", nil, tamperedCSR(t), wire.IssueRequest{TTLValue: 60, CommonName: "a"},
 			want{status: 400, field: "csr"}},
-		{"mode-required", nil, csrFor(t, "", nil, nil, nil), pca.IssueRequest{Mode: "-", TTLValue: 60, CommonName: "a"},
+		{"mode-required", nil, csrFor(t, "", nil, nil, nil), wire.IssueRequest{Mode: "-", TTLValue: 60, CommonName: "a"},
 			want{status: 400, field: "mode"}},
 	}
 	for _, tc := range tests {
@@ -188,7 +188,7 @@ func TestSignIssuanceRules(t *testing.T) {
 			req.Csr = tc.csr()
 			switch req.Mode {
 			case "": // the usual case
-				req.Mode = pca.ModeSign
+				req.Mode = wire.ModeSign
 			case "-": // a case that wants no mode at all
 				req.Mode = ""
 			}
@@ -226,19 +226,19 @@ func tamperedCSR(t *testing.T) func() string {
 func TestTemplateSwitchesShapeTheLeaf(t *testing.T) {
 	h := newHarness(t)
 	b := h.bootstrap("EC")
-	templateID := h.createTemplate(b.CAStoreID, b.IntermediateCertID, func(r *pca.TemplateRequest) {
+	templateID := h.createTemplate(b.CAStoreID, b.IntermediateCertID, func(r *wire.TemplateRequest) {
 		r.BasicConstraintsValidForNonCa = true
 		r.ExtendedKeyUsageOids = []string{"1.3.6.1.5.5.7.3.17"}
 		r.Policies = []string{"2.23.140.1.2.1"}
-		r.SubjectInfo = pca.SubjectInfo{Organization: "Example", Country: "KR"}
+		r.SubjectInfo = wire.SubjectInfo{Organization: "Example", Country: "KR"}
 		r.BackDateValidation = ptr(int64(0))
 		r.SignatureBits = 384
-		r.OtherSansWhitelist = []pca.OidInfo{{OID: "1.3.6.1.4.1.311.20.2.3", Type: "UTF8String", Value: "*@example.com"}}
+		r.OtherSansWhitelist = []wire.OidInfo{{OID: "1.3.6.1.4.1.311.20.2.3", Type: "UTF8String", Value: "*@example.com"}}
 	})
 	_, csr := newCSR(t, "", nil, nil, nil)
-	_, leaf, _ := issued(t, h.issue(b.CAStoreID, templateID, pca.IssueRequest{
-		Mode: pca.ModeSign, Csr: csr, CommonName: "svc", TTLValue: 60, SerialNumber: "SN-1",
-		OtherSans: []pca.OidInfo{{OID: "1.3.6.1.4.1.311.20.2.3", Type: "UTF8String", Value: "u@example.com"}},
+	_, leaf, _ := issued(t, h.issue(b.CAStoreID, templateID, wire.IssueRequest{
+		Mode: wire.ModeSign, Csr: csr, CommonName: "svc", TTLValue: 60, SerialNumber: "SN-1",
+		OtherSans: []wire.OidInfo{{OID: "1.3.6.1.4.1.311.20.2.3", Type: "UTF8String", Value: "u@example.com"}},
 	}))
 	if !leaf.BasicConstraintsValid || leaf.IsCA {
 		t.Error("want basic constraints CA:false written")
@@ -267,13 +267,13 @@ func hasExtension(c *x509.Certificate, oid string) bool {
 func TestUnkeptLeafIsNotListed(t *testing.T) {
 	h := newHarness(t)
 	b := h.bootstrap("EC")
-	templateID := h.createTemplate(b.CAStoreID, b.IntermediateCertID, func(r *pca.TemplateRequest) { r.StoreInServer = ptr(false) })
+	templateID := h.createTemplate(b.CAStoreID, b.IntermediateCertID, func(r *wire.TemplateRequest) { r.StoreInServer = ptr(false) })
 	_, csr := newCSR(t, "", nil, nil, nil)
-	d, _, _ := issued(t, h.issue(b.CAStoreID, templateID, pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, CommonName: "gone.example.com", TTLValue: 60}))
+	d, _, _ := issued(t, h.issue(b.CAStoreID, templateID, wire.IssueRequest{Mode: wire.ModeSign, Csr: csr, CommonName: "gone.example.com", TTLValue: 60}))
 	if d.CertificateID != 0 {
 		t.Errorf("certificateId %d, want 0 for an unkept leaf", d.CertificateID)
 	}
-	var list pca.CertificateList
+	var list wire.CertificateList
 	h.ok(http.MethodGet, path("/%d/certs?type=leaf", b.CAStoreID), nil, &list)
 	if list.TotalCnt != 0 {
 		t.Errorf("%d leaves listed, want 0", list.TotalCnt)
@@ -288,28 +288,28 @@ func TestGenerateReturnsAMatchingKey(t *testing.T) {
 	b := h.bootstrap("EC")
 	tests := []struct {
 		name      string
-		key       pca.KeyInfo
+		key       wire.KeyInfo
 		format    string
 		pemType   string
 		wantPub   func(crypto.PublicKey) bool
 		certInDER bool
 	}{
-		{"ec-traditional-pem", pca.KeyInfo{Algorithm: "EC", KeySize: 384}, "", "EC PRIVATE KEY", isType[*ecdsa.PublicKey], false},
-		{"rsa-pkcs8", pca.KeyInfo{Algorithm: "RSA", KeySize: 2048}, pca.FormatPKCS8, "PRIVATE KEY", isType[*rsa.PublicKey], false},
-		{"ed25519-der", pca.KeyInfo{Algorithm: "ED25519"}, pca.FormatDER, "", isType[ed25519.PublicKey], true},
+		{"ec-traditional-pem", wire.KeyInfo{Algorithm: "EC", KeySize: 384}, "", "EC PRIVATE KEY", isType[*ecdsa.PublicKey], false},
+		{"rsa-pkcs8", wire.KeyInfo{Algorithm: "RSA", KeySize: 2048}, wire.FormatPKCS8, "PRIVATE KEY", isType[*rsa.PublicKey], false},
+		{"ed25519-der", wire.KeyInfo{Algorithm: "ED25519"}, wire.FormatDER, "", isType[ed25519.PublicKey], true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			templateID := h.createTemplate(b.CAStoreID, b.IntermediateCertID, func(r *pca.TemplateRequest) { r.KeyInfo = tc.key })
-			req := pca.IssueRequest{Mode: pca.ModeGenerate, CommonName: "gen.example.com", TTLValue: 60, PrivateKeyFormat: tc.format}
+			templateID := h.createTemplate(b.CAStoreID, b.IntermediateCertID, func(r *wire.TemplateRequest) { r.KeyInfo = tc.key })
+			req := wire.IssueRequest{Mode: wire.ModeGenerate, CommonName: "gen.example.com", TTLValue: 60, PrivateKeyFormat: tc.format}
 			if tc.certInDER {
-				req.Format = pca.FormatDER
+				req.Format = wire.FormatDER
 			}
 			r := h.issue(b.CAStoreID, templateID, req)
 			if r.status != http.StatusOK {
 				t.Fatalf("HTTP %d %+v", r.status, r.header)
 			}
-			var d pca.Certificate
+			var d wire.Certificate
 			if err := jsonUnmarshal(r.body, &d); err != nil {
 				t.Fatal(err)
 			}
@@ -326,7 +326,7 @@ func TestGenerateReturnsAMatchingKey(t *testing.T) {
 }
 
 // leafOf reads certificatePem in PEM or (format DER) base64 DER.
-func leafOf(t *testing.T, d pca.Certificate, der bool) *x509.Certificate {
+func leafOf(t *testing.T, d wire.Certificate, der bool) *x509.Certificate {
 	t.Helper()
 	if !der {
 		return parsePEMCerts(t, d.CertificatePem)[0]
@@ -388,7 +388,7 @@ func TestConcurrentIssuance(t *testing.T) {
 			defer wg.Done()
 			_, other := newCSR(t, fmt.Sprintf("c%d.example.com", i), nil, nil, nil)
 			for _, c := range []string{csr, other} {
-				r := h.issue(b.CAStoreID, b.ECTemplateID, pca.IssueRequest{Mode: pca.ModeSign, Csr: c, TTLValue: 60})
+				r := h.issue(b.CAStoreID, b.ECTemplateID, wire.IssueRequest{Mode: wire.ModeSign, Csr: c, TTLValue: 60})
 				if r.status != http.StatusOK {
 					errs <- fmt.Errorf("HTTP %d %+v", r.status, r.header)
 				}
@@ -400,7 +400,7 @@ func TestConcurrentIssuance(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	var s pca.Store
+	var s wire.Store
 	h.ok(http.MethodGet, path("/%d", b.CAStoreID), nil, &s)
 	if h.emu.IssuanceCount() != 2*n || h.emu.IssuanceCountFor(key.Public()) != n || s.CertificateCnt != 2*n {
 		t.Errorf("counts total %d, for the shared key %d, certificateCnt %d; want %d, %d, %d",

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // The issuer cache keeps parsed certificates and keys, not statuses: an
@@ -19,11 +19,11 @@ func TestIssuanceRefusesACachedIssuerOnceRevokedOrExpired(t *testing.T) {
 	}{
 		{"revoked", func(h *harness, b *BootstrapResult) {
 			h.ok(http.MethodPost, path("/%d/certs/%d/revoke", b.CAStoreID, b.IntermediateCertID), nil, nil)
-		}, pca.StatusRevoked},
+		}, wire.StatusRevoked},
 		{"expired", func(h *harness, _ *BootstrapResult) {
 			h.clock.Advance(time.Duration(bootstrapIntermediateTTL+1) * time.Second)
 			h.admin = h.token(adminID, adminKey)
-		}, pca.StatusExpired},
+		}, wire.StatusExpired},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -32,7 +32,7 @@ func TestIssuanceRefusesACachedIssuerOnceRevokedOrExpired(t *testing.T) {
 			issue := func() reply {
 				_, csr := newCSR(t, "a.example.com", nil, nil, nil)
 				return h.call(http.MethodPost, path("/%d/templates/%d/certificates", b.CAStoreID, b.ECTemplateID), h.admin,
-					pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 3600})
+					wire.IssueRequest{Mode: wire.ModeSign, Csr: csr, TTLValue: 3600})
 			}
 			if r := issue(); r.status != http.StatusOK {
 				t.Fatalf("first issuance: HTTP %d %+v", r.status, r.header)

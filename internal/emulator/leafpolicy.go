@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // This file holds the rules of template issuance: what the certificate's
@@ -50,7 +50,7 @@ func parseCSR(text string) (*x509.CertificateRequest, *apiError) {
 // leafCommonName picks the CN. Assumed: the CSR's CN when useCsrCommonName
 // and the CSR has one, else the request's commonName, which is then
 // required; either way at most 64 characters (X.520 ub-common-name).
-func leafCommonName(tmpl pca.TemplateRequest, req pca.IssueRequest, csr *x509.CertificateRequest) (string, *apiError) {
+func leafCommonName(tmpl wire.TemplateRequest, req wire.IssueRequest, csr *x509.CertificateRequest) (string, *apiError) {
 	if csr != nil && tmpl.UseCsrCommonName && csr.Subject.CommonName != "" {
 		if err := checkLen("csr", csr.Subject.CommonName, maxNameLen); err != nil {
 			return "", errValidation("csr", "Common Name longer than %d characters", maxNameLen)
@@ -64,7 +64,7 @@ func leafCommonName(tmpl pca.TemplateRequest, req pca.IssueRequest, csr *x509.Ce
 // the request's serialNumber. Assumed: with useCsrOtherFields the CSR's
 // subject attributes other than the CN replace the template's where the CSR
 // sets them.
-func leafSubject(tmpl pca.TemplateRequest, req pca.IssueRequest, csr *x509.CertificateRequest, cn string) (pkix.Name, *apiError) {
+func leafSubject(tmpl wire.TemplateRequest, req wire.IssueRequest, csr *x509.CertificateRequest, cn string) (pkix.Name, *apiError) {
 	info := tmpl.SubjectInfo
 	if csr != nil && tmpl.UseCsrOtherFields {
 		fromCSR := subjectInfoOf(csr.Subject)
@@ -108,7 +108,7 @@ func overlay(dst *string, v string) {
 //   - each otherSans entry must match an otherSansWhitelist entry (same OID
 //     and type, value glob); an empty whitelist refuses them all. CSR
 //     otherName SANs are not copied.
-func leafSANs(tmpl pca.TemplateRequest, req pca.IssueRequest, csr *x509.CertificateRequest, cn string) (sanSet, *apiError) {
+func leafSANs(tmpl wire.TemplateRequest, req wire.IssueRequest, csr *x509.CertificateRequest, cn string) (sanSet, *apiError) {
 	var sans sanSet
 	if csr != nil && tmpl.UseCsrSans {
 		sans = sanSet{DNS: csr.DNSNames, Emails: csr.EmailAddresses, IPs: csr.IPAddresses, URIs: csr.URIs}
@@ -131,7 +131,7 @@ func leafSANs(tmpl pca.TemplateRequest, req pca.IssueRequest, csr *x509.Certific
 		return sanSet{}, err
 	}
 	for i, o := range req.OtherSans {
-		if !slices.ContainsFunc(tmpl.OtherSansWhitelist, func(w pca.OidInfo) bool {
+		if !slices.ContainsFunc(tmpl.OtherSansWhitelist, func(w wire.OidInfo) bool {
 			return w.OID == o.OID && w.Type == o.Type && globMatch(w.Value, o.Value)
 		}) {
 			return sanSet{}, errValidation(fmt.Sprintf("otherSans[%d]", i), "not allowed by the template's otherSansWhitelist")
@@ -205,7 +205,7 @@ func globMatch(pattern, s string) bool {
 //     maxSpecificDate, is refused with 400 naming the request field;
 //   - a notAfter past the issuer's notAfter is refused (not trimmed);
 //   - notBefore is now - backDateValidation of the template.
-func leafValidity(tmpl pca.TemplateRequest, req pca.IssueRequest, now time.Time, issuerNotAfter time.Time) (time.Time, time.Time, *apiError) {
+func leafValidity(tmpl wire.TemplateRequest, req wire.IssueRequest, now time.Time, issuerNotAfter time.Time) (time.Time, time.Time, *apiError) {
 	notBefore := now.Add(-secondsDuration(*tmpl.BackDateValidation))
 	expiry, given, err := notAfter(now, req.TTLValue, req.SpecificDate)
 	if err != nil {
@@ -214,7 +214,7 @@ func leafValidity(tmpl pca.TemplateRequest, req pca.IssueRequest, now time.Time,
 	field := expiryField(req.SpecificDate)
 	var maxDate time.Time
 	if tmpl.MaxSpecificDate != "" {
-		maxDate, _ = pca.ParseDateTime(tmpl.MaxSpecificDate) // checked at template creation
+		maxDate, _ = wire.ParseDateTime(tmpl.MaxSpecificDate) // checked at template creation
 	}
 	switch {
 	case !given && tmpl.MaxTTL != nil:
@@ -230,7 +230,7 @@ func leafValidity(tmpl pca.TemplateRequest, req pca.IssueRequest, now time.Time,
 	}
 	if certTime(expiry).After(issuerNotAfter) {
 		return time.Time{}, time.Time{}, errValidation(field, "notAfter %s would pass the issuer certificate's notAfter %s",
-			pca.NewDateTime(expiry).Format(pca.DateTimeLayout), pca.NewDateTime(issuerNotAfter).Format(pca.DateTimeLayout))
+			wire.NewDateTime(expiry).Format(wire.DateTimeLayout), wire.NewDateTime(issuerNotAfter).Format(wire.DateTimeLayout))
 	}
 	return notBefore, expiry, nil
 }
@@ -240,7 +240,7 @@ func secondsDuration(s int64) time.Duration { return time.Duration(s) * time.Sec
 
 // leafUsages are the template's key usage, extended key usages (named and by
 // OID) and policies, all checked at template creation.
-func leafUsages(tmpl pca.TemplateRequest) (x509.KeyUsage, []x509.ExtKeyUsage, []asn1.ObjectIdentifier, []x509.OID) {
+func leafUsages(tmpl wire.TemplateRequest) (x509.KeyUsage, []x509.ExtKeyUsage, []asn1.ObjectIdentifier, []x509.OID) {
 	var oids []asn1.ObjectIdentifier
 	for _, s := range tmpl.ExtendedKeyUsageOids {
 		if oid, err := parseOID(s); err == nil {
@@ -260,16 +260,16 @@ func leafUsages(tmpl pca.TemplateRequest) (x509.KeyUsage, []x509.ExtKeyUsage, []
 // Assumed (as Vault's key_type and key_bits): the key must be of the
 // template's algorithm; an RSA key must have at least keySize bits, an EC
 // key must be on the keySize curve; ED25519 has one size.
-func checkCSRKey(want pca.KeyInfo, pub any) *apiError {
+func checkCSRKey(want wire.KeyInfo, pub any) *apiError {
 	alg, bits := describeKey(pub)
 	switch {
 	case alg == "":
 		return errValidation("csr", "unsupported public key type %T", pub)
 	case alg != want.Algorithm:
 		return errValidation("csr", "the CSR's key is %s, the template's keyInfo.algorithm is %s", alg, want.Algorithm)
-	case alg == pca.KeyAlgorithmRSA && bits < want.KeySize:
+	case alg == wire.KeyAlgorithmRSA && bits < want.KeySize:
 		return errValidation("csr", "the CSR's RSA key has %d bits, below the template's keyInfo.keySize %d", bits, want.KeySize)
-	case alg == pca.KeyAlgorithmEC && bits != want.KeySize:
+	case alg == wire.KeyAlgorithmEC && bits != want.KeySize:
 		return errValidation("csr", "the CSR's EC key is on a %d-bit curve, the template's keyInfo.keySize is %d", bits, want.KeySize)
 	}
 	return nil

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // TestIssuanceAnswerMatchesTheLeaf holds the issuance answer, built without
@@ -23,48 +23,48 @@ func TestIssuanceAnswerMatchesTheLeaf(t *testing.T) {
 	h.clock.Advance(1234567 * time.Microsecond)
 	for _, alg := range []string{"EC", "RSA"} {
 		b := h.bootstrap(alg)
-		keyInfo := pca.KeyInfo{Algorithm: "EC", KeySize: 256}
+		keyInfo := wire.KeyInfo{Algorithm: "EC", KeySize: 256}
 		if alg == "RSA" {
-			keyInfo = pca.KeyInfo{Algorithm: "RSA", KeySize: 2048}
+			keyInfo = wire.KeyInfo{Algorithm: "RSA", KeySize: 2048}
 		}
 		tests := []struct {
 			name string
-			edit func(*pca.TemplateRequest)
+			edit func(*wire.TemplateRequest)
 			mode string
 		}{
-			{"plain", nil, pca.ModeSign},
-			{"generate", nil, pca.ModeGenerate},
-			{"many-usages", func(r *pca.TemplateRequest) {
-				r.KeyUsage = []string{pca.KeyUsageDigitalSignature, pca.KeyUsageKeyEncipherment}
-				r.ExtendedKeyUsage = []string{pca.ExtKeyUsageServerAuth, pca.ExtKeyUsageClientAuth}
-				r.SubjectInfo = pca.SubjectInfo{Organization: "Example", Country: "KR", Locality: "Seongnam"}
+			{"plain", nil, wire.ModeSign},
+			{"generate", nil, wire.ModeGenerate},
+			{"many-usages", func(r *wire.TemplateRequest) {
+				r.KeyUsage = []string{wire.KeyUsageDigitalSignature, wire.KeyUsageKeyEncipherment}
+				r.ExtendedKeyUsage = []string{wire.ExtKeyUsageServerAuth, wire.ExtKeyUsageClientAuth}
+				r.SubjectInfo = wire.SubjectInfo{Organization: "Example", Country: "KR", Locality: "Seongnam"}
 				r.BasicConstraintsValidForNonCa = true
 				r.SignatureBits = 384
 				r.BackDateValidation = ptr(int64(90))
-			}, pca.ModeSign},
-			{"unkept", func(r *pca.TemplateRequest) { r.StoreInServer = ptr(false) }, pca.ModeSign},
+			}, wire.ModeSign},
+			{"unkept", func(r *wire.TemplateRequest) { r.StoreInServer = ptr(false) }, wire.ModeSign},
 			// Parsed: these fields change on the way through DER, or Go's
 			// parser has rules of its own for them.
-			{"policies", func(r *pca.TemplateRequest) { r.Policies = []string{"2.23.140.1.2.1", "1.2.3.4"} }, pca.ModeSign},
-			{"eku-oids", func(r *pca.TemplateRequest) {
+			{"policies", func(r *wire.TemplateRequest) { r.Policies = []string{"2.23.140.1.2.1", "1.2.3.4"} }, wire.ModeSign},
+			{"eku-oids", func(r *wire.TemplateRequest) {
 				r.ExtendedKeyUsage = nil
 				r.ExtendedKeyUsageOids = []string{"1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.17"} // clientAuth, by number
-			}, pca.ModeSign},
-			{"other-fields", func(r *pca.TemplateRequest) {
-				r.SubjectInfo = pca.SubjectInfo{Organization: "Example"}
-				r.OtherFields = []pca.OidInfo{{OID: "2.5.4.10", Type: "UTF8String", Value: "Override"}}
-			}, pca.ModeSign},
+			}, wire.ModeSign},
+			{"other-fields", func(r *wire.TemplateRequest) {
+				r.SubjectInfo = wire.SubjectInfo{Organization: "Example"}
+				r.OtherFields = []wire.OidInfo{{OID: "2.5.4.10", Type: "UTF8String", Value: "Override"}}
+			}, wire.ModeSign},
 		}
 		for _, tc := range tests {
 			t.Run(alg+"/"+tc.name, func(t *testing.T) {
-				templateID := h.createTemplate(b.CAStoreID, b.IntermediateCertID, func(r *pca.TemplateRequest) {
+				templateID := h.createTemplate(b.CAStoreID, b.IntermediateCertID, func(r *wire.TemplateRequest) {
 					r.KeyInfo = keyInfo
 					if tc.edit != nil {
 						tc.edit(r)
 					}
 				})
-				req := pca.IssueRequest{Mode: tc.mode, CommonName: "svc.example.com", TTLValue: 3600}
-				if tc.mode == pca.ModeSign {
+				req := wire.IssueRequest{Mode: tc.mode, CommonName: "svc.example.com", TTLValue: 3600}
+				if tc.mode == wire.ModeSign {
 					key, _ := newCSR(t, "", nil, nil, nil)
 					if alg == "RSA" {
 						key = rsaKey(t, 2048)
@@ -75,7 +75,7 @@ func TestIssuanceAnswerMatchesTheLeaf(t *testing.T) {
 
 				want := describeCert(leaf)
 				want.CertificateID, want.Name, want.Description, want.Type = got.CertificateID, got.Name, got.Description, got.Type
-				want.Status, want.ChainCertificatePem, want.PrivateKey = pca.StatusActive, got.ChainCertificatePem, got.PrivateKey
+				want.Status, want.ChainCertificatePem, want.PrivateKey = wire.StatusActive, got.ChainCertificatePem, got.PrivateKey
 				want.CRLURL, want.OCSPURL = leaf.CRLDistributionPoints[0], leaf.OCSPServer[0]
 				if !reflect.DeepEqual(got, want) {
 					t.Errorf("answer\n%+v\nleaf says\n%+v", got, want)
@@ -156,15 +156,15 @@ func TestUnreadableLeavesAreRefused(t *testing.T) {
 	b := h.bootstrap("EC")
 	tests := []struct {
 		name string
-		edit func(*pca.TemplateRequest)
-		req  pca.IssueRequest
+		edit func(*wire.TemplateRequest)
+		req  wire.IssueRequest
 	}{
-		{"URI SAN host not a domain", func(r *pca.TemplateRequest) { r.URLSansWhitelist = []string{"*"} },
-			pca.IssueRequest{URLSans: []string{"https://a..example/x"}}},
-		{"non-ASCII DNS SAN beside an otherName", func(r *pca.TemplateRequest) {
-			r.OtherSansWhitelist = []pca.OidInfo{{OID: "1.3.6.1.4.1.311.20.2.3", Type: "UTF8String", Value: "*"}}
-		}, pca.IssueRequest{Sans: []string{"bücher.example"}, OtherSans: []pca.OidInfo{{OID: "1.3.6.1.4.1.311.20.2.3", Type: "UTF8String", Value: "u@example.com"}}}},
-		{"policy listed twice (a template stored before the rule)", nil, pca.IssueRequest{}},
+		{"URI SAN host not a domain", func(r *wire.TemplateRequest) { r.URLSansWhitelist = []string{"*"} },
+			wire.IssueRequest{URLSans: []string{"https://a..example/x"}}},
+		{"non-ASCII DNS SAN beside an otherName", func(r *wire.TemplateRequest) {
+			r.OtherSansWhitelist = []wire.OidInfo{{OID: "1.3.6.1.4.1.311.20.2.3", Type: "UTF8String", Value: "*"}}
+		}, wire.IssueRequest{Sans: []string{"bücher.example"}, OtherSans: []wire.OidInfo{{OID: "1.3.6.1.4.1.311.20.2.3", Type: "UTF8String", Value: "u@example.com"}}}},
+		{"policy listed twice (a template stored before the rule)", nil, wire.IssueRequest{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -178,7 +178,7 @@ func TestUnreadableLeavesAreRefused(t *testing.T) {
 			}
 			before, issuedBefore := h.certCount(t, b.CAStoreID), h.emu.IssuanceCount()
 			req := tc.req
-			req.Mode, req.CommonName, req.TTLValue = pca.ModeGenerate, "svc.example.com", 3600
+			req.Mode, req.CommonName, req.TTLValue = wire.ModeGenerate, "svc.example.com", 3600
 			h.issue(b.CAStoreID, templateID, req).wantError(t, http.StatusBadRequest, "x509")
 			if after := h.certCount(t, b.CAStoreID); after != before || h.emu.IssuanceCount() != issuedBefore {
 				t.Errorf("a refused leaf was kept or counted: %d certificates before, %d after", before, after)
@@ -196,7 +196,7 @@ func TestUnreadableLeavesAreRefused(t *testing.T) {
 func (h *harness) certCount(t *testing.T, storeID int64) int {
 	t.Helper()
 	r := h.call(http.MethodGet, path("/%d/certs", storeID), h.admin, nil)
-	var list pca.CertificateList
+	var list wire.CertificateList
 	if r.status != http.StatusOK {
 		t.Fatalf("list certificates: HTTP %d %+v", r.status, r.header)
 	}

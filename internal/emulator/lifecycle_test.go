@@ -6,29 +6,29 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 func TestStoreModifyAndDelete(t *testing.T) {
 	h := newHarness(t)
 	b := h.bootstrap("EC")
 	var changed map[string]any
-	h.ok(http.MethodPut, path("/%d", b.CAStoreID), pca.StoreRequest{Name: "renamed", CRLActive: false, OCSPActive: false, CRLRefreshPeriod: 3}, &changed)
-	if changed["name"] != "renamed" || changed["status"] != pca.StatusActive || changed["toastProjectId"] == nil || changed["id"] != float64(b.CAStoreID) {
+	h.ok(http.MethodPut, path("/%d", b.CAStoreID), wire.StoreRequest{Name: "renamed", CRLActive: false, OCSPActive: false, CRLRefreshPeriod: 3}, &changed)
+	if changed["name"] != "renamed" || changed["status"] != wire.StatusActive || changed["toastProjectId"] == nil || changed["id"] != float64(b.CAStoreID) {
 		t.Errorf("modify body %v", changed)
 	}
-	var s pca.Store
+	var s wire.Store
 	h.ok(http.MethodGet, path("/%d", b.CAStoreID), nil, &s)
 	if s.Name != "renamed" || s.CRLRefreshPeriod != 3 || s.OCSPRefreshPeriod != 1 || s.OCSPActive || s.OCSPURL != "" {
 		t.Errorf("after modify %+v", s)
 	}
-	h.call(http.MethodPut, path("/%d", b.CAStoreID), h.admin, pca.StoreRequest{Name: "x", OCSPRefreshPeriod: 13}).wantError(t, http.StatusBadRequest, "ocspRefreshPeriod")
-	h.call(http.MethodPut, path("/%d", b.CAStoreID), h.viewer, pca.StoreRequest{Name: "x"}).wantError(t, http.StatusForbidden, "VIEWER")
+	h.call(http.MethodPut, path("/%d", b.CAStoreID), h.admin, wire.StoreRequest{Name: "x", OCSPRefreshPeriod: 13}).wantError(t, http.StatusBadRequest, "ocspRefreshPeriod")
+	h.call(http.MethodPut, path("/%d", b.CAStoreID), h.viewer, wire.StoreRequest{Name: "x"}).wantError(t, http.StatusForbidden, "VIEWER")
 
 	h.call(http.MethodDelete, path("/%d", b.CAStoreID), h.viewer, nil).wantError(t, http.StatusForbidden, "VIEWER")
-	var deleted pca.StoreChange
+	var deleted wire.StoreChange
 	h.ok(http.MethodDelete, path("/%d", b.CAStoreID), nil, &deleted)
-	if deleted.Status != pca.StatusDeleted || deleted.ID != b.CAStoreID {
+	if deleted.Status != wire.StatusDeleted || deleted.ID != b.CAStoreID {
 		t.Errorf("delete body %+v", deleted)
 	}
 	for _, p := range []string{"/%d", "/%d/certs", "/%d/templates"} {
@@ -38,7 +38,7 @@ func TestStoreModifyAndDelete(t *testing.T) {
 	if status, _, _ := h.raw(http.MethodGet, path("/%d/certs/%d/crl/der", b.CAStoreID, b.IntermediateCertID), "", nil, ""); status != http.StatusNotFound {
 		t.Errorf("CRL of a deleted store: HTTP %d, want 404", status)
 	}
-	var list pca.StoreList
+	var list wire.StoreList
 	h.ok(http.MethodGet, path(""), nil, &list)
 	if list.TotalCnt != 0 {
 		t.Errorf("a deleted store is listed: %+v", list)
@@ -47,9 +47,9 @@ func TestStoreModifyAndDelete(t *testing.T) {
 
 func TestStoreOCSPURLFollowsOCSPActive(t *testing.T) {
 	h := newHarness(t)
-	var c pca.StoreChange
-	h.ok(http.MethodPost, path(""), pca.StoreRequest{Name: "o", OCSPActive: true}, &c)
-	var s pca.Store
+	var c wire.StoreChange
+	h.ok(http.MethodPost, path(""), wire.StoreRequest{Name: "o", OCSPActive: true}, &c)
+	var s wire.Store
 	h.ok(http.MethodGet, path("/%d", c.ID), nil, &s)
 	if want := h.srv.URL + path("/%d/ocsp", c.ID); s.OCSPURL != want {
 		t.Errorf("ocspUrl %q, want %q", s.OCSPURL, want)
@@ -67,7 +67,7 @@ func TestTemplateModifyAndDelete(t *testing.T) {
 	if !ok {
 		t.Error("modify body is not true")
 	}
-	var got pca.Template
+	var got wire.Template
 	h.ok(http.MethodGet, tp, nil, &got)
 	if got.Name != "changed" || got.AllowIPSans || got.UseCsrSans {
 		t.Errorf("after modify %+v", got)
@@ -82,8 +82,8 @@ func TestTemplateModifyAndDelete(t *testing.T) {
 	h.ok(http.MethodDelete, tp, nil, &ok)
 	h.call(http.MethodGet, tp, h.admin, nil).wantError(t, http.StatusNotFound, "template")
 	_, csr := newCSR(t, "a.example.com", nil, nil, nil)
-	h.issue(b.CAStoreID, b.ECTemplateID, pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 60}).wantError(t, http.StatusNotFound, "template")
-	var s pca.Store
+	h.issue(b.CAStoreID, b.ECTemplateID, wire.IssueRequest{Mode: wire.ModeSign, Csr: csr, TTLValue: 60}).wantError(t, http.StatusNotFound, "template")
+	var s wire.Store
 	h.ok(http.MethodGet, path("/%d", b.CAStoreID), nil, &s)
 	if s.TemplateCnt != 2 {
 		t.Errorf("templateCnt %d after deleting one of the 3 bootstrap templates", s.TemplateCnt)
@@ -93,8 +93,8 @@ func TestTemplateModifyAndDelete(t *testing.T) {
 func TestCSRKeyMustFitTheTemplateKeyInfo(t *testing.T) {
 	h := newHarness(t)
 	b := h.bootstrap("EC") // template keyInfo EC 256
-	rsa3072 := h.createTemplate(b.CAStoreID, b.IntermediateCertID, func(r *pca.TemplateRequest) {
-		r.KeyInfo = pca.KeyInfo{Algorithm: "RSA", KeySize: 3072}
+	rsa3072 := h.createTemplate(b.CAStoreID, b.IntermediateCertID, func(r *wire.TemplateRequest) {
+		r.KeyInfo = wire.KeyInfo{Algorithm: "RSA", KeySize: 3072}
 	})
 	tests := []struct {
 		name     string
@@ -109,7 +109,7 @@ func TestCSRKeyMustFitTheTemplateKeyInfo(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := h.issue(b.CAStoreID, tc.template, pca.IssueRequest{Mode: pca.ModeSign, Csr: tc.key(), CommonName: "a.example.com", TTLValue: 60})
+			r := h.issue(b.CAStoreID, tc.template, wire.IssueRequest{Mode: wire.ModeSign, Csr: tc.key(), CommonName: "a.example.com", TTLValue: 60})
 			if tc.wantErr == "" {
 				issued(t, r)
 				return
@@ -134,7 +134,7 @@ func TestDownloadCertificate(t *testing.T) {
 		t.Error("download is not the certificate's PEM")
 	}
 	status, _, body = h.raw(http.MethodGet, path("/%d/certs/99/download", b.CAStoreID), h.viewer, nil, "")
-	var env pca.Envelope[json.RawMessage]
+	var env wire.Envelope[json.RawMessage]
 	if status != http.StatusNotFound || json.Unmarshal(body, &env) != nil || env.Header.IsSuccessful {
 		t.Errorf("unknown certificate: HTTP %d %s", status, body)
 	}

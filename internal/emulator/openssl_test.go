@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // opensslPath finds the openssl command. Its absence fails the test unless
@@ -44,21 +44,21 @@ func openssl(t *testing.T, bin string, args ...string) string {
 // chainFor makes, over HTTP, a store with CRL and OCSP on, a ROOT and an
 // INTERMEDIATE of one key family, and a template under the intermediate
 // whose keyInfo is the leaf key's.
-func (h *harness) chainFor(keyInfo pca.KeyInfo, sig string, leafKeyInfo pca.KeyInfo) (storeID, rootID, interID, templateID int64) {
+func (h *harness) chainFor(keyInfo wire.KeyInfo, sig string, leafKeyInfo wire.KeyInfo) (storeID, rootID, interID, templateID int64) {
 	h.t.Helper()
-	var s pca.StoreChange
-	h.ok(http.MethodPost, path(""), pca.StoreRequest{Name: "interop", CRLActive: true, OCSPActive: true}, &s)
-	var root, inter pca.Certificate
-	h.ok(http.MethodPost, path("/%d/certs", s.ID), pca.IssuerCertRequest{
-		CertificateType: pca.TypeRoot, Name: "root", SubjectInfo: pca.SubjectInfo{CommonName: "Interop Root " + keyInfo.Algorithm},
+	var s wire.StoreChange
+	h.ok(http.MethodPost, path(""), wire.StoreRequest{Name: "interop", CRLActive: true, OCSPActive: true}, &s)
+	var root, inter wire.Certificate
+	h.ok(http.MethodPost, path("/%d/certs", s.ID), wire.IssuerCertRequest{
+		CertificateType: wire.TypeRoot, Name: "root", SubjectInfo: wire.SubjectInfo{CommonName: "Interop Root " + keyInfo.Algorithm},
 		TTLValue: 86400 * 30, MaxDepth: ptr(1), KeyInfo: keyInfo, SignatureAlgorithm: sig,
 	}, &root)
-	h.ok(http.MethodPost, path("/%d/certs", s.ID), pca.IssuerCertRequest{
-		CertificateType: pca.TypeIntermediate, ParentCertID: root.CertificateID, Name: "inter",
-		SubjectInfo: pca.SubjectInfo{CommonName: "Interop Intermediate " + keyInfo.Algorithm},
+	h.ok(http.MethodPost, path("/%d/certs", s.ID), wire.IssuerCertRequest{
+		CertificateType: wire.TypeIntermediate, ParentCertID: root.CertificateID, Name: "inter",
+		SubjectInfo: wire.SubjectInfo{CommonName: "Interop Intermediate " + keyInfo.Algorithm},
 		TTLValue:    86400 * 20, KeyInfo: keyInfo, SignatureAlgorithm: sig,
 	}, &inter)
-	templateID = h.createTemplate(s.ID, inter.CertificateID, func(r *pca.TemplateRequest) { r.KeyInfo = leafKeyInfo })
+	templateID = h.createTemplate(s.ID, inter.CertificateID, func(r *wire.TemplateRequest) { r.KeyInfo = leafKeyInfo })
 	return s.ID, root.CertificateID, inter.CertificateID, templateID
 }
 
@@ -67,14 +67,14 @@ func TestOpenSSLInterop(t *testing.T) {
 	ed := func() crypto.Signer { _, k, _ := ed25519.GenerateKey(rand.Reader); return k }
 	tests := []struct {
 		name    string
-		keyInfo pca.KeyInfo
+		keyInfo wire.KeyInfo
 		sig     string
 		leafKey func() crypto.Signer
-		leafKI  pca.KeyInfo
+		leafKI  wire.KeyInfo
 	}{
-		{"rsa-root", pca.KeyInfo{Algorithm: "RSA", KeySize: 2048}, pca.SHA256WithRSA, func() crypto.Signer { return rsaKey(t, 2048) }, pca.KeyInfo{Algorithm: "RSA", KeySize: 2048}},
-		{"ec-root", pca.KeyInfo{Algorithm: "EC", KeySize: 384}, pca.SHA384WithECDSA, func() crypto.Signer { k, _ := newCSR(t, "", nil, nil, nil); return k }, pca.KeyInfo{Algorithm: "EC", KeySize: 256}},
-		{"ed25519-root", pca.KeyInfo{Algorithm: "ED25519"}, pca.SigEd25519, ed, pca.KeyInfo{Algorithm: "ED25519"}},
+		{"rsa-root", wire.KeyInfo{Algorithm: "RSA", KeySize: 2048}, wire.SHA256WithRSA, func() crypto.Signer { return rsaKey(t, 2048) }, wire.KeyInfo{Algorithm: "RSA", KeySize: 2048}},
+		{"ec-root", wire.KeyInfo{Algorithm: "EC", KeySize: 384}, wire.SHA384WithECDSA, func() crypto.Signer { k, _ := newCSR(t, "", nil, nil, nil); return k }, wire.KeyInfo{Algorithm: "EC", KeySize: 256}},
+		{"ed25519-root", wire.KeyInfo{Algorithm: "ED25519"}, wire.SigEd25519, ed, wire.KeyInfo{Algorithm: "ED25519"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -85,7 +85,7 @@ func TestOpenSSLInterop(t *testing.T) {
 			h.admin = h.token(adminID, adminKey)
 			storeID, rootID, interID, templateID := h.chainFor(tc.keyInfo, tc.sig, tc.leafKI)
 			csr := csrOfKey(t, tc.leafKey(), "interop.example.com", []string{"interop.example.com"}, nil, nil)
-			d, leaf, _ := issued(t, h.issue(storeID, templateID, pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, CommonName: "interop.example.com", TTLValue: 86400}))
+			d, leaf, _ := issued(t, h.issue(storeID, templateID, wire.IssueRequest{Mode: wire.ModeSign, Csr: csr, CommonName: "interop.example.com", TTLValue: 86400}))
 
 			dir := t.TempDir()
 			write := func(name, text string) string {

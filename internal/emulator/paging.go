@@ -1,11 +1,11 @@
 package emulator
 
-import "github.com/nhnpca/pca-issuer/internal/pca"
+import "github.com/nhnpca/pca-issuer/internal/pca/wire"
 
 // paginate cuts one page out of items. Pages start at 0; opts are already
 // checked (page >= 0, size >= 1). A page past the end is empty.
-func paginate[T any](items []T, opts pca.ListOptions) ([]T, pca.Page) {
-	page := pca.Page{
+func paginate[T any](items []T, opts wire.ListOptions) ([]T, wire.Page) {
+	page := wire.Page{
 		TotalCnt:      len(items),
 		TotalPageNo:   (len(items) + opts.Size - 1) / opts.Size,
 		CurrentPageNo: opts.Page,

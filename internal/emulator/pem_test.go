@@ -5,7 +5,7 @@ import (
 	"encoding/pem"
 	"testing"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // pemCert sizes its buffer by hand; its output must stay what encoding/pem
@@ -21,8 +21,8 @@ func TestPEMCertMatchesEncodingPEM(t *testing.T) {
 }
 
 func TestPEMChainKeepsOrderAndCanLeaveTheRootOut(t *testing.T) {
-	inter := certRecord{Type: pca.TypeIntermediate, DER: []byte("intermediate")}
-	root := certRecord{Type: pca.TypeRoot, DER: []byte("root")}
+	inter := certRecord{Type: wire.TypeIntermediate, DER: []byte("intermediate")}
+	root := certRecord{Type: wire.TypeRoot, DER: []byte("root")}
 	chain := []certRecord{inter, root}
 	if got, want := pemChain(chain, false), pemCert(inter.DER)+pemCert(root.DER); got != want {
 		t.Errorf("full chain\n%s\nwant\n%s", got, want)

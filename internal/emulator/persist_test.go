@@ -8,7 +8,7 @@ import (
 
 	"golang.org/x/crypto/ocsp"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // harnessOn is a harness whose emulator keeps its state in dir; cleanup
@@ -57,15 +57,15 @@ func TestStateSurvivesARestart(t *testing.T) {
 
 	second := harnessOn(t, dir, clock)
 	defer second.stop()
-	var s pca.Store
+	var s wire.Store
 	second.ok(http.MethodGet, path("/%d", b.CAStoreID), nil, &s)
 	if s.IssuerCnt != 2 || s.CertificateCnt != 2 || s.TemplateCnt != 3 || !s.CRLActive {
 		t.Errorf("store after restart %+v", s)
 	}
-	if d, _ := second.certOf(b.CAStoreID, kept.CertificateID); d.SerialNumber != kept.SerialNumber || d.Status != pca.StatusActive {
+	if d, _ := second.certOf(b.CAStoreID, kept.CertificateID); d.SerialNumber != kept.SerialNumber || d.Status != wire.StatusActive {
 		t.Errorf("kept leaf after restart %+v", d)
 	}
-	if d, _ := second.certOf(b.CAStoreID, revoked.CertificateID); d.Status != pca.StatusRevoked {
+	if d, _ := second.certOf(b.CAStoreID, revoked.CertificateID); d.Status != wire.StatusRevoked {
 		t.Errorf("revoked leaf is %s after restart", d.Status)
 	}
 	crl := second.crlOf(b.CAStoreID, b.IntermediateCertID)

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // writeJSON writes v as a JSON answer with the given HTTP status.
@@ -21,8 +21,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // writeOK writes the success envelope around body: resultCode 0, "SUCCESS".
 func writeOK(w http.ResponseWriter, body any) {
-	writeJSON(w, http.StatusOK, pca.Envelope[any]{
-		Header: pca.Header{ResultCode: 0, ResultMessage: "SUCCESS", IsSuccessful: true},
+	writeJSON(w, http.StatusOK, wire.Envelope[any]{
+		Header: wire.Header{ResultCode: 0, ResultMessage: "SUCCESS", IsSuccessful: true},
 		Body:   body,
 	})
 }
@@ -30,8 +30,8 @@ func writeOK(w http.ResponseWriter, body any) {
 // writeError writes the failure envelope: the error's status and code, its
 // message and a null body.
 func writeError(w http.ResponseWriter, err *apiError) {
-	writeJSON(w, err.Status, pca.Envelope[any]{
-		Header: pca.Header{ResultCode: err.Code, ResultMessage: err.Message, IsSuccessful: false},
+	writeJSON(w, err.Status, wire.Envelope[any]{
+		Header: wire.Header{ResultCode: err.Code, ResultMessage: err.Message, IsSuccessful: false},
 	})
 }
 
@@ -85,9 +85,9 @@ func pathID(r *http.Request, name string) (int64, *apiError) {
 
 // listOptions reads page (from 0), size (default 10, at most 1000) and
 // search from the query.
-func listOptions(r *http.Request) (pca.ListOptions, *apiError) {
+func listOptions(r *http.Request) (wire.ListOptions, *apiError) {
 	q := r.URL.Query()
-	opts := pca.ListOptions{Size: defaultPageSize, Search: q.Get("search")}
+	opts := wire.ListOptions{Size: defaultPageSize, Search: q.Get("search")}
 	if v := q.Get("page"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {

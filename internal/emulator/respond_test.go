@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // TestBadBodiesAreNamed400s holds every way a JSON body can be wrong to a
@@ -31,7 +31,7 @@ func TestBadBodiesAreNamed400s(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			status, _, raw := h.raw(http.MethodPost, path("/%d/templates/%d/certificates", b.CAStoreID, b.ECTemplateID), h.admin, strings.NewReader(tc.body), "application/json")
-			var env pca.Envelope[any]
+			var env wire.Envelope[any]
 			if err := jsonUnmarshal(raw, &env); err != nil {
 				t.Fatalf("%v: %s", err, raw)
 			}

@@ -10,14 +10,14 @@ import (
 
 	"golang.org/x/crypto/ocsp"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // leafOf issues a SIGN-mode leaf with the bootstrap template.
-func (h *harness) leafOf(b *BootstrapResult, cn string) (pca.Certificate, *x509.Certificate) {
+func (h *harness) leafOf(b *BootstrapResult, cn string) (wire.Certificate, *x509.Certificate) {
 	h.t.Helper()
 	_, csr := newCSR(h.t, cn, nil, nil, nil)
-	d, leaf, _ := issued(h.t, h.issue(b.CAStoreID, b.ECTemplateID, pca.IssueRequest{Mode: pca.ModeSign, Csr: csr, TTLValue: 3600}))
+	d, leaf, _ := issued(h.t, h.issue(b.CAStoreID, b.ECTemplateID, wire.IssueRequest{Mode: wire.ModeSign, Csr: csr, TTLValue: 3600}))
 	return d, leaf
 }
 
@@ -64,7 +64,7 @@ func TestCRLLifecycle(t *testing.T) {
 		t.Fatalf("renewed CRL number %v entries %v", renewed.Number, renewed.RevokedCertificateEntries)
 	}
 
-	var info pca.CRLInfo
+	var info wire.CRLInfo
 	h.clock.Advance(7*24*time.Hour + time.Second)
 	h.viewer = h.token(viewerID, viewerKey)
 	r := h.call(http.MethodGet, path("/%d/certs/%d/crl", b.CAStoreID, b.IntermediateCertID), h.viewer, nil)
@@ -91,7 +91,7 @@ func TestCRLLifecycle(t *testing.T) {
 func TestNoRevocationURLsWhileInactive(t *testing.T) {
 	h := newHarness(t)
 	b := h.bootstrap("EC")
-	h.ok(http.MethodPut, path("/%d", b.CAStoreID), pca.StoreRequest{Name: "off"}, nil)
+	h.ok(http.MethodPut, path("/%d", b.CAStoreID), wire.StoreRequest{Name: "off"}, nil)
 	d, leaf := h.leafOf(b, "a.example.com")
 	if d.CRLURL != "" || d.OCSPURL != "" || len(leaf.CRLDistributionPoints) != 0 || len(leaf.OCSPServer) != 0 {
 		t.Errorf("crlUrl %q ocspUrl %q, extensions %v %v: want none", d.CRLURL, d.OCSPURL, leaf.CRLDistributionPoints, leaf.OCSPServer)
@@ -134,7 +134,7 @@ func TestOCSPGoodRevokedAndCached(t *testing.T) {
 			if alg == "RSA" {
 				key, template = rsaKey(t, 2048), b.RSATemplateID
 			}
-			d, leaf, chain := issued(t, h.issue(b.CAStoreID, template, pca.IssueRequest{Mode: pca.ModeSign, Csr: csrOfKey(t, key, "o.example.com", nil, nil, nil), TTLValue: 3600}))
+			d, leaf, chain := issued(t, h.issue(b.CAStoreID, template, wire.IssueRequest{Mode: wire.ModeSign, Csr: csrOfKey(t, key, "o.example.com", nil, nil, nil), TTLValue: 3600}))
 			if want := h.srv.URL + path("/%d/ocsp", b.CAStoreID); d.OCSPURL != want || len(leaf.OCSPServer) != 1 || leaf.OCSPServer[0] != want {
 				t.Errorf("ocspUrl %q, AIA %v, want %q", d.OCSPURL, leaf.OCSPServer, want)
 			}
@@ -187,7 +187,7 @@ func TestOCSPUnknownUnauthorizedAndMalformed(t *testing.T) {
 	if got := post(foreign); !bytes.Equal(got, ocsp.UnauthorizedErrorResponse) {
 		t.Errorf("another CA's certificate answered %x, want unauthorized", got)
 	}
-	h.ok(http.MethodPut, path("/%d", b.CAStoreID), pca.StoreRequest{Name: "off", CRLActive: true}, nil)
+	h.ok(http.MethodPut, path("/%d", b.CAStoreID), wire.StoreRequest{Name: "off", CRLActive: true}, nil)
 	own, _ := ocsp.CreateRequest(leaf, inter, nil)
 	if got := post(own); !bytes.Equal(got, ocsp.UnauthorizedErrorResponse) {
 		t.Errorf("ocspActive false answered %x, want unauthorized", got)

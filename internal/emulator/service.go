@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // service holds the API's rules over a storage. Its exported-looking methods
@@ -50,7 +50,7 @@ func (s *service) loadStore(id int64) (storeRecord, *apiError) {
 	if err != nil {
 		return storeRecord{}, errInternal("read store", err)
 	}
-	if !ok || rec.Status == pca.StatusDeleted {
+	if !ok || rec.Status == wire.StatusDeleted {
 		return storeRecord{}, errNotFound("ca-store", id)
 	}
 	return rec, nil
@@ -90,14 +90,14 @@ func (s *service) loadIssuer(storeID, id int64, field string) (issuerCA, *apiErr
 	if !ok || rec.StoreID != storeID {
 		return issuerCA{}, errValidation(field, "no certificate %d in ca-store %d", id, storeID)
 	}
-	if rec.Type == pca.TypeLeaf {
+	if rec.Type == wire.TypeLeaf {
 		return issuerCA{}, errValidation(field, "certificate %d is a LEAF, not an issuer", id)
 	}
 	issuer, aErr := s.issuerOf(rec)
 	if aErr != nil {
 		return issuerCA{}, aErr
 	}
-	if st := certStatus(rec, issuer.cert, s.now()); st != pca.StatusActive {
+	if st := certStatus(rec, issuer.cert, s.now()); st != wire.StatusActive {
 		return issuerCA{}, errConflict("issuer certificate %d is %s", id, st)
 	}
 	return issuer, nil
@@ -129,11 +129,11 @@ func (s *service) chainOf(rec certRecord) ([]certRecord, *apiError) {
 func certStatus(rec certRecord, cert *x509.Certificate, now time.Time) string {
 	switch {
 	case !rec.Revoked.IsZero():
-		return pca.StatusRevoked
+		return wire.StatusRevoked
 	case now.After(cert.NotAfter):
-		return pca.StatusExpired
+		return wire.StatusExpired
 	}
-	return pca.StatusActive
+	return wire.StatusActive
 }
 
 // pemCert writes one DER certificate as PEM.
@@ -148,7 +148,7 @@ func pemCert(der []byte) string {
 func pemChain(chain []certRecord, withoutRoot bool) string {
 	var b strings.Builder
 	for _, c := range chain {
-		if withoutRoot && c.Type == pca.TypeRoot {
+		if withoutRoot && c.Type == wire.TypeRoot {
 			continue
 		}
 		writePEMCert(&b, c.DER)

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"math/big"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // Seed range and default of maxDepth.
@@ -17,20 +17,20 @@ const (
 
 // issuerPlan is a checked issuer-certificate request.
 type issuerPlan struct {
-	req      pca.IssuerCertRequest
-	keyInfo  pca.KeyInfo
+	req      wire.IssuerCertRequest
+	keyInfo  wire.KeyInfo
 	backDate int64 // seconds
 	maxDepth int
 	sans     sanSet
 }
 
 // checkIssuerRequest validates POST /certs before any key is made.
-func checkIssuerRequest(req pca.IssuerCertRequest) (issuerPlan, *apiError) {
+func checkIssuerRequest(req wire.IssuerCertRequest) (issuerPlan, *apiError) {
 	p := issuerPlan{req: req, maxDepth: defaultMaxDepth}
-	if req.CertificateType != pca.TypeRoot && req.CertificateType != pca.TypeIntermediate {
+	if req.CertificateType != wire.TypeRoot && req.CertificateType != wire.TypeIntermediate {
 		return p, errValidation("certificateType", "ROOT or INTERMEDIATE, got %q", req.CertificateType)
 	}
-	if req.CertificateType == pca.TypeIntermediate && req.ParentCertID == 0 {
+	if req.CertificateType == wire.TypeIntermediate && req.ParentCertID == 0 {
 		return p, errValidation("parentCertId", "required for INTERMEDIATE")
 	}
 	if err := checkNameDescription(req.Name, req.Description); err != nil {
@@ -75,25 +75,25 @@ func checkIssuerRequest(req pca.IssuerCertRequest) (issuerPlan, *apiError) {
 // parentCertId, a CA of the same store) and keeps its key (POST /certs).
 // Errors: 400 naming the field, 404 unknown store, 409 parent revoked or
 // expired.
-func (s *service) CreateIssuerCert(actor string, storeID int64, req pca.IssuerCertRequest) (pca.Certificate, *apiError) {
+func (s *service) CreateIssuerCert(actor string, storeID int64, req wire.IssuerCertRequest) (wire.Certificate, *apiError) {
 	plan, err := checkIssuerRequest(req)
 	if err != nil {
-		return pca.Certificate{}, err
+		return wire.Certificate{}, err
 	}
 	// Key generation is slow (RSA 4096); do it before taking the lock.
 	key, genErr := generateKey(plan.keyInfo)
 	if genErr != nil {
-		return pca.Certificate{}, errInternal("generate key", genErr)
+		return wire.Certificate{}, errInternal("generate key", genErr)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	store, err := s.loadStore(storeID)
 	if err != nil {
-		return pca.Certificate{}, err
+		return wire.Certificate{}, err
 	}
 	rec, err := s.signIssuer(actor, store, plan, key)
 	if err != nil {
-		return pca.Certificate{}, err
+		return wire.Certificate{}, err
 	}
 	return s.certDetail(rec, false, false)
 }
@@ -123,7 +123,7 @@ func (s *service) signIssuer(actor string, store storeRecord, plan issuerPlan, k
 		SignatureAlgorithm: signatureAlgorithms[plan.req.SignatureAlgorithm].x509,
 	}
 	var parent issuerCA
-	if plan.req.CertificateType == pca.TypeIntermediate {
+	if plan.req.CertificateType == wire.TypeIntermediate {
 		if parent, err = s.loadIssuer(store.ID, plan.req.ParentCertID, "parentCertId"); err != nil {
 			return certRecord{}, err
 		}
@@ -132,7 +132,7 @@ func (s *service) signIssuer(actor string, store storeRecord, plan issuerPlan, k
 		}
 		if certTime(expiry).After(parent.cert.NotAfter) {
 			return certRecord{}, errValidation(expiryField(plan.req.SpecificDate), "notAfter %s would pass the parent certificate's notAfter %s",
-				pca.NewDateTime(expiry).Format(pca.DateTimeLayout), pca.NewDateTime(parent.cert.NotAfter).Format(pca.DateTimeLayout))
+				wire.NewDateTime(expiry).Format(wire.DateTimeLayout), wire.NewDateTime(parent.cert.NotAfter).Format(wire.DateTimeLayout))
 		}
 		profile.CRLURL, profile.OCSPURL = s.revocationURLs(store, parent.rec.ID)
 		profile.SignatureAlgorithm = signerAlgorithm(profile.SignatureAlgorithm, parent.cert.PublicKeyAlgorithm)
@@ -228,98 +228,98 @@ func expiryField(specificDate string) string {
 // GetCert returns a certificate's detail with its children (GET
 // /certs/{certId}), or 404. Leaves issued with storeInServer=false are not
 // kept and so answer 404.
-func (s *service) GetCert(storeID, certID int64) (pca.Certificate, *apiError) {
+func (s *service) GetCert(storeID, certID int64) (wire.Certificate, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.loadStore(storeID); err != nil {
-		return pca.Certificate{}, err
+		return wire.Certificate{}, err
 	}
 	rec, err := s.loadCert(storeID, certID)
 	if err != nil {
-		return pca.Certificate{}, err
+		return wire.Certificate{}, err
 	}
 	return s.certDetail(rec, false, true)
 }
 
 // ListCerts returns a page of a store's certificates of a type (all,
 // issuer, leaf) whose Common Name matches opts.Search (GET /certs).
-func (s *service) ListCerts(storeID int64, typ string, opts pca.ListOptions) (pca.CertificateList, *apiError) {
+func (s *service) ListCerts(storeID int64, typ string, opts wire.ListOptions) (wire.CertificateList, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.loadStore(storeID); err != nil {
-		return pca.CertificateList{}, err
+		return wire.CertificateList{}, err
 	}
 	recs, dbErr := s.db.ListCerts(storeID)
 	if dbErr != nil {
-		return pca.CertificateList{}, errInternal("list certificates", dbErr)
+		return wire.CertificateList{}, errInternal("list certificates", dbErr)
 	}
 	now := s.now()
-	items := []pca.CertificateListItem{}
+	items := []wire.CertificateListItem{}
 	for _, rec := range recs {
-		isLeaf := rec.Type == pca.TypeLeaf
-		if (typ == pca.ListTypeIssuer && isLeaf) || (typ == pca.ListTypeLeaf && !isLeaf) {
+		isLeaf := rec.Type == wire.TypeLeaf
+		if (typ == wire.ListTypeIssuer && isLeaf) || (typ == wire.ListTypeLeaf && !isLeaf) {
 			continue
 		}
 		cert, err := x509.ParseCertificate(rec.DER)
 		if err != nil {
-			return pca.CertificateList{}, errInternal("parse certificate", err)
+			return wire.CertificateList{}, errInternal("parse certificate", err)
 		}
 		if !matchesSearch(opts.Search, cert.Subject.CommonName) {
 			continue
 		}
-		items = append(items, pca.CertificateListItem{
+		items = append(items, wire.CertificateListItem{
 			ID: rec.ID, Name: rec.Name, Type: rec.Type, CommonName: cert.Subject.CommonName,
 			SerialNumber: formatSerial(cert.SerialNumber), Status: certStatus(rec, cert, now),
-			NotBefore: pca.NewDateTime(cert.NotBefore), NotAfter: pca.NewDateTime(cert.NotAfter),
-			IsLeaf: isLeaf, CreationDatetime: pca.NewDateTime(rec.Created), CreationUser: rec.CreatedBy,
+			NotBefore: wire.NewDateTime(cert.NotBefore), NotAfter: wire.NewDateTime(cert.NotAfter),
+			IsLeaf: isLeaf, CreationDatetime: wire.NewDateTime(rec.Created), CreationUser: rec.CreatedBy,
 		})
 	}
 	page, p := paginate(items, opts)
-	return pca.CertificateList{ListCerts: page, Page: p}, nil
+	return wire.CertificateList{ListCerts: page, Page: p}, nil
 }
 
 // RevokeCert marks a certificate REVOKED and keeps the time (POST
 // /certs/{certId}/revoke). 404 unknown, 409 already revoked.
-func (s *service) RevokeCert(storeID, certID int64) (pca.RevokeResult, *apiError) {
+func (s *service) RevokeCert(storeID, certID int64) (wire.RevokeResult, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.loadStore(storeID); err != nil {
-		return pca.RevokeResult{}, err
+		return wire.RevokeResult{}, err
 	}
 	rec, err := s.loadCert(storeID, certID)
 	if err != nil {
-		return pca.RevokeResult{}, err
+		return wire.RevokeResult{}, err
 	}
 	if !rec.Revoked.IsZero() {
-		return pca.RevokeResult{}, errConflict("certificate %d is already REVOKED", certID)
+		return wire.RevokeResult{}, errConflict("certificate %d is already REVOKED", certID)
 	}
 	cert, pErr := x509.ParseCertificate(rec.DER)
 	if pErr != nil {
-		return pca.RevokeResult{}, errInternal("parse certificate", pErr)
+		return wire.RevokeResult{}, errInternal("parse certificate", pErr)
 	}
 	rec.Revoked = s.now()
 	if err := s.db.PutCert(rec); err != nil {
-		return pca.RevokeResult{}, errInternal("write certificate", err)
+		return wire.RevokeResult{}, errInternal("write certificate", err)
 	}
-	return pca.RevokeResult{Result: true, SerialNumber: formatSerial(cert.SerialNumber), RevocationDatetime: pca.NewDateTime(rec.Revoked)}, nil
+	return wire.RevokeResult{Result: true, SerialNumber: formatSerial(cert.SerialNumber), RevocationDatetime: wire.NewDateTime(rec.Revoked)}, nil
 }
 
 // certDetail is the wire detail of a kept certificate, read from its DER.
 // withoutRoot leaves the root out of chainCertificatePem; withChildren fills
 // childCertificateList.
-func (s *service) certDetail(rec certRecord, withoutRoot, withChildren bool) (pca.Certificate, *apiError) {
+func (s *service) certDetail(rec certRecord, withoutRoot, withChildren bool) (wire.Certificate, *apiError) {
 	cert, err := x509.ParseCertificate(rec.DER)
 	if err != nil {
-		return pca.Certificate{}, errInternal("parse certificate", err)
+		return wire.Certificate{}, errInternal("parse certificate", err)
 	}
 	chain, aErr := s.chainOf(rec)
 	if aErr != nil {
-		return pca.Certificate{}, aErr
+		return wire.Certificate{}, aErr
 	}
 	d := s.describeRecord(rec, cert, pemChain(chain, withoutRoot))
 	if withChildren {
 		if d.ChildCertificateList, aErr = s.children(rec); aErr != nil {
-			return pca.Certificate{}, aErr
+			return wire.Certificate{}, aErr
 		}
 	}
 	return d, nil
@@ -328,7 +328,7 @@ func (s *service) certDetail(rec certRecord, withoutRoot, withChildren bool) (pc
 // describeRecord is the wire detail of rec, whose DER cert was parsed
 // from (or, for a new leaf, signed as), with chainPEM as its
 // chainCertificatePem.
-func (s *service) describeRecord(rec certRecord, cert *x509.Certificate, chainPEM string) pca.Certificate {
+func (s *service) describeRecord(rec certRecord, cert *x509.Certificate, chainPEM string) wire.Certificate {
 	d := describeCert(cert)
 	d.CertificateID, d.Name, d.Description, d.Type = rec.ID, rec.Name, rec.Description, rec.Type
 	d.Status = certStatus(rec, cert, s.now())
@@ -343,18 +343,18 @@ func (s *service) describeRecord(rec certRecord, cert *x509.Certificate, chainPE
 }
 
 // describeCert fills the detail fields that the certificate itself tells.
-func describeCert(cert *x509.Certificate) pca.Certificate {
+func describeCert(cert *x509.Certificate) wire.Certificate {
 	alg, bits := describeKey(cert.PublicKey)
 	policies := []string{}
 	for _, p := range cert.Policies {
 		policies = append(policies, p.String())
 	}
-	return pca.Certificate{
+	return wire.Certificate{
 		CommonName:         cert.Subject.CommonName,
 		SerialNumber:       formatSerial(cert.SerialNumber),
 		SubjectInfo:        subjectInfoOf(cert.Subject),
-		NotAfterDateTime:   pca.NewDateTime(cert.NotAfter),
-		NotBeforeDateTime:  pca.NewDateTime(cert.NotBefore),
+		NotAfterDateTime:   wire.NewDateTime(cert.NotAfter),
+		NotBeforeDateTime:  wire.NewDateTime(cert.NotBefore),
 		KeyAlgorithm:       alg,
 		KeyLength:          bits,
 		KeyUsage:           keyUsageNames(cert.KeyUsage),
@@ -367,12 +367,12 @@ func describeCert(cert *x509.Certificate) pca.Certificate {
 }
 
 // children lists the kept certificates a certificate issued.
-func (s *service) children(rec certRecord) ([]pca.ChildCertificate, *apiError) {
+func (s *service) children(rec certRecord) ([]wire.ChildCertificate, *apiError) {
 	recs, err := s.db.ListCerts(rec.StoreID)
 	if err != nil {
 		return nil, errInternal("list certificates", err)
 	}
-	out := []pca.ChildCertificate{}
+	out := []wire.ChildCertificate{}
 	for _, c := range recs {
 		if c.ParentID != rec.ID {
 			continue
@@ -381,9 +381,9 @@ func (s *service) children(rec certRecord) ([]pca.ChildCertificate, *apiError) {
 		if err != nil {
 			return nil, errInternal("parse certificate", err)
 		}
-		out = append(out, pca.ChildCertificate{
+		out = append(out, wire.ChildCertificate{
 			CertificateID: c.ID, Name: c.Name, Description: c.Description, CN: cert.Subject.CommonName,
-			SerialNumber: formatSerial(cert.SerialNumber), IsLeaf: c.Type == pca.TypeLeaf,
+			SerialNumber: formatSerial(cert.SerialNumber), IsLeaf: c.Type == wire.TypeLeaf,
 		})
 	}
 	return out, nil

@@ -5,7 +5,7 @@ import (
 	"encoding/pem"
 	"time"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // crlIssuer loads what signs a store's CRL: the store (404; 409 while its
@@ -23,7 +23,7 @@ func (s *service) crlIssuer(storeID, issuerID int64) (storeRecord, issuerCA, *ap
 	if err != nil {
 		return storeRecord{}, issuerCA{}, err
 	}
-	if rec.Type == pca.TypeLeaf {
+	if rec.Type == wire.TypeLeaf {
 		return storeRecord{}, issuerCA{}, errNotFound("issuer certificate", issuerID)
 	}
 	issuer, err := s.issuerOf(rec)
@@ -85,14 +85,14 @@ func (s *service) issueCRL(store storeRecord, issuer issuerCA, number int64) (cr
 
 // GetCRLInfo is GET /certs/{issuerCertId}/crl: the current CRL as PEM with
 // its thisUpdate and nextUpdate. Errors: see crlIssuer.
-func (s *service) GetCRLInfo(storeID, issuerID int64) (pca.CRLInfo, *apiError) {
+func (s *service) GetCRLInfo(storeID, issuerID int64) (wire.CRLInfo, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec, err := s.currentCRL(storeID, issuerID)
 	if err != nil {
-		return pca.CRLInfo{}, err
+		return wire.CRLInfo{}, err
 	}
-	return pca.CRLInfo{CRLPem: crlPEM(rec.DER), ThisUpdate: pca.NewDateTime(rec.ThisUpdate), NextUpdate: pca.NewDateTime(rec.NextUpdate)}, nil
+	return wire.CRLInfo{CRLPem: crlPEM(rec.DER), ThisUpdate: wire.NewDateTime(rec.ThisUpdate), NextUpdate: wire.NewDateTime(rec.NextUpdate)}, nil
 }
 
 // CRL returns the current CRL's DER (GET .../crl/der and .../crl/pem).

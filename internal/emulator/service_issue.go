@@ -5,7 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // IssueWithTemplate issues a LEAF with a template (POST
@@ -14,44 +14,44 @@ import (
 // in privateKey (privateKeyFormat), never kept. The rules are in
 // leafpolicy.go. Errors: 400 naming the field, 404 unknown store or
 // template, 409 issuer revoked or expired.
-func (s *service) IssueWithTemplate(actor string, storeID, templateID int64, req pca.IssueRequest) (pca.Certificate, *apiError) {
+func (s *service) IssueWithTemplate(actor string, storeID, templateID int64, req wire.IssueRequest) (wire.Certificate, *apiError) {
 	var csr *x509.CertificateRequest
 	var generated crypto.Signer
 	switch req.Mode {
-	case pca.ModeSign:
+	case wire.ModeSign:
 		var err *apiError
 		if csr, err = parseCSR(req.Csr); err != nil {
-			return pca.Certificate{}, err
+			return wire.Certificate{}, err
 		}
 		s.attempts.add(csr.PublicKey)
-	case pca.ModeGenerate:
+	case wire.ModeGenerate:
 		// Make the key before taking the lock; a template that is not
 		// there is answered below, under the lock.
 		if tmpl, ok, _ := s.db.GetTemplate(templateID); ok {
 			key, err := generateKey(tmpl.Request.KeyInfo)
 			if err != nil {
-				return pca.Certificate{}, errInternal("generate key", err)
+				return wire.Certificate{}, errInternal("generate key", err)
 			}
 			generated = key
 		}
 	case "":
-		return pca.Certificate{}, errValidation("mode", "required")
+		return wire.Certificate{}, errValidation("mode", "required")
 	default:
-		return pca.Certificate{}, errValidation("mode", "GENERATE or SIGN, got %q", req.Mode)
+		return wire.Certificate{}, errValidation("mode", "GENERATE or SIGN, got %q", req.Mode)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	store, err := s.loadStore(storeID)
 	if err != nil {
-		return pca.Certificate{}, err
+		return wire.Certificate{}, err
 	}
 	tmpl, err := s.loadTemplate(storeID, templateID)
 	if err != nil {
-		return pca.Certificate{}, err
+		return wire.Certificate{}, err
 	}
 	issuer, err := s.loadIssuer(storeID, tmpl.Request.ParentCertID, "parentCertId")
 	if err != nil {
-		return pca.Certificate{}, err
+		return wire.Certificate{}, err
 	}
 	var pub crypto.PublicKey
 	if csr != nil {
@@ -61,25 +61,25 @@ func (s *service) IssueWithTemplate(actor string, storeID, templateID int64, req
 	}
 	if csr != nil {
 		if err := checkCSRKey(tmpl.Request.KeyInfo, csr.PublicKey); err != nil {
-			return pca.Certificate{}, err
+			return wire.Certificate{}, err
 		}
 	}
 	// The chain first: a failure after signLeaf would leave a kept leaf
 	// that nobody was given.
-	chain, err := s.chainBelow(issuer, req.Mode == pca.ModeSign && req.RemoveRootsFromChain)
+	chain, err := s.chainBelow(issuer, req.Mode == wire.ModeSign && req.RemoveRootsFromChain)
 	if err != nil {
-		return pca.Certificate{}, err
+		return wire.Certificate{}, err
 	}
 	rec, cert, err := s.signLeaf(actor, store, tmpl, issuer, req, csr, pub)
 	if err != nil {
-		return pca.Certificate{}, err
+		return wire.Certificate{}, err
 	}
 	d := s.describeRecord(rec, cert, chain)
 	s.issued.add(pub)
 	applyFormat(&d, rec.DER, req.Format)
 	if generated != nil {
 		if d.PrivateKey, err = privateKeyField(generated, req.PrivateKeyFormat); err != nil {
-			return pca.Certificate{}, err
+			return wire.Certificate{}, err
 		}
 	}
 	return d, nil
@@ -87,7 +87,7 @@ func (s *service) IssueWithTemplate(actor string, storeID, templateID int64, req
 
 // signLeaf makes the leaf and keeps it when the template's storeInServer is
 // set. An unkept leaf gets certificateId 0 (assumed).
-func (s *service) signLeaf(actor string, store storeRecord, tmpl templateRecord, issuer issuerCA, req pca.IssueRequest, csr *x509.CertificateRequest, pub crypto.PublicKey) (certRecord, *x509.Certificate, *apiError) {
+func (s *service) signLeaf(actor string, store storeRecord, tmpl templateRecord, issuer issuerCA, req wire.IssueRequest, csr *x509.CertificateRequest, pub crypto.PublicKey) (certRecord, *x509.Certificate, *apiError) {
 	t := tmpl.Request
 	cn, err := leafCommonName(t, req, csr)
 	if err != nil {
@@ -124,7 +124,7 @@ func (s *service) signLeaf(actor string, store storeRecord, tmpl templateRecord,
 		return certRecord{}, nil, errValidation("csr", "cannot sign: %v", signErr)
 	}
 	rec := certRecord{
-		StoreID: tmpl.StoreID, ParentID: issuer.rec.ID, TemplateID: tmpl.ID, Type: pca.TypeLeaf,
+		StoreID: tmpl.StoreID, ParentID: issuer.rec.ID, TemplateID: tmpl.ID, Type: wire.TypeLeaf,
 		Name: cn, DER: cert.Raw, Created: now, CreatedBy: actor,
 	}
 	if !*t.StoreInServer {
@@ -149,11 +149,11 @@ func (s *service) signLeaf(actor string, store storeRecord, tmpl templateRecord,
 // the base64 of the DER; PEM_BUNDLE is the leaf's PEM followed by the chain;
 // anything else (PEM, unknown, empty) is the leaf's PEM, as the guide says
 // unknown values fall back to PEM.
-func applyFormat(d *pca.Certificate, der []byte, format string) {
+func applyFormat(d *wire.Certificate, der []byte, format string) {
 	switch format {
-	case pca.FormatDER:
+	case wire.FormatDER:
 		d.CertificatePem = base64.StdEncoding.EncodeToString(der)
-	case pca.FormatPEMBundle:
+	case wire.FormatPEMBundle:
 		d.CertificatePem = pemCert(der) + d.ChainCertificatePem
 	}
 }

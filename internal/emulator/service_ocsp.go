@@ -6,7 +6,7 @@ import (
 
 	"golang.org/x/crypto/ocsp"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // ocspCacheKey names one cached OCSP answer: an issuer and a serial.
@@ -75,7 +75,7 @@ func (s *service) ocspIssuer(storeID int64, req *ocsp.Request) (issuerCA, bool, 
 		return issuerCA{}, false, errInternal("list certificates", err)
 	}
 	for _, rec := range recs {
-		if rec.Type == pca.TypeLeaf {
+		if rec.Type == wire.TypeLeaf {
 			continue
 		}
 		issuer, err := s.issuerOf(rec)

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // signatureBitsAllowed are the seed's signatureBits values; 256 is the
@@ -18,7 +18,7 @@ var signatureBitsAllowed = []int{256, 384, 512}
 // checkTemplateRequest validates a template request and returns it with the
 // seed's defaults filled in (backDateValidation 30, storeInServer true,
 // signatureBits 256, keyInfo normalized).
-func checkTemplateRequest(req pca.TemplateRequest) (pca.TemplateRequest, *apiError) {
+func checkTemplateRequest(req wire.TemplateRequest) (wire.TemplateRequest, *apiError) {
 	if err := checkNameDescription(req.Name, req.Description); err != nil {
 		return req, err
 	}
@@ -60,7 +60,7 @@ func checkTemplateRequest(req pca.TemplateRequest) (pca.TemplateRequest, *apiErr
 }
 
 // checkTemplateLists checks the list fields of a template request.
-func checkTemplateLists(req pca.TemplateRequest) *apiError {
+func checkTemplateLists(req wire.TemplateRequest) *apiError {
 	for i, w := range req.URLSansWhitelist {
 		if w == "" {
 			return errValidation(fmt.Sprintf("urlSansWhitelist[%d]", i), "empty")
@@ -101,34 +101,34 @@ func ptr[T any](v T) *T { return &v }
 // /templates). Errors: 400 naming the field (parentCertId must name a ROOT
 // or INTERMEDIATE of the store), 404 unknown store, 409 parent revoked or
 // expired.
-func (s *service) CreateTemplate(actor string, storeID int64, req pca.TemplateRequest) (pca.TemplateCreated, *apiError) {
+func (s *service) CreateTemplate(actor string, storeID int64, req wire.TemplateRequest) (wire.TemplateCreated, *apiError) {
 	req, err := checkTemplateRequest(req)
 	if err != nil {
-		return pca.TemplateCreated{}, err
+		return wire.TemplateCreated{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.loadStore(storeID); err != nil {
-		return pca.TemplateCreated{}, err
+		return wire.TemplateCreated{}, err
 	}
 	parent, err := s.loadIssuer(storeID, req.ParentCertID, "parentCertId")
 	if err != nil {
-		return pca.TemplateCreated{}, err
+		return wire.TemplateCreated{}, err
 	}
 	attrs, aErr := templateAttributes(req)
 	if aErr != nil {
-		return pca.TemplateCreated{}, errInternal("template attributes", aErr)
+		return wire.TemplateCreated{}, errInternal("template attributes", aErr)
 	}
 	id, dbErr := s.db.NextID(kindTemplate)
 	if dbErr != nil {
-		return pca.TemplateCreated{}, errInternal("new template id", dbErr)
+		return wire.TemplateCreated{}, errInternal("new template id", dbErr)
 	}
 	now := s.now()
 	rec := templateRecord{ID: id, StoreID: storeID, Request: req, Created: now, CreatedBy: actor, Changed: now, ChangedBy: actor}
 	if err := s.db.PutTemplate(rec); err != nil {
-		return pca.TemplateCreated{}, errInternal("write template", err)
+		return wire.TemplateCreated{}, errInternal("write template", err)
 	}
-	return pca.TemplateCreated{
+	return wire.TemplateCreated{
 		TemplateID: id, Name: req.Name, Description: req.Description, Attributes: attrs,
 		SigningCertificateID: parent.rec.ID, SigningCertificateName: parent.rec.Name,
 	}, nil
@@ -138,7 +138,7 @@ func (s *service) CreateTemplate(actor string, storeID int64, req pca.TemplateRe
 // /templates/{templateId}); the body is as create and is checked the same
 // way. Certificates already issued are not touched. Errors: as
 // CreateTemplate, and 404 for an unknown template.
-func (s *service) ModifyTemplate(actor string, storeID, templateID int64, req pca.TemplateRequest) (bool, *apiError) {
+func (s *service) ModifyTemplate(actor string, storeID, templateID int64, req wire.TemplateRequest) (bool, *apiError) {
 	req, err := checkTemplateRequest(req)
 	if err != nil {
 		return false, err
@@ -182,7 +182,7 @@ func (s *service) DeleteTemplate(storeID, templateID int64) (bool, *apiError) {
 
 // templateAttributes is the attributes field of template create: the
 // request (defaults filled) as a JSON string, without name and description.
-func templateAttributes(req pca.TemplateRequest) (string, error) {
+func templateAttributes(req wire.TemplateRequest) (string, error) {
 	raw, err := json.Marshal(req)
 	if err != nil {
 		return "", err
@@ -211,37 +211,37 @@ func (s *service) loadTemplate(storeID, id int64) (templateRecord, *apiError) {
 
 // GetTemplate returns a template's detail (GET /templates/{templateId}),
 // or 404.
-func (s *service) GetTemplate(storeID, templateID int64) (pca.Template, *apiError) {
+func (s *service) GetTemplate(storeID, templateID int64) (wire.Template, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.loadStore(storeID); err != nil {
-		return pca.Template{}, err
+		return wire.Template{}, err
 	}
 	rec, err := s.loadTemplate(storeID, templateID)
 	if err != nil {
-		return pca.Template{}, err
+		return wire.Template{}, err
 	}
 	return s.templateView(rec)
 }
 
 // templateView is the wire template detail. signatureAlgorithm is the one
 // leaves are signed with: the issuer key's family at signatureBits.
-func (s *service) templateView(rec templateRecord) (pca.Template, *apiError) {
+func (s *service) templateView(rec templateRecord) (wire.Template, *apiError) {
 	req := rec.Request
 	parent, err := s.loadCert(rec.StoreID, req.ParentCertID)
 	if err != nil {
-		return pca.Template{}, errInternal("read template issuer", err)
+		return wire.Template{}, errInternal("read template issuer", err)
 	}
 	parentCert, pErr := x509.ParseCertificate(parent.DER)
 	if pErr != nil {
-		return pca.Template{}, errInternal("parse template issuer", pErr)
+		return wire.Template{}, errInternal("parse template issuer", pErr)
 	}
 	issuerAlg, _ := describeKey(parentCert.PublicKey)
 	maxTTL := ""
 	if req.MaxTTL != nil {
 		maxTTL = strconv.FormatInt(*req.MaxTTL, 10)
 	}
-	return pca.Template{
+	return wire.Template{
 		ID: rec.ID, Name: req.Name, Description: req.Description, SubjectInfo: req.SubjectInfo,
 		KeyAlgorithm: req.KeyInfo.Algorithm, KeyLength: req.KeyInfo.KeySize, KeyInfo: req.KeyInfo,
 		KeyUsage: orEmpty(req.KeyUsage), ExtendedKeyUsage: orEmpty(req.ExtendedKeyUsage),
@@ -255,8 +255,8 @@ func (s *service) templateView(rec templateRecord) (pca.Template, *apiError) {
 		MaxTTL: maxTTL, SignatureBits: req.SignatureBits, BackDateValidation: *req.BackDateValidation,
 		URLSansWhitelist: orEmpty(req.URLSansWhitelist), OtherSansWhitelist: orEmpty(req.OtherSansWhitelist),
 		Policies: orEmpty(req.Policies), OtherFields: orEmpty(req.OtherFields),
-		CreationUser: rec.CreatedBy, CreationDatetime: pca.NewDateTime(rec.Created),
-		LastChangeUser: rec.ChangedBy, LastChangeDatetime: pca.NewDateTime(rec.Changed),
+		CreationUser: rec.CreatedBy, CreationDatetime: wire.NewDateTime(rec.Created),
+		LastChangeUser: rec.ChangedBy, LastChangeDatetime: wire.NewDateTime(rec.Changed),
 	}, nil
 }
 
@@ -270,22 +270,22 @@ func orEmpty[T any](v []T) []T {
 
 // ListTemplates returns a page of a store's templates whose name matches
 // opts.Search (GET /templates).
-func (s *service) ListTemplates(storeID int64, opts pca.ListOptions) (pca.TemplateList, *apiError) {
+func (s *service) ListTemplates(storeID int64, opts wire.ListOptions) (wire.TemplateList, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.loadStore(storeID); err != nil {
-		return pca.TemplateList{}, err
+		return wire.TemplateList{}, err
 	}
 	recs, dbErr := s.db.ListTemplates(storeID)
 	if dbErr != nil {
-		return pca.TemplateList{}, errInternal("list templates", dbErr)
+		return wire.TemplateList{}, errInternal("list templates", dbErr)
 	}
-	items := []pca.TemplateSummary{}
+	items := []wire.TemplateSummary{}
 	for _, rec := range recs {
 		if matchesSearch(opts.Search, rec.Request.Name) {
-			items = append(items, pca.TemplateSummary{ID: rec.ID, Name: rec.Request.Name, Description: rec.Request.Description})
+			items = append(items, wire.TemplateSummary{ID: rec.ID, Name: rec.Request.Name, Description: rec.Request.Description})
 		}
 	}
 	page, p := paginate(items, opts)
-	return pca.TemplateList{Templates: page, Page: p}, nil
+	return wire.TemplateList{Templates: page, Page: p}, nil
 }

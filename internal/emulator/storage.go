@@ -3,7 +3,7 @@ package emulator
 import (
 	"time"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // storage keeps the emulator's records: memStorage in memory, boltStorage in
@@ -96,13 +96,13 @@ type certRecord struct {
 
 // templateRecord is a template as kept: its request with defaults filled in.
 type templateRecord struct {
-	ID        int64               `json:"id"`
-	StoreID   int64               `json:"storeId"`
-	Request   pca.TemplateRequest `json:"request"`
-	Created   time.Time           `json:"created"`
-	CreatedBy string              `json:"createdBy"`
-	Changed   time.Time           `json:"changed"`
-	ChangedBy string              `json:"changedBy"`
+	ID        int64                `json:"id"`
+	StoreID   int64                `json:"storeId"`
+	Request   wire.TemplateRequest `json:"request"`
+	Created   time.Time            `json:"created"`
+	CreatedBy string               `json:"createdBy"`
+	Changed   time.Time            `json:"changed"`
+	ChangedBy string               `json:"changedBy"`
 }
 
 // crlRecord is the current CRL of one issuer certificate.

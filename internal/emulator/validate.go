@@ -8,7 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // This file checks request fields against the seed's limits. Every failure
@@ -53,7 +53,7 @@ func checkNameDescription(name, description string) *apiError {
 }
 
 // checkSubjectInfo applies the seed's subjectInfo lengths.
-func checkSubjectInfo(s pca.SubjectInfo) *apiError {
+func checkSubjectInfo(s wire.SubjectInfo) *apiError {
 	fields := []struct {
 		name  string
 		value string
@@ -81,18 +81,18 @@ func checkSubjectInfo(s pca.SubjectInfo) *apiError {
 
 // checkKeyInfo checks keyInfo against the seed's table and returns it
 // normalized: ECDSA becomes EC, ED25519's size becomes 256.
-func checkKeyInfo(k pca.KeyInfo) (pca.KeyInfo, *apiError) {
+func checkKeyInfo(k wire.KeyInfo) (wire.KeyInfo, *apiError) {
 	switch k.Algorithm {
-	case pca.KeyAlgorithmRSA:
+	case wire.KeyAlgorithmRSA:
 		if !slices.Contains([]int{2048, 3072, 4096}, k.KeySize) {
 			return k, errValidation("keyInfo.keySize", "RSA keys are 2048, 3072 or 4096 bits, got %d", k.KeySize)
 		}
-	case pca.KeyAlgorithmEC, pca.KeyAlgorithmECDSA:
+	case wire.KeyAlgorithmEC, wire.KeyAlgorithmECDSA:
 		if _, ok := curves[k.KeySize]; !ok {
 			return k, errValidation("keyInfo.keySize", "EC keys are 224, 256, 384 or 521 bits, got %d", k.KeySize)
 		}
-		k.Algorithm = pca.KeyAlgorithmEC
-	case pca.KeyAlgorithmEd25519:
+		k.Algorithm = wire.KeyAlgorithmEC
+	case wire.KeyAlgorithmEd25519:
 		k.KeySize = 256
 	case "":
 		return k, errValidation("keyInfo.algorithm", "required")
@@ -139,7 +139,7 @@ func backDate(v *int64) (time.Duration, *apiError) {
 
 // parseDate reads a specificDate-like field and checks the seed's range.
 func parseDate(field, v string) (time.Time, *apiError) {
-	t, err := pca.ParseDateTime(v)
+	t, err := wire.ParseDateTime(v)
 	if err != nil {
 		return time.Time{}, errValidation(field, "%v", err)
 	}
@@ -181,7 +181,7 @@ func certTime(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
 
 // checkOidInfos checks a list of OidInfo (otherSans, otherFields,
 // otherSansWhitelist): OID, type and a value of at most 255 characters.
-func checkOidInfos(field string, list []pca.OidInfo) *apiError {
+func checkOidInfos(field string, list []wire.OidInfo) *apiError {
 	for i, o := range list {
 		f := fmt.Sprintf("%s[%d]", field, i)
 		if err := checkLen(f+".value", o.Value, maxOidValueLen); err != nil {

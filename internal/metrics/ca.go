@@ -60,4 +60,5 @@ func ForgetIssuer(issuer string) {
 	issuance.DeletePartialMatch(prometheus.Labels{"issuer": issuer})
 	caNotAfter.DeletePartialMatch(prometheus.Labels{"issuer": issuer})
 	lastCheck.DeletePartialMatch(prometheus.Labels{"issuer": issuer})
+	issuerReady.DeletePartialMatch(prometheus.Labels{"issuer": issuer})
 }

@@ -20,3 +20,27 @@ func histogramOf(t *testing.T, op string) *dto.Histogram {
 	}
 	return m.GetHistogram()
 }
+
+// seriesOf counts the series of c whose issuer label is issuer.
+func seriesOf(t *testing.T, c prometheus.Collector, issuer string) int {
+	t.Helper()
+	ch := make(chan prometheus.Metric)
+	go func() {
+		c.Collect(ch)
+		close(ch)
+	}()
+	n := 0
+	for metric := range ch {
+		var m dto.Metric
+		if err := metric.Write(&m); err != nil {
+			t.Error(err)
+			continue
+		}
+		for _, l := range m.GetLabel() {
+			if l.GetName() == "issuer" && l.GetValue() == issuer {
+				n++
+			}
+		}
+	}
+	return n
+}

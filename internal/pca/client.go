@@ -13,9 +13,11 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
-// Default endpoints of region KR1 (wire contract, "Endpoints and auth").
+// Default endpoints of region KR1 (docs/pca-api.md#endpoints, #authentication).
 const (
 	// DefaultURL is the API base URL.
 	DefaultURL = "https://kr1-pca.api.nhncloudservice.com"
@@ -57,14 +59,12 @@ type Config struct {
 	// or the token endpoint; metrics.ObserveAPICall fits it. It must be
 	// safe for concurrent use.
 	//
-	// op is the name of the Client method that made the exchange (ListStores,
-	// GetStore, CreateStore, ModifyStore, DeleteStore, ListCertificates,
-	// GetCertificate, IssueIssuerCertificate, RevokeCertificate,
-	// DownloadCertificate, ListTemplates, GetTemplate, CreateTemplate,
-	// ModifyTemplate, DeleteTemplate, IssueWithTemplate, GetCRLInfo,
-	// DownloadCRL, RenewCRL, OCSP, OCSPGet; FindLeaf reports as the
-	// ListCertificates and GetCertificate calls it makes), or "Token" for a
-	// token fetch. A call retried after a 401 is observed twice, once per
+	// op is the name of the Client method that made the exchange (GetStore,
+	// ListStores, ListCertificates, GetCertificate, RevokeCertificate,
+	// GetTemplate, IssueWithTemplate, GetCRLInfo, DownloadCRL, OCSP,
+	// OCSPGet; FindLeaf reports as the ListCertificates and GetCertificate
+	// calls it makes), the Request.Op of a Call, or "Token" for a token
+	// fetch. A call retried after a 401 is observed twice, once per
 	// exchange.
 	//
 	// status is the HTTP status, or 0 when no answer came (transport error)
@@ -186,7 +186,7 @@ type answer struct {
 
 // do sends c and returns the answer whatever its status. Authenticated calls
 // answered 401 drop the token, get a fresh one and are sent once more: a
-// token can be revoked before it expires (wire contract). A second 401 is
+// token can be revoked before it expires (docs/pca-api.md#token). A second 401 is
 // returned as is, never retried again.
 func (c *Client) do(ctx context.Context, cl call) (*answer, error) {
 	if cl.public {
@@ -293,24 +293,12 @@ func (c *Client) exchange(req *http.Request, limit int64) (*answer, error) {
 // id formats a path id.
 func id(n int64) string { return strconv.FormatInt(n, 10) }
 
-// storePath is the escaped path of one store below Client.root.
-func storePath(caStoreID int64) string { return "/" + id(caStoreID) }
-
-// listQuery turns o into page, size and search parameters, leaving out
-// zero values so the server defaults apply (page 0, size 10).
-func listQuery(o ListOptions) (url.Values, error) {
-	if o.Page < 0 || o.Size < 0 {
-		return nil, fmt.Errorf("pca: list options: page %d and size %d must not be negative", o.Page, o.Size)
-	}
-	q := url.Values{}
-	if o.Page > 0 {
-		q.Set("page", strconv.Itoa(o.Page))
-	}
-	if o.Size > 0 {
-		q.Set("size", strconv.Itoa(o.Size))
-	}
-	if o.Search != "" {
-		q.Set("search", o.Search)
+// listQuery turns o into the query of a list endpoint (see
+// wire.ListOptions.Query).
+func listQuery(o wire.ListOptions) (url.Values, error) {
+	q, err := o.Query()
+	if err != nil {
+		return nil, fmt.Errorf("pca: %w", err)
 	}
 	return q, nil
 }

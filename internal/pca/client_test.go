@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 	"net/http"
 	"slices"
 	"strings"
@@ -185,7 +186,7 @@ func TestUnauthorizedRefreshesTokenOnce(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cert, err := c.IssueWithTemplate(context.Background(), 1, 2, IssueRequest{Mode: ModeSign, Csr: "csr"})
+			cert, err := c.IssueWithTemplate(context.Background(), 1, 2, wire.IssueRequest{Mode: wire.ModeSign, Csr: "csr"})
 			if got := f.apiHits.Load(); got != 2 {
 				t.Errorf("api hits = %d, want 2", got)
 			}

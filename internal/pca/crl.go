@@ -3,8 +3,11 @@ package pca
 import (
 	"context"
 	"net/http"
+
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
+// crlPath is the escaped path of an issuer's CRL below Client.root.
 func crlPath(caStoreID, issuerCertID int64) string {
 	return certPath(caStoreID, issuerCertID) + "/crl"
 }
@@ -13,8 +16,8 @@ func crlPath(caStoreID, issuerCertID int64) string {
 // its thisUpdate and nextUpdate (GET .../certs/{issuerCertId}/crl, VIEWER).
 // Errors: *Error for an API failure, *TokenError when no token could be
 // had, a transport error otherwise.
-func (c *Client) GetCRLInfo(ctx context.Context, caStoreID, issuerCertID int64) (*CRLInfo, error) {
-	return callJSON[CRLInfo](ctx, c, call{op: "GetCRLInfo", method: http.MethodGet, path: crlPath(caStoreID, issuerCertID)}, nil)
+func (c *Client) GetCRLInfo(ctx context.Context, caStoreID, issuerCertID int64) (*wire.CRLInfo, error) {
+	return callJSON[wire.CRLInfo](ctx, c, call{op: "GetCRLInfo", method: http.MethodGet, path: crlPath(caStoreID, issuerCertID)}, nil)
 }
 
 // DownloadCRL returns the CRL of an issuer certificate as raw bytes: DER
@@ -27,11 +30,4 @@ func (c *Client) DownloadCRL(ctx context.Context, caStoreID, issuerCertID int64,
 		format = "/der"
 	}
 	return callRaw(ctx, c, call{op: "DownloadCRL", method: http.MethodGet, path: crlPath(caStoreID, issuerCertID) + format, public: true})
-}
-
-// RenewCRL makes the API re-issue the CRL of an issuer certificate now
-// (POST .../certs/{issuerCertId}/crl, ADMIN). Errors: as GetCRLInfo.
-func (c *Client) RenewCRL(ctx context.Context, caStoreID, issuerCertID int64) error {
-	_, err := callJSON[bool](ctx, c, call{op: "RenewCRL", method: http.MethodPost, path: crlPath(caStoreID, issuerCertID)}, nil)
-	return err
 }

@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 	"net/http"
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
@@ -30,80 +32,58 @@ func TestEveryMethodHitsItsEndpoint(t *testing.T) {
 	}{
 		{name: "list-stores", answer: okEnvelope(`{"caInfoList":[{"id":3}],"totalCnt":1}`),
 			do: func(c *Client) (any, error) {
-				return c.ListStores(ctx, ListOptions{Page: 2, Size: 5, Search: "prod ca"})
+				return c.ListStores(ctx, wire.ListOptions{Page: 2, Size: 5, Search: "prod ca"})
 			},
 			method: "GET", path: root, query: "page=2&search=prod+ca&size=5",
-			wantResult: &StoreList{CAInfoList: []Store{{ID: 3}}, Page: Page{TotalCnt: 1}}},
+			wantResult: &wire.StoreList{CAInfoList: []wire.Store{{ID: 3}}, Page: wire.Page{TotalCnt: 1}}},
 		{name: "get-store", answer: okEnvelope(`{"id":3,"status":"ACTIVE"}`),
 			do:     func(c *Client) (any, error) { return c.GetStore(ctx, 3) },
-			method: "GET", path: root + "/3", wantResult: &Store{ID: 3, Status: StatusActive}},
-		{name: "create-store", answer: okEnvelope(`{"id":4}`),
-			do:     func(c *Client) (any, error) { return c.CreateStore(ctx, StoreRequest{Name: "s"}) },
-			method: "POST", path: root, withBody: true, wantResult: &Store{ID: 4}},
-		{name: "modify-store", answer: okEnvelope(`{"id":4}`),
-			do:     func(c *Client) (any, error) { return c.ModifyStore(ctx, 4, StoreRequest{Name: "s"}) },
-			method: "PUT", path: root + "/4", withBody: true, wantResult: &Store{ID: 4}},
-		{name: "delete-store", answer: okEnvelope(`{"id":4,"status":"DELETED"}`),
-			do:     func(c *Client) (any, error) { return c.DeleteStore(ctx, 4) },
-			method: "DELETE", path: root + "/4", wantResult: &Store{ID: 4, Status: StatusDeleted}},
+			method: "GET", path: root + "/3", wantResult: &wire.Store{ID: 3, Status: wire.StatusActive}},
 		{name: "list-certificates", answer: okEnvelope(`{"listCerts":[{"id":9}]}`),
-			do:     func(c *Client) (any, error) { return c.ListCertificates(ctx, 3, ListTypeLeaf, ListOptions{}) },
+			do:     func(c *Client) (any, error) { return c.ListCertificates(ctx, 3, wire.ListTypeLeaf, wire.ListOptions{}) },
 			method: "GET", path: root + "/3/certs", query: "type=leaf",
-			wantResult: &CertificateList{ListCerts: []CertificateListItem{{ID: 9}}}},
+			wantResult: &wire.CertificateList{ListCerts: []wire.CertificateListItem{{ID: 9}}}},
 		{name: "get-certificate", answer: okEnvelope(`{"certificateId":9}`),
 			do:     func(c *Client) (any, error) { return c.GetCertificate(ctx, 3, 9) },
-			method: "GET", path: root + "/3/certs/9", wantResult: &Certificate{CertificateID: 9}},
-		{name: "issue-issuer-certificate", answer: okEnvelope(`{"certificateId":10}`),
-			do: func(c *Client) (any, error) {
-				return c.IssueIssuerCertificate(ctx, 3, IssuerCertRequest{CertificateType: TypeRoot, Name: "r"})
-			},
-			method: "POST", path: root + "/3/certs", withBody: true, wantResult: &Certificate{CertificateID: 10}},
+			method: "GET", path: root + "/3/certs/9", wantResult: &wire.Certificate{CertificateID: 9}},
 		{name: "revoke-certificate", answer: okEnvelope(`{"result":true,"serialNumber":"0A:0B"}`),
 			do:     func(c *Client) (any, error) { return c.RevokeCertificate(ctx, 3, 9) },
-			method: "POST", path: root + "/3/certs/9/revoke", wantResult: &RevokeResult{Result: true, SerialNumber: "0A:0B"}},
-		{name: "download-certificate", answer: rawAnswer(200, "application/x-pem-file", pem),
-			do:     func(c *Client) (any, error) { return c.DownloadCertificate(ctx, 3, 9) },
-			method: "GET", path: root + "/3/certs/9/download", wantResult: []byte(pem)},
-		{name: "list-templates", answer: okEnvelope(`{"templates":[{"id":2,"name":"web"}]}`),
-			do:     func(c *Client) (any, error) { return c.ListTemplates(ctx, 3, ListOptions{Search: "web"}) },
-			method: "GET", path: root + "/3/templates", query: "search=web",
-			wantResult: &TemplateList{Templates: []TemplateSummary{{ID: 2, Name: "web"}}}},
+			method: "POST", path: root + "/3/certs/9/revoke", wantResult: &wire.RevokeResult{Result: true, SerialNumber: "0A:0B"}},
 		{name: "get-template", answer: okEnvelope(`{"id":2,"maxTTL":"31536000"}`),
 			do:     func(c *Client) (any, error) { return c.GetTemplate(ctx, 3, 2) },
-			method: "GET", path: root + "/3/templates/2", wantResult: &Template{ID: 2, MaxTTL: "31536000"}},
-		{name: "create-template", answer: okEnvelope(`{"templateId":2,"attributes":"{}"}`),
-			do: func(c *Client) (any, error) {
-				return c.CreateTemplate(ctx, 3, TemplateRequest{Name: "t", ParentCertID: 10})
-			},
-			method: "POST", path: root + "/3/templates", withBody: true, wantResult: &TemplateCreated{TemplateID: 2, Attributes: "{}"}},
-		{name: "modify-template", answer: okEnvelope(`true`),
-			do:     func(c *Client) (any, error) { return nil, c.ModifyTemplate(ctx, 3, 2, TemplateRequest{Name: "t"}) },
-			method: "PUT", path: root + "/3/templates/2", withBody: true},
-		{name: "delete-template", answer: okEnvelope(`true`),
-			do:     func(c *Client) (any, error) { return nil, c.DeleteTemplate(ctx, 3, 2) },
-			method: "DELETE", path: root + "/3/templates/2"},
+			method: "GET", path: root + "/3/templates/2", wantResult: &wire.Template{ID: 2, MaxTTL: "31536000"}},
 		{name: "issue-with-template", answer: okEnvelope(`{"certificateId":11,"type":"LEAF"}`),
-			do:     func(c *Client) (any, error) { return c.IssueWithTemplate(ctx, 3, 2, IssueRequest{Mode: ModeSign}) },
+			do: func(c *Client) (any, error) {
+				return c.IssueWithTemplate(ctx, 3, 2, wire.IssueRequest{Mode: wire.ModeSign})
+			},
 			method: "POST", path: root + "/3/templates/2/certificates", withBody: true,
-			wantResult: &Certificate{CertificateID: 11, Type: TypeLeaf}},
+			wantResult: &wire.Certificate{CertificateID: 11, Type: wire.TypeLeaf}},
 		{name: "get-crl-info", answer: okEnvelope(`{"crlPem":"PEM"}`),
 			do:     func(c *Client) (any, error) { return c.GetCRLInfo(ctx, 3, 10) },
-			method: "GET", path: root + "/3/certs/10/crl", wantResult: &CRLInfo{CRLPem: "PEM"}},
+			method: "GET", path: root + "/3/certs/10/crl", wantResult: &wire.CRLInfo{CRLPem: "PEM"}},
 		{name: "download-crl-der", answer: rawAnswer(200, "application/pkix-crl", "\x30\x82"),
 			do:     func(c *Client) (any, error) { return c.DownloadCRL(ctx, 3, 10, true) },
 			method: "GET", path: root + "/3/certs/10/crl/der", public: true, wantResult: []byte("\x30\x82")},
 		{name: "download-crl-pem", answer: rawAnswer(200, "application/pkix-crl", "-----BEGIN X509 CRL-----"),
 			do:     func(c *Client) (any, error) { return c.DownloadCRL(ctx, 3, 10, false) },
 			method: "GET", path: root + "/3/certs/10/crl/pem", public: true, wantResult: []byte("-----BEGIN X509 CRL-----")},
-		{name: "renew-crl", answer: okEnvelope(`true`),
-			do:     func(c *Client) (any, error) { return nil, c.RenewCRL(ctx, 3, 10) },
-			method: "POST", path: root + "/3/certs/10/crl"},
 		{name: "ocsp-post", answer: rawAnswer(200, "application/ocsp-response", "\x30\x03"),
 			do:     func(c *Client) (any, error) { return c.OCSP(ctx, 3, []byte("\x30\x01\x00")) },
 			method: "POST", path: root + "/3/ocsp", withBody: true, public: true, wantResult: []byte("\x30\x03")},
 		{name: "ocsp-get", answer: rawAnswer(200, "application/ocsp-response", "\x30\x03"),
 			do:     func(c *Client) (any, error) { return c.OCSPGet(ctx, 3, []byte("\x30\x01\x00")) },
 			method: "GET", path: root + "/3/ocsp/MAEA", public: true, wantResult: []byte("\x30\x03")},
+		{name: "call-json", answer: okEnvelope(`{"id":4}`),
+			do: func(c *Client) (any, error) {
+				b, err := c.Call(ctx, Request{Op: "CreateStore", Method: http.MethodPut, Path: "/4", Query: url.Values{"x": {"y z"}}, Body: wire.StoreRequest{Name: "s"}})
+				return string(b), err
+			},
+			method: "PUT", path: root + "/4", query: "x=y+z", withBody: true, wantResult: `{"id":4}`},
+		{name: "call-download", answer: rawAnswer(200, wire.CertificateContentType, pem),
+			do: func(c *Client) (any, error) {
+				return c.Call(ctx, Request{Op: "DownloadCertificate", Method: http.MethodGet, Path: "/3/certs/9/download", Download: true})
+			},
+			method: "GET", path: root + "/3/certs/9/download", wantResult: []byte(pem)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -155,12 +135,12 @@ func TestAppKeyIsPathEscaped(t *testing.T) {
 func TestIssueWithTemplateWireBody(t *testing.T) {
 	f := newFake(t)
 	f.api = okEnvelope(`{"certificateId":11}`)
-	req := IssueRequest{
-		Mode: ModeSign, CommonName: "api.example.com", TTLValue: 7776000,
-		Csr: "-----BEGIN CERTIFICATE REQUEST-----\nMIIC\n-----END CERTIFICATE REQUEST-----\n", Format: FormatPEM,
+	req := wire.IssueRequest{
+		Mode: wire.ModeSign, CommonName: "api.example.com", TTLValue: 7776000,
+		Csr: "-----BEGIN CERTIFICATE REQUEST-----\nMIIC\n-----END CERTIFICATE REQUEST-----\n", Format: wire.FormatPEM,
 		RemoveRootsFromChain: true, Sans: []string{"api.example.com", "www.example.com"},
 		IPSans: []string{"10.0.0.1"}, URLSans: []string{"spiffe://cluster/ns/default"},
-		OtherSans: []OidInfo{{OID: "1.2.840.113549.1.9.1", Type: "IA5String", Value: "a@example.com"}},
+		OtherSans: []wire.OidInfo{{OID: "1.2.840.113549.1.9.1", Type: "IA5String", Value: "a@example.com"}},
 	}
 	if _, err := f.client(t).IssueWithTemplate(context.Background(), 1, 2, req); err != nil {
 		t.Fatal(err)
@@ -184,35 +164,6 @@ func TestIssueWithTemplateWireBody(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("wire body = %v\nwant        %v", got, want)
-	}
-}
-
-func TestDateTimesParsedInBothSpellings(t *testing.T) {
-	f := newFake(t)
-	f.api = okEnvelope(`{"certificateId":1,"notBeforeDateTime":"2024-01-15T10:00:00","notAfterDateTime":"2034-01-15 10:00:00"}`)
-	cert, err := f.client(t).GetCertificate(context.Background(), 1, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := time.Date(2024, 1, 15, 10, 0, 0, 0, time.UTC); !cert.NotBeforeDateTime.Equal(want) {
-		t.Errorf("notBefore = %v, want %v", cert.NotBeforeDateTime, want)
-	}
-	if want := time.Date(2034, 1, 15, 10, 0, 0, 0, time.UTC); !cert.NotAfterDateTime.Equal(want) {
-		t.Errorf("notAfter = %v, want %v", cert.NotAfterDateTime, want)
-	}
-}
-
-func TestDateTimeWrittenInTheFirstSpelling(t *testing.T) {
-	kst := time.FixedZone("KST", 9*3600)
-	got, err := json.Marshal(struct {
-		At    DateTime `json:"at"`
-		Never DateTime `json:"never"`
-	}{At: NewDateTime(time.Date(2034, 1, 15, 19, 0, 0, 500, kst))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := `{"at":"2034-01-15T10:00:00","never":null}`; string(got) != want {
-		t.Errorf("wire = %s, want %s", got, want)
 	}
 }
 
@@ -261,15 +212,15 @@ func TestBadInputRejectedBeforeAnyRequest(t *testing.T) {
 		wantErr string
 	}{
 		{name: "unknown-certificate-type", wantErr: "not one of", do: func(c *Client) error {
-			_, err := c.ListCertificates(ctx, 1, "ROOT", ListOptions{})
+			_, err := c.ListCertificates(ctx, 1, "ROOT", wire.ListOptions{})
 			return err
 		}},
 		{name: "negative-page", wantErr: "negative", do: func(c *Client) error {
-			_, err := c.ListStores(ctx, ListOptions{Page: -1})
+			_, err := c.ListStores(ctx, wire.ListOptions{Page: -1})
 			return err
 		}},
 		{name: "negative-size", wantErr: "negative", do: func(c *Client) error {
-			_, err := c.ListTemplates(ctx, 1, ListOptions{Size: -5})
+			_, err := c.ListCertificates(ctx, 1, wire.ListTypeLeaf, wire.ListOptions{Size: -5})
 			return err
 		}},
 		{name: "empty-ocsp-request", wantErr: "empty", do: func(c *Client) error {
@@ -281,7 +232,7 @@ func TestBadInputRejectedBeforeAnyRequest(t *testing.T) {
 			return err
 		}},
 		{name: "find-leaf-without-common-name", wantErr: "common name", do: func(c *Client) error {
-			_, err := c.FindLeaf(ctx, 1, " ", time.Time{}, func(*Certificate) bool { return true })
+			_, err := c.FindLeaf(ctx, 1, " ", time.Time{}, func(*wire.Certificate) bool { return true })
 			return err
 		}},
 		{name: "find-leaf-without-match", wantErr: "match", do: func(c *Client) error {
@@ -318,9 +269,9 @@ func TestDownloadFailures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFake(t)
 			f.api = tt.api
-			b, err := f.client(t).DownloadCertificate(context.Background(), 1, 2)
+			b, err := f.client(t).Call(context.Background(), Request{Op: "DownloadCertificate", Method: http.MethodGet, Path: "/1/certs/2/download", Download: true})
 			if b != nil || StatusOf(err) != tt.wantStatus {
-				t.Fatalf("DownloadCertificate = %q, %v; want no bytes and HTTP %d", b, err, tt.wantStatus)
+				t.Fatalf("Call = %q, %v; want no bytes and HTTP %d", b, err, tt.wantStatus)
 			}
 			var e *Error
 			if !errors.As(err, &e) || e.ResultCode != tt.wantCode || e.Op != "DownloadCertificate" {

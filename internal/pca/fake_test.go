@@ -3,6 +3,7 @@ package pca
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 	"io"
 	"log"
 	"net/http"
@@ -101,7 +102,7 @@ func (f *fakePCA) serveToken(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, body)
 		return
 	}
-	_ = json.NewEncoder(w).Encode(Token{AccessToken: fmt.Sprintf("tok-%d", n), TokenType: "Bearer", ExpiresIn: int64(f.expiresIn)})
+	_ = json.NewEncoder(w).Encode(wire.Token{AccessToken: fmt.Sprintf("tok-%d", n), TokenType: "Bearer", ExpiresIn: int64(f.expiresIn)})
 }
 
 func (f *fakePCA) serveAPI(w http.ResponseWriter, r *http.Request) {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 const (
@@ -19,11 +21,6 @@ const (
 	// size) must not turn one search into thousands of calls.
 	findLeafMaxDetails = 20
 )
-
-// MaxBackDate is the largest backDateValidation a template may set
-// (seed: 0..2,592,000 s). A certificate's notBefore is its issue time minus
-// the backdating, so the issue time is at most this much after notBefore.
-const MaxBackDate = 2_592_000 * time.Second
 
 // FindLeaf looks for a leaf certificate already issued in a store, for
 // example one whose IssueWithTemplate answer was lost: the API has no
@@ -55,7 +52,7 @@ const MaxBackDate = 2_592_000 * time.Second
 // Errors: an error for an empty commonName or a nil match; an error when
 // more than 20 candidates needed their detail; otherwise the first error of
 // ListCertificates or GetCertificate, unchanged.
-func (c *Client) FindLeaf(ctx context.Context, caStoreID int64, commonName string, issuedAfter time.Time, match func(*Certificate) bool) (*Certificate, error) {
+func (c *Client) FindLeaf(ctx context.Context, caStoreID int64, commonName string, issuedAfter time.Time, match func(*wire.Certificate) bool) (*wire.Certificate, error) {
 	if strings.TrimSpace(commonName) == "" {
 		return nil, errors.New("pca: FindLeaf: common name is empty")
 	}
@@ -65,7 +62,7 @@ func (c *Client) FindLeaf(ctx context.Context, caStoreID int64, commonName strin
 	after := issuedAfter.UTC().Truncate(time.Second)
 	details := 0
 	for page := 0; page < findLeafMaxPages; page++ {
-		list, err := c.ListCertificates(ctx, caStoreID, ListTypeLeaf, ListOptions{Page: page, Size: findLeafPageSize, Search: commonName})
+		list, err := c.ListCertificates(ctx, caStoreID, wire.ListTypeLeaf, wire.ListOptions{Page: page, Size: findLeafPageSize, Search: commonName})
 		if err != nil {
 			return nil, err
 		}
@@ -98,18 +95,18 @@ func (c *Client) FindLeaf(ctx context.Context, caStoreID int64, commonName strin
 
 // leafCandidate reports whether a list item may be the leaf FindLeaf looks
 // for, before its detail is fetched.
-func leafCandidate(item CertificateListItem, commonName string, after time.Time) bool {
-	if item.CommonName != commonName || item.Status == StatusRevoked || item.Status == StatusExpired {
+func leafCandidate(item wire.CertificateListItem, commonName string, after time.Time) bool {
+	if item.CommonName != commonName || item.Status == wire.StatusRevoked || item.Status == wire.StatusExpired {
 		return false
 	}
-	if item.Type != "" && item.Type != TypeLeaf {
+	if item.Type != "" && item.Type != wire.TypeLeaf {
 		return false
 	}
 	switch {
 	case !item.CreationDatetime.IsZero():
 		return !item.CreationDatetime.Before(after)
 	case !item.NotBefore.IsZero():
-		return !item.NotBefore.Add(MaxBackDate).Before(after)
+		return !item.NotBefore.Add(wire.MaxBackDate).Before(after)
 	default:
 		return true // no time to judge by; let match decide
 	}
@@ -117,7 +114,7 @@ func leafCandidate(item CertificateListItem, commonName string, after time.Time)
 
 // lastPage reports whether page (from 0) of list is the last one: by
 // totalPageNo when the API sent it, else by a short page.
-func lastPage(list *CertificateList, page int) bool {
+func lastPage(list *wire.CertificateList, page int) bool {
 	if list.TotalPageNo > 0 {
 		return page+1 >= list.TotalPageNo
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 	"net/http"
 	"slices"
 	"strconv"
@@ -16,7 +17,7 @@ import (
 // leafStore is a fake store for FindLeaf: list pages and certificate
 // details, some of them gone.
 type leafStore struct {
-	pages       [][]CertificateListItem
+	pages       [][]wire.CertificateListItem
 	totalPageNo int // sent as is; 0 leaves it out
 	gone        []int64
 
@@ -30,11 +31,11 @@ func (s *leafStore) serve(t *testing.T) http.HandlerFunc {
 		switch {
 		case r.URL.Path == certs:
 			page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-			var items []CertificateListItem
+			var items []wire.CertificateListItem
 			if page < len(s.pages) {
 				items = s.pages[page]
 			}
-			body, err := json.Marshal(CertificateList{ListCerts: items, Page: Page{TotalPageNo: s.totalPageNo, CurrentPageNo: page}})
+			body, err := json.Marshal(wire.CertificateList{ListCerts: items, Page: wire.Page{TotalPageNo: s.totalPageNo, CurrentPageNo: page}})
 			if err != nil {
 				t.Error(err)
 			}
@@ -65,19 +66,19 @@ func (s *leafStore) fetched() []int64 {
 
 func TestFindLeaf(t *testing.T) {
 	after := time.Date(2030, 5, 1, 12, 0, 0, 0, time.UTC)
-	at := func(d time.Duration) DateTime { return NewDateTime(after.Add(d)) }
-	leaf := func(id int64, cn string, created DateTime) CertificateListItem {
-		return CertificateListItem{ID: id, Type: TypeLeaf, CommonName: cn, Status: StatusActive, CreationDatetime: created}
+	at := func(d time.Duration) wire.DateTime { return wire.NewDateTime(after.Add(d)) }
+	leaf := func(id int64, cn string, created wire.DateTime) wire.CertificateListItem {
+		return wire.CertificateListItem{ID: id, Type: wire.TypeLeaf, CommonName: cn, Status: wire.StatusActive, CreationDatetime: created}
 	}
 	revoked := leaf(3, "web", at(time.Minute))
-	revoked.Status = StatusRevoked
+	revoked.Status = wire.StatusRevoked
 	intermediate := leaf(4, "web", at(time.Minute))
-	intermediate.Type = TypeIntermediate
-	recentByNotBefore := CertificateListItem{ID: 5, Type: TypeLeaf, CommonName: "web", NotBefore: at(-20 * 24 * time.Hour)}
-	oldByNotBefore := CertificateListItem{ID: 6, Type: TypeLeaf, CommonName: "web", NotBefore: at(-31 * 24 * time.Hour)}
-	noTimes := CertificateListItem{ID: 7, CommonName: "web"}
-	full := func(first int64) []CertificateListItem {
-		items := make([]CertificateListItem, findLeafPageSize)
+	intermediate.Type = wire.TypeIntermediate
+	recentByNotBefore := wire.CertificateListItem{ID: 5, Type: wire.TypeLeaf, CommonName: "web", NotBefore: at(-20 * 24 * time.Hour)}
+	oldByNotBefore := wire.CertificateListItem{ID: 6, Type: wire.TypeLeaf, CommonName: "web", NotBefore: at(-31 * 24 * time.Hour)}
+	noTimes := wire.CertificateListItem{ID: 7, CommonName: "web"}
+	full := func(first int64) []wire.CertificateListItem {
+		items := make([]wire.CertificateListItem, findLeafPageSize)
 		for i := range items {
 			items[i] = leaf(first+int64(i), "other", at(time.Minute))
 		}
@@ -94,28 +95,28 @@ func TestFindLeaf(t *testing.T) {
 		wantLists   int
 	}{
 		{name: "skips-older-other-cn-revoked-and-issuer-items",
-			store: &leafStore{pages: [][]CertificateListItem{{
+			store: &leafStore{pages: [][]wire.CertificateListItem{{
 				leaf(1, "web", at(-time.Second)), leaf(2, "web.example", at(time.Minute)), revoked, intermediate,
 				leaf(8, "web", at(0)), leaf(9, "web", at(time.Hour)),
 			}}, totalPageNo: 1},
 			matchID: 9, wantID: 9, wantDetails: []int64{8, 9}, wantLists: 1},
 		{name: "falls-back-to-notbefore-plus-max-backdating",
-			store:   &leafStore{pages: [][]CertificateListItem{{oldByNotBefore, recentByNotBefore, noTimes}}, totalPageNo: 1},
+			store:   &leafStore{pages: [][]wire.CertificateListItem{{oldByNotBefore, recentByNotBefore, noTimes}}, totalPageNo: 1},
 			matchID: 7, wantID: 7, wantDetails: []int64{5, 7}, wantLists: 1},
 		{name: "reads-next-page-until-found",
-			store:   &leafStore{pages: [][]CertificateListItem{{leaf(1, "web", at(time.Second))}, {leaf(2, "web", at(time.Second))}}, totalPageNo: 2},
+			store:   &leafStore{pages: [][]wire.CertificateListItem{{leaf(1, "web", at(time.Second))}, {leaf(2, "web", at(time.Second))}}, totalPageNo: 2},
 			matchID: 2, wantID: 2, wantDetails: []int64{1, 2}, wantLists: 2},
 		{name: "no-match-is-nil-without-error",
-			store:   &leafStore{pages: [][]CertificateListItem{{leaf(1, "web", at(time.Second))}}, totalPageNo: 1},
+			store:   &leafStore{pages: [][]wire.CertificateListItem{{leaf(1, "web", at(time.Second))}}, totalPageNo: 1},
 			matchID: 99, wantDetails: []int64{1}, wantLists: 1},
 		{name: "stops-at-page-cap",
-			store:   &leafStore{pages: [][]CertificateListItem{{leaf(1, "web", at(time.Second))}}, totalPageNo: 50},
+			store:   &leafStore{pages: [][]wire.CertificateListItem{{leaf(1, "web", at(time.Second))}}, totalPageNo: 50},
 			matchID: 99, wantDetails: []int64{1}, wantLists: findLeafMaxPages},
 		{name: "short-page-ends-search-without-total",
-			store:   &leafStore{pages: [][]CertificateListItem{full(100), {leaf(1, "web", at(time.Second))}, {leaf(2, "web", at(time.Second))}}},
+			store:   &leafStore{pages: [][]wire.CertificateListItem{full(100), {leaf(1, "web", at(time.Second))}, {leaf(2, "web", at(time.Second))}}},
 			matchID: 2, wantDetails: []int64{1}, wantLists: 2},
 		{name: "gone-certificate-skipped",
-			store:   &leafStore{pages: [][]CertificateListItem{{leaf(1, "web", at(time.Second)), leaf(2, "web", at(time.Second))}}, totalPageNo: 1, gone: []int64{1}},
+			store:   &leafStore{pages: [][]wire.CertificateListItem{{leaf(1, "web", at(time.Second)), leaf(2, "web", at(time.Second))}}, totalPageNo: 1, gone: []int64{1}},
 			matchID: 2, wantID: 2, wantDetails: []int64{1, 2}, wantLists: 1},
 	}
 	for _, tt := range tests {
@@ -123,7 +124,7 @@ func TestFindLeaf(t *testing.T) {
 			f := newFake(t)
 			f.api = tt.store.serve(t)
 			var matched []int64
-			got, err := f.client(t).FindLeaf(context.Background(), 3, "web", after.Add(500*time.Millisecond), func(c *Certificate) bool {
+			got, err := f.client(t).FindLeaf(context.Background(), 3, "web", after.Add(500*time.Millisecond), func(c *wire.Certificate) bool {
 				matched = append(matched, c.CertificateID)
 				return c.CertificateID == tt.matchID
 			})
@@ -179,7 +180,7 @@ func TestFindLeafReturnsAPIErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFake(t)
 			f.api = tt.api
-			got, err := f.client(t).FindLeaf(context.Background(), 3, "web", time.Time{}, func(*Certificate) bool { return true })
+			got, err := f.client(t).FindLeaf(context.Background(), 3, "web", time.Time{}, func(*wire.Certificate) bool { return true })
 			if got != nil || StatusOf(err) != tt.wantStatus {
 				t.Fatalf("FindLeaf = %v, %v; want nil and HTTP %d", got, err, tt.wantStatus)
 			}
@@ -187,7 +188,7 @@ func TestFindLeafReturnsAPIErrors(t *testing.T) {
 	}
 }
 
-func idOf(c *Certificate) int64 {
+func idOf(c *wire.Certificate) int64 {
 	if c == nil {
 		return 0
 	}
@@ -198,29 +199,29 @@ func idOf(c *Certificate) int64 {
 // turn one search into thousands of detail calls.
 func TestFindLeafBoundsWhatAServerCanAskOfIt(t *testing.T) {
 	after := time.Date(2030, 5, 1, 12, 0, 0, 0, time.UTC)
-	many := func(n int, cn string) []CertificateListItem {
-		items := make([]CertificateListItem, n)
+	many := func(n int, cn string) []wire.CertificateListItem {
+		items := make([]wire.CertificateListItem, n)
 		for i := range items {
-			items[i] = CertificateListItem{ID: int64(i + 1), Type: TypeLeaf, CommonName: cn, Status: StatusActive, CreationDatetime: NewDateTime(after.Add(time.Minute))}
+			items[i] = wire.CertificateListItem{ID: int64(i + 1), Type: wire.TypeLeaf, CommonName: cn, Status: wire.StatusActive, CreationDatetime: wire.NewDateTime(after.Add(time.Minute))}
 		}
 		return items
 	}
 	t.Run("oversized-page-read-up-to-the-asked-size", func(t *testing.T) {
 		// 300 items of another name, then a match past the 100th: not read.
-		items := append(many(300, "other"), CertificateListItem{ID: 999, Type: TypeLeaf, CommonName: "web", CreationDatetime: NewDateTime(after.Add(time.Minute))})
-		store := &leafStore{pages: [][]CertificateListItem{items}, totalPageNo: 1}
+		items := append(many(300, "other"), wire.CertificateListItem{ID: 999, Type: wire.TypeLeaf, CommonName: "web", CreationDatetime: wire.NewDateTime(after.Add(time.Minute))})
+		store := &leafStore{pages: [][]wire.CertificateListItem{items}, totalPageNo: 1}
 		f := newFake(t)
 		f.api = store.serve(t)
-		got, err := f.client(t).FindLeaf(context.Background(), 3, "web", after, func(*Certificate) bool { return true })
+		got, err := f.client(t).FindLeaf(context.Background(), 3, "web", after, func(*wire.Certificate) bool { return true })
 		if err != nil || got != nil || len(store.fetched()) != 0 {
 			t.Fatalf("FindLeaf = %v, %v after %d details; want nothing read past the page size", got, err, len(store.fetched()))
 		}
 	})
 	t.Run("details-capped", func(t *testing.T) {
-		store := &leafStore{pages: [][]CertificateListItem{many(100, "web"), many(100, "web")}, totalPageNo: 2}
+		store := &leafStore{pages: [][]wire.CertificateListItem{many(100, "web"), many(100, "web")}, totalPageNo: 2}
 		f := newFake(t)
 		f.api = store.serve(t)
-		got, err := f.client(t).FindLeaf(context.Background(), 3, "web", after, func(*Certificate) bool { return false })
+		got, err := f.client(t).FindLeaf(context.Background(), 3, "web", after, func(*wire.Certificate) bool { return false })
 		if err == nil || got != nil {
 			t.Fatalf("FindLeaf = %v, %v; want an error at the cap", got, err)
 		}

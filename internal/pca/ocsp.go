@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // OCSP sends a DER OCSP request (RFC 6960 section 4.1) to a store's
@@ -22,7 +24,7 @@ func (c *Client) OCSP(ctx context.Context, caStoreID int64, derRequest []byte) (
 		method:      http.MethodPost,
 		path:        storePath(caStoreID) + "/ocsp",
 		body:        derRequest,
-		contentType: "application/ocsp-request",
+		contentType: wire.OCSPRequestType,
 		public:      true,
 	})
 }

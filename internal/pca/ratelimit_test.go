@@ -117,7 +117,7 @@ func TestLimiterWaitEndings(t *testing.T) {
 			if tt.public {
 				_, err = c.DownloadCRL(ctx, 1, 2, true)
 			} else {
-				_, err = c.DownloadCertificate(ctx, 1, 2)
+				_, err = c.Call(ctx, Request{Op: "DownloadCertificate", Method: http.MethodGet, Path: "/1/certs/2/download", Download: true})
 			}
 			if hits := f.tokenHits.Load() + f.apiHits.Load(); hits != tt.wantHits {
 				t.Errorf("requests = %d, want %d", hits, tt.wantHits)

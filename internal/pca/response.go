@@ -7,6 +7,8 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // Limits on what an answer may cost. The PCA endpoint is chosen by whoever
@@ -74,7 +76,7 @@ func decodeEnvelope[T any](op string, ans *answer) (*T, error) {
 	if !is2xx(ans.status) {
 		return nil, answerError(op, ans)
 	}
-	var env Envelope[T]
+	var env wire.Envelope[T]
 	if err := json.Unmarshal(ans.body, &env); err != nil {
 		return nil, &Error{Op: op, HTTPStatus: ans.status, ResultMessage: fmt.Sprintf("answer is not a JSON envelope (%v): %s", err, snippet(ans.body))}
 	}
@@ -91,7 +93,7 @@ func decodeEnvelope[T any](op string, ans *answer) (*T, error) {
 func answerError(op string, ans *answer) *Error {
 	e := &Error{Op: op, HTTPStatus: ans.status}
 	var env struct {
-		Header *Header `json:"header"`
+		Header *wire.Header `json:"header"`
 	}
 	if json.Unmarshal(ans.body, &env) == nil && env.Header != nil {
 		e.ResultCode, e.ResultMessage = env.Header.ResultCode, snippet([]byte(env.Header.ResultMessage))

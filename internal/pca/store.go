@@ -1,46 +1,30 @@
 package pca
 
-// StoreRequest is the body of store create and modify (POST and PUT
-// /ca-stores[/{caStoreId}]). Name <= 64 and description <= 256 characters;
-// crlRefreshPeriod in days, 1..30, default 7 when 0; ocspRefreshPeriod in
-// hours, 1..12, default 1 when 0.
-type StoreRequest struct {
-	Name              string `json:"name"`
-	Description       string `json:"description,omitempty"`
-	CRLActive         bool   `json:"crlActive"`
-	CRLRefreshPeriod  int    `json:"crlRefreshPeriod,omitempty"`
-	OCSPActive        bool   `json:"ocspActive"`
-	OCSPRefreshPeriod int    `json:"ocspRefreshPeriod,omitempty"`
+import (
+	"context"
+	"net/http"
+
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
+)
+
+// storePath is the escaped path of one store below Client.root.
+func storePath(caStoreID int64) string { return "/" + id(caStoreID) }
+
+// ListStores returns one page of the appkey's CA stores (GET /ca-stores,
+// VIEWER); opts.Search matches store name or description. The issuer asks
+// for it to tell a wrong spec.url from a wrong store id. Errors: as
+// GetStore, plus an error for a negative page or size.
+func (c *Client) ListStores(ctx context.Context, opts wire.ListOptions) (*wire.StoreList, error) {
+	q, err := listQuery(opts)
+	if err != nil {
+		return nil, err
+	}
+	return callJSON[wire.StoreList](ctx, c, call{op: "ListStores", method: http.MethodGet, query: q}, nil)
 }
 
-// Store is a CA store as the detail and list endpoints return it. Create,
-// modify and delete return a subset (id, name, toastProjectId, status and,
-// on create, the audit fields).
-type Store struct {
-	ID                 int64    `json:"id"`
-	Name               string   `json:"name"`
-	Description        string   `json:"description,omitempty"`
-	ToastProjectID     string   `json:"toastProjectId"`
-	TemplateCnt        int      `json:"templateCnt"`
-	IssuerCnt          int      `json:"issuerCnt"`
-	CertificateCnt     int      `json:"certificateCnt"`
-	TotalEabCnt        int      `json:"totalEabCnt"`
-	ActiveEabCnt       int      `json:"activeEabCnt"`
-	DeletedEabCnt      int      `json:"deletedEabCnt"`
-	Status             string   `json:"status"`
-	CRLActive          bool     `json:"crlActive"`
-	CRLRefreshPeriod   int      `json:"crlRefreshPeriod"`
-	OCSPActive         bool     `json:"ocspActive"`
-	OCSPRefreshPeriod  int      `json:"ocspRefreshPeriod"`
-	OCSPURL            string   `json:"ocspUrl,omitempty"`
-	CreationDatetime   DateTime `json:"creationDatetime"`
-	CreationUser       string   `json:"creationUser,omitempty"`
-	LastChangeDatetime DateTime `json:"lastChangeDatetime"`
-	LastChangeUser     string   `json:"lastChangeUser,omitempty"`
-}
-
-// StoreList is the body of the store list endpoint.
-type StoreList struct {
-	CAInfoList []Store `json:"caInfoList"`
-	Page
+// GetStore returns one CA store (GET /ca-stores/{caStoreId}, VIEWER).
+// Errors: *Error for an API failure (IsNotFound for an unknown id),
+// *TokenError when no token could be had, a transport error otherwise.
+func (c *Client) GetStore(ctx context.Context, caStoreID int64) (*wire.Store, error) {
+	return callJSON[wire.Store](ctx, c, call{op: "GetStore", method: http.MethodGet, path: storePath(caStoreID)}, nil)
 }

@@ -1,121 +1,32 @@
 package pca
 
-// TemplateRequest is the body of template create and modify. Exactly one of
-// MaxTTL (seconds, 0..315,360,000) and MaxSpecificDate is set.
-type TemplateRequest struct {
-	Name                          string      `json:"name"`
-	Description                   string      `json:"description,omitempty"`
-	ParentCertID                  int64       `json:"parentCertId"`
-	MaxTTL                        *int64      `json:"maxTTL,omitempty"`
-	MaxSpecificDate               string      `json:"maxSpecificDate,omitempty"`
-	BackDateValidation            *int64      `json:"backDateValidation,omitempty"`
-	AllowIPSans                   bool        `json:"allowIpSans"`
-	URLSansWhitelist              []string    `json:"urlSansWhitelist,omitempty"`
-	OtherSansWhitelist            []OidInfo   `json:"otherSansWhitelist,omitempty"`
-	StoreInServer                 *bool       `json:"storeInServer,omitempty"` // default true
-	BasicConstraintsValidForNonCa bool        `json:"basicConstraintsValidForNonCa"`
-	UseCsrCommonName              bool        `json:"useCsrCommonName"`
-	UseCsrSans                    bool        `json:"useCsrSans"`
-	KeyInfo                       KeyInfo     `json:"keyInfo"`
-	SignatureBits                 int         `json:"signatureBits,omitempty"` // 256, 384, 512; default 256
-	KeyUsage                      []string    `json:"keyUsage,omitempty"`
-	ExtendedKeyUsage              []string    `json:"extendedKeyUsage,omitempty"`
-	ExtendedKeyUsageOids          []string    `json:"extendedKeyUsageOids,omitempty"`
-	Policies                      []string    `json:"policies,omitempty"`
-	SubjectInfo                   SubjectInfo `json:"subjectInfo"`
-	UseCsrOtherFields             bool        `json:"useCsrOtherFields"`
-	OtherFields                   []OidInfo   `json:"otherFields,omitempty"`
+import (
+	"context"
+	"net/http"
+
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
+)
+
+// templatePath is the escaped path of one template below Client.root.
+func templatePath(caStoreID, templateID int64) string {
+	return storePath(caStoreID) + "/templates/" + id(templateID)
 }
 
-// Template is the body of the template detail endpoint.
-type Template struct {
-	ID                            int64       `json:"id"`
-	Name                          string      `json:"name"`
-	Description                   string      `json:"description,omitempty"`
-	SubjectInfo                   SubjectInfo `json:"subjectInfo"`
-	KeyAlgorithm                  string      `json:"keyAlgorithm"`
-	KeyLength                     int         `json:"keyLength"`
-	KeyInfo                       KeyInfo     `json:"keyInfo"`
-	KeyUsage                      []string    `json:"keyUsage"`
-	ExtendedKeyUsage              []string    `json:"extendedKeyUsage"`
-	ExtendedKeyUsageOids          []string    `json:"extendedKeyUsageOids"`
-	SignatureAlgorithm            string      `json:"signatureAlgorithm"`
-	IsLeaf                        bool        `json:"isLeaf"`
-	SigningCertificateID          int64       `json:"signingCertificateId"`
-	SigningCertificateName        string      `json:"signingCertificateName"`
-	BasicConstraintsValidForNonCa bool        `json:"basicConstraintsValidForNonCa"`
-	StoreInServer                 bool        `json:"storeInServer"`
-	AllowIPSans                   bool        `json:"allowIpSans"`
-	UseCsrCommonName              bool        `json:"useCsrCommonName"`
-	UseCsrSans                    bool        `json:"useCsrSans"`
-	UseCsrOtherFields             bool        `json:"useCsrOtherFields"`
-	// MaxTTL is a string of seconds on the wire, e.g. "31536000"; empty when
-	// the template caps by date instead.
-	MaxTTL             string    `json:"maxTTL"`
-	SignatureBits      int       `json:"signatureBits"`
-	BackDateValidation int64     `json:"backDateValidation"`
-	URLSansWhitelist   []string  `json:"urlSansWhitelist"`
-	OtherSansWhitelist []OidInfo `json:"otherSansWhitelist"`
-	Policies           []string  `json:"policies"`
-	OtherFields        []OidInfo `json:"otherFields"`
-	CreationUser       string    `json:"creationUser,omitempty"`
-	CreationDatetime   DateTime  `json:"creationDatetime"`
-	LastChangeUser     string    `json:"lastChangeUser,omitempty"`
-	LastChangeDatetime DateTime  `json:"lastChangeDatetime"`
+// GetTemplate returns a template's detail (GET
+// /ca-stores/{caStoreId}/templates/{templateId}, VIEWER). Errors: *Error
+// for an API failure (IsNotFound for an unknown store or template),
+// *TokenError when no token could be had, a transport error otherwise.
+func (c *Client) GetTemplate(ctx context.Context, caStoreID, templateID int64) (*wire.Template, error) {
+	return callJSON[wire.Template](ctx, c, call{op: "GetTemplate", method: http.MethodGet, path: templatePath(caStoreID, templateID)}, nil)
 }
 
-// TemplateCreated is the body of template create. Attributes is a JSON
-// string holding the request fields other than name and description.
-type TemplateCreated struct {
-	TemplateID             int64  `json:"templateId"`
-	Name                   string `json:"name"`
-	Description            string `json:"description,omitempty"`
-	Attributes             string `json:"attributes"`
-	SigningCertificateID   int64  `json:"signingCertificateId"`
-	SigningCertificateName string `json:"signingCertificateName"`
-}
-
-// TemplateSummary is one entry of the template list.
-type TemplateSummary struct {
-	ID          int64  `json:"id"`
-	Name        string `json:"name"`
-	Description string `json:"description,omitempty"`
-}
-
-// TemplateList is the body of GET /templates.
-type TemplateList struct {
-	Templates []TemplateSummary `json:"templates"`
-	Page
-}
-
-// IssueRequest is the body of POST /templates/{templateId}/certificates.
-// The issuer always sends Mode SIGN with a PEM CSR.
-type IssueRequest struct {
-	Mode       string `json:"mode"`
-	CommonName string `json:"commonName"`
-	// TTLValue is the validity in seconds, 0..315,360,000; either it or
-	// SpecificDate ("2025-12-31T23:59:59").
-	TTLValue     int64  `json:"ttlValue,omitempty"`
-	SpecificDate string `json:"specificDate,omitempty"`
-	// Csr is a PEM "CERTIFICATE REQUEST", required in SIGN mode.
-	Csr              string `json:"csr,omitempty"`
-	Format           string `json:"format,omitempty"`
-	PrivateKeyFormat string `json:"privateKeyFormat,omitempty"`
-	// RemoveRootsFromChain leaves the root out of chainCertificatePem (SIGN
-	// only).
-	RemoveRootsFromChain      bool      `json:"removeRootsFromChain"`
-	ExcludeCommonNameFromSans bool      `json:"excludeCommonNameFromSans"`
-	SerialNumber              string    `json:"serialNumber,omitempty"`
-	Sans                      []string  `json:"sans,omitempty"`
-	IPSans                    []string  `json:"ipSans,omitempty"`
-	URLSans                   []string  `json:"urlSans,omitempty"`
-	OtherSans                 []OidInfo `json:"otherSans,omitempty"`
-}
-
-// Token is the JSON answer of the token endpoint
-// (POST {tokenURL}/oauth2/token/create); expires_in in seconds, 60..86,400.
-type Token struct {
-	AccessToken string `json:"access_token"`
-	TokenType   string `json:"token_type"`
-	ExpiresIn   int64  `json:"expires_in"`
+// IssueWithTemplate issues a leaf certificate with a template (POST
+// /ca-stores/{caStoreId}/templates/{templateId}/certificates, ADMIN) and
+// returns its detail: certificatePem and chainCertificatePem as PEM (for
+// format PEM). The API has no idempotency key: every successful call issues
+// a new certificate, so a caller must not retry blindly after the answer was
+// lost. Errors: as GetTemplate; a template that refuses the CSR is an
+// *Error with HTTP 400.
+func (c *Client) IssueWithTemplate(ctx context.Context, caStoreID, templateID int64, req wire.IssueRequest) (*wire.Certificate, error) {
+	return callJSON[wire.Certificate](ctx, c, call{op: "IssueWithTemplate", method: http.MethodPost, path: templatePath(caStoreID, templateID) + "/certificates"}, req)
 }

@@ -10,7 +10,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // MaxClockSkew is how far the PCA's clock may be from the cluster's before
@@ -45,10 +45,10 @@ type Expectation struct {
 }
 
 // BackDate returns a template's backDateValidation (seconds, as the PCA
-// sends it) as a duration, within 0..pca.MaxBackDate: the endpoint may send
+// sends it) as a duration, within 0..wire.MaxBackDate: the endpoint may send
 // anything, and only a real template's range is trusted.
 func BackDate(seconds int64) time.Duration {
-	return time.Duration(min(max(seconds, 0), int64(pca.MaxBackDate/time.Second))) * time.Second
+	return time.Duration(min(max(seconds, 0), int64(wire.MaxBackDate/time.Second))) * time.Second
 }
 
 // VerifyAnswer checks the PCA's answer to an issuance (or the certificate
@@ -63,7 +63,7 @@ func BackDate(seconds int64) time.Duration {
 // (v1alpha1.ReasonSANMissing); a *RetryableError wrapping ErrBadResponse,
 // naming the check, for any other failed check. A failing answer is never
 // to be written.
-func VerifyAnswer(csrPEM []byte, resp *pca.Certificate, exp Expectation) (certificate, ca []byte, err error) {
+func VerifyAnswer(csrPEM []byte, resp *wire.Certificate, exp Expectation) (certificate, ca []byte, err error) {
 	csr, _, err := parseCSR(csrPEM)
 	if err != nil {
 		return nil, nil, err
@@ -96,7 +96,7 @@ func VerifyAnswer(csrPEM []byte, resp *pca.Certificate, exp Expectation) (certif
 //     at most BackDate + MaxClockSkew behind exp.Sent, and notAfter is
 //     after exp.Now;
 //   - "within the requested duration": notAfter is at most exp.Sent +
-//     Duration + MaxClockSkew (BackDate, at most pca.MaxBackDate, only moves
+//     Duration + MaxClockSkew (BackDate, at most wire.MaxBackDate, only moves
 //     notBefore back);
 //   - "the subject asked for": the leaf's CN, when set, is exp.CommonName;
 //   - "no dangerous usage": no id-kp-OCSPSigning or anyExtendedKeyUsage;
@@ -213,7 +213,7 @@ func unrequestedOtherName(csr *x509.CertificateRequest, leaf *x509.Certificate) 
 	}
 	requested, _ := otherSANsOf(csr)
 	for _, o := range issuedOtherNames(leaf) {
-		if !slices.ContainsFunc(requested, func(r pca.OidInfo) bool { return r.OID == o.OID && r.Value == o.Value }) {
+		if !slices.ContainsFunc(requested, func(r wire.OidInfo) bool { return r.OID == o.OID && r.Value == o.Value }) {
 			return fmt.Sprintf("no unrequested name: the certificate names otherName %s=%q, which the request does not ask for", o.OID, o.Value)
 		}
 	}

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 func BenchmarkBuildSignRequest(b *testing.B) {
@@ -21,7 +21,7 @@ func BenchmarkChainFromResponse(b *testing.B) {
 	csrPEM := newCSR(b, key, csrSpec{cn: "app.example.com", dns: []string{"app.example.com"}})
 	root := newRoot(b, "Root", certOpts{})
 	inter := newIntermediate(b, "Intermediate", root, certOpts{})
-	resp := &pca.Certificate{CertificatePem: pemOf(issueLeaf(b, inter, key.Public(), certOpts{})), ChainCertificatePem: pemOf(root.cert, inter.cert)}
+	resp := &wire.Certificate{CertificatePem: pemOf(issueLeaf(b, inter, key.Public(), certOpts{})), ChainCertificatePem: pemOf(root.cert, inter.cert)}
 	for b.Loop() {
 		if _, _, err := ChainFromResponse(csrPEM, resp); err != nil {
 			b.Fatal(err)

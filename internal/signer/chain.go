@@ -8,7 +8,7 @@ import (
 
 	"github.com/cert-manager/cert-manager/pkg/util/pki"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // ErrBadResponse is wrapped by every error ChainFromResponse returns for an
@@ -34,7 +34,7 @@ var ErrBadResponse = errors.New("the PCA's answer failed verification")
 // *RetryableError wrapping ErrBadResponse: retried within the retry window,
 // then the request fails. A csrPEM that does not parse is a
 // *PermanentError with v1alpha1.ReasonInvalidCSR.
-func ChainFromResponse(csrPEM []byte, resp *pca.Certificate) (certificate, ca []byte, err error) {
+func ChainFromResponse(csrPEM []byte, resp *wire.Certificate) (certificate, ca []byte, err error) {
 	csr, _, err := parseCSR(csrPEM)
 	if err != nil {
 		return nil, nil, err
@@ -56,7 +56,7 @@ type verified struct {
 
 // verifiedChain does the checks of ChainFromResponse on a parsed CSR. A
 // failure is a *RetryableError wrapping ErrBadResponse.
-func verifiedChain(csr *x509.CertificateRequest, resp *pca.Certificate) (*verified, error) {
+func verifiedChain(csr *x509.CertificateRequest, resp *wire.Certificate) (*verified, error) {
 	if resp == nil {
 		return nil, badResponse("no certificate in the answer")
 	}
@@ -69,7 +69,7 @@ func verifiedChain(csr *x509.CertificateRequest, resp *pca.Certificate) (*verifi
 
 // orderedChain orders the answer's certificates into one chain from the
 // CSR's key to a self-signed root and verifies it.
-func orderedChain(csr *x509.CertificateRequest, resp *pca.Certificate) (*verified, error) {
+func orderedChain(csr *x509.CertificateRequest, resp *wire.Certificate) (*verified, error) {
 	// A newline between the two fields: pem.Decode only finds a block that
 	// starts a line.
 	certs, err := pki.DecodeX509CertificateChainBytes([]byte(resp.CertificatePem + "\n" + resp.ChainCertificatePem))

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 func TestChainFromResponse(t *testing.T) {
@@ -41,7 +41,7 @@ func TestChainFromResponse(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := &pca.Certificate{CertificatePem: tt.certificatePem, ChainCertificatePem: tt.chain}
+			resp := &wire.Certificate{CertificatePem: tt.certificatePem, ChainCertificatePem: tt.chain}
 			certificate, ca, err := ChainFromResponse(csrPEM, resp)
 			if err != nil {
 				t.Fatalf("ChainFromResponse: %v", err)
@@ -93,23 +93,23 @@ func TestChainFromResponseRejectsBadAnswers(t *testing.T) {
 	tests := []struct {
 		name   string
 		csr    []byte // csrPEM unless set
-		resp   *pca.Certificate
+		resp   *wire.Certificate
 		wantIn string
 	}{
 		{"nil-answer", nil, nil, "no certificate"},
-		{"empty-answer", nil, &pca.Certificate{}, "certificatePem"},
-		{"answer-not-pem", nil, &pca.Certificate{CertificatePem: "MIIB", ChainCertificatePem: "x"}, "certificatePem"},
-		{"root-missing-from-chain", nil, &pca.Certificate{CertificatePem: pemOf(leaf), ChainCertificatePem: pemOf(inter.cert)}, "not a self-signed root"},
-		{"leaf-alone", nil, &pca.Certificate{CertificatePem: pemOf(leaf)}, "no root"},
-		{"wrong-public-key", nil, &pca.Certificate{CertificatePem: pemOf(otherLeaf), ChainCertificatePem: pemOf(inter.cert, root.cert)}, "CSR's public key"},
-		{"chain-ends-in-root-that-is-not-self-signed", nil, &pca.Certificate{CertificatePem: pemOf(fakeLeaf), ChainCertificatePem: pemOf(fakeInter.cert, fakeRoot)}, "not a self-signed root"},
-		{"intermediate-not-signing-the-leaf", nil, &pca.Certificate{CertificatePem: pemOf(leaf), ChainCertificatePem: pemOf(otherInter.cert, root.cert)}, "one chain"},
-		{"unrelated-extra-certificate", nil, &pca.Certificate{CertificatePem: pemOf(leaf), ChainCertificatePem: pemOf(inter.cert, root.cert, unrelatedRoot.cert)}, "one chain"},
-		{"self-signed-certificate-with-the-csr-key", nil, &pca.Certificate{CertificatePem: pemOf(selfSignedLeaf)}, "self-signed certificate only"},
-		{"two-leaves", nil, &pca.Certificate{CertificatePem: pemOf(otherLeaf), ChainCertificatePem: pemOf(inter.cert, root.cert, leaf)}, "one chain"},
-		{"csr-key-not-at-the-start-of-the-chain", interCSR, &pca.Certificate{CertificatePem: pemOf(otherLeaf), ChainCertificatePem: pemOf(inter.cert, root.cert)}, "does not start the chain"},
-		{"path-length-of-root-forbids-intermediate", nil, &pca.Certificate{CertificatePem: pemOf(pathLenLeaf), ChainCertificatePem: pemOf(pathLenInter.cert, pathLenRoot.cert)}, "does not verify"},
-		{"intermediate-expired-before-leaf-valid", nil, &pca.Certificate{CertificatePem: pemOf(disjointLeaf), ChainCertificatePem: pemOf(disjointInter.cert, root.cert)}, "does not verify"},
+		{"empty-answer", nil, &wire.Certificate{}, "certificatePem"},
+		{"answer-not-pem", nil, &wire.Certificate{CertificatePem: "MIIB", ChainCertificatePem: "x"}, "certificatePem"},
+		{"root-missing-from-chain", nil, &wire.Certificate{CertificatePem: pemOf(leaf), ChainCertificatePem: pemOf(inter.cert)}, "not a self-signed root"},
+		{"leaf-alone", nil, &wire.Certificate{CertificatePem: pemOf(leaf)}, "no root"},
+		{"wrong-public-key", nil, &wire.Certificate{CertificatePem: pemOf(otherLeaf), ChainCertificatePem: pemOf(inter.cert, root.cert)}, "CSR's public key"},
+		{"chain-ends-in-root-that-is-not-self-signed", nil, &wire.Certificate{CertificatePem: pemOf(fakeLeaf), ChainCertificatePem: pemOf(fakeInter.cert, fakeRoot)}, "not a self-signed root"},
+		{"intermediate-not-signing-the-leaf", nil, &wire.Certificate{CertificatePem: pemOf(leaf), ChainCertificatePem: pemOf(otherInter.cert, root.cert)}, "one chain"},
+		{"unrelated-extra-certificate", nil, &wire.Certificate{CertificatePem: pemOf(leaf), ChainCertificatePem: pemOf(inter.cert, root.cert, unrelatedRoot.cert)}, "one chain"},
+		{"self-signed-certificate-with-the-csr-key", nil, &wire.Certificate{CertificatePem: pemOf(selfSignedLeaf)}, "self-signed certificate only"},
+		{"two-leaves", nil, &wire.Certificate{CertificatePem: pemOf(otherLeaf), ChainCertificatePem: pemOf(inter.cert, root.cert, leaf)}, "one chain"},
+		{"csr-key-not-at-the-start-of-the-chain", interCSR, &wire.Certificate{CertificatePem: pemOf(otherLeaf), ChainCertificatePem: pemOf(inter.cert, root.cert)}, "does not start the chain"},
+		{"path-length-of-root-forbids-intermediate", nil, &wire.Certificate{CertificatePem: pemOf(pathLenLeaf), ChainCertificatePem: pemOf(pathLenInter.cert, pathLenRoot.cert)}, "does not verify"},
+		{"intermediate-expired-before-leaf-valid", nil, &wire.Certificate{CertificatePem: pemOf(disjointLeaf), ChainCertificatePem: pemOf(disjointInter.cert, root.cert)}, "does not verify"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -139,7 +139,7 @@ func TestChainFromResponseChecksTheKeyOfAnRSACSR(t *testing.T) {
 	csrPEM := newCSR(t, key, csrSpec{cn: "app.example.com"})
 	root := newRoot(t, "Root", certOpts{})
 	leaf := issueLeaf(t, root, key.Public(), certOpts{})
-	certificate, ca, err := ChainFromResponse(csrPEM, &pca.Certificate{CertificatePem: pemOf(leaf), ChainCertificatePem: pemOf(root.cert)})
+	certificate, ca, err := ChainFromResponse(csrPEM, &wire.Certificate{CertificatePem: pemOf(leaf), ChainCertificatePem: pemOf(root.cert)})
 	if err != nil {
 		t.Fatalf("ChainFromResponse: %v", err)
 	}
@@ -150,7 +150,7 @@ func TestChainFromResponseChecksTheKeyOfAnRSACSR(t *testing.T) {
 
 func TestChainFromResponseRejectsAnInvalidCSR(t *testing.T) {
 	root := newRoot(t, "Root", certOpts{})
-	_, _, err := ChainFromResponse([]byte("not a csr"), &pca.Certificate{CertificatePem: pemOf(root.cert)})
+	_, _, err := ChainFromResponse([]byte("not a csr"), &wire.Certificate{CertificatePem: pemOf(root.cert)})
 	var p *PermanentError
 	if !errors.As(err, &p) || p.Reason != v1alpha1.ReasonInvalidCSR {
 		t.Fatalf("err = %v (%T), want a PermanentError with reason %s", err, err, v1alpha1.ReasonInvalidCSR)
@@ -166,7 +166,7 @@ func TestChainFromResponseVerifiesTheLeafAgainstTheRoot(t *testing.T) {
 	i1 := newIntermediate(t, "Intermediate 1", root, certOpts{})
 	i2 := newIntermediate(t, "Intermediate 2", i1, certOpts{})
 	leaf := issueLeaf(t, i2, key.Public(), certOpts{})
-	certificate, ca, err := ChainFromResponse(csrPEM, &pca.Certificate{CertificatePem: pemOf(leaf), ChainCertificatePem: pemOf(i1.cert, root.cert, i2.cert)})
+	certificate, ca, err := ChainFromResponse(csrPEM, &wire.Certificate{CertificatePem: pemOf(leaf), ChainCertificatePem: pemOf(i1.cert, root.cert, i2.cert)})
 	if err != nil {
 		t.Fatalf("ChainFromResponse: %v", err)
 	}

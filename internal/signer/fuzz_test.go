@@ -5,7 +5,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // FuzzBuildSignRequest checks that no input panics, that every failure is a
@@ -25,7 +25,7 @@ func FuzzBuildSignRequest(f *testing.F) {
 			}
 			return
 		}
-		if req.Mode != pca.ModeSign || req.Csr == "" || req.CommonName == "" {
+		if req.Mode != wire.ModeSign || req.Csr == "" || req.CommonName == "" {
 			t.Fatalf("request %+v lacks mode, csr or commonName", req)
 		}
 		if req.TTLValue < 1 || req.TTLValue > MaxTTLSeconds {

@@ -8,14 +8,14 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 )
 
 // keyKind is a key's algorithm and size as a template's keyInfo names them:
-// algorithm is pca.KeyAlgorithmRSA, pca.KeyAlgorithmEC or
-// pca.KeyAlgorithmEd25519; bits is the RSA modulus length or the EC curve's
+// algorithm is wire.KeyAlgorithmRSA, wire.KeyAlgorithmEC or
+// wire.KeyAlgorithmEd25519; bits is the RSA modulus length or the EC curve's
 // size (224, 256, 384, 521); 0 for Ed25519, which has one size.
 type keyKind struct {
 	algorithm string
@@ -26,11 +26,11 @@ type keyKind struct {
 // "Ed25519".
 func (k keyKind) String() string {
 	switch k.algorithm {
-	case pca.KeyAlgorithmRSA:
+	case wire.KeyAlgorithmRSA:
 		return fmt.Sprintf("RSA %d", k.bits)
-	case pca.KeyAlgorithmEC:
+	case wire.KeyAlgorithmEC:
 		return fmt.Sprintf("EC P-%d", k.bits)
-	case pca.KeyAlgorithmEd25519:
+	case wire.KeyAlgorithmEd25519:
 		return "Ed25519"
 	case "":
 		return "no keyInfo"
@@ -43,20 +43,19 @@ func (k keyKind) String() string {
 func kindOfKey(pub crypto.PublicKey) (keyKind, bool) {
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
-		return keyKind{pca.KeyAlgorithmRSA, k.N.BitLen()}, true
+		return keyKind{wire.KeyAlgorithmRSA, k.N.BitLen()}, true
 	case *ecdsa.PublicKey:
-		return keyKind{pca.KeyAlgorithmEC, k.Curve.Params().BitSize}, true
+		return keyKind{wire.KeyAlgorithmEC, k.Curve.Params().BitSize}, true
 	case ed25519.PublicKey:
-		return keyKind{algorithm: pca.KeyAlgorithmEd25519}, true
+		return keyKind{algorithm: wire.KeyAlgorithmEd25519}, true
 	}
 	return keyKind{}, false
 }
 
 // kindOfTemplate returns the key kind of a template's keyInfo, falling back
 // to its keyAlgorithm and keyLength when keyInfo is empty. "ECDSA" is read
-// as "EC" and Ed25519's keySize is ignored, as the seed's KeyInfo table
-// says.
-func kindOfTemplate(tmpl *pca.Template) keyKind {
+// as "EC" and Ed25519's keySize is ignored (docs/pca-api.md#date-times-and-units).
+func kindOfTemplate(tmpl *wire.Template) keyKind {
 	if tmpl == nil {
 		return keyKind{}
 	}
@@ -65,9 +64,9 @@ func kindOfTemplate(tmpl *pca.Template) keyKind {
 		k = keyKind{strings.ToUpper(strings.TrimSpace(tmpl.KeyAlgorithm)), tmpl.KeyLength}
 	}
 	switch k.algorithm {
-	case pca.KeyAlgorithmECDSA:
-		k.algorithm = pca.KeyAlgorithmEC
-	case pca.KeyAlgorithmEd25519:
+	case wire.KeyAlgorithmECDSA:
+		k.algorithm = wire.KeyAlgorithmEC
+	case wire.KeyAlgorithmEd25519:
 		k.bits = 0
 	}
 	return k
@@ -86,17 +85,17 @@ func DescribeKey(pub crypto.PublicKey) string {
 // DescribeKeyInfo names a template's keyInfo in the words of DescribeKey:
 // "RSA 2048", "EC P-384", "Ed25519"; "no keyInfo" when the template has
 // none.
-func DescribeKeyInfo(tmpl *pca.Template) string {
+func DescribeKeyInfo(tmpl *wire.Template) string {
 	return kindOfTemplate(tmpl).String()
 }
 
 // KeyFits reports whether the PCA signs a CSR carrying pub with tmpl: the
 // algorithms match, and an EC key is on the keyInfo's curve while an RSA key
 // has at least keySize bits. Ed25519 has one size. The PCA's guide does not
-// say how it holds a CSR's key to keyInfo; this is the rule the project's
-// emulator assumes (Vault-style key_bits as a floor for RSA), see
-// docs/limits.md.
-func KeyFits(pub crypto.PublicKey, tmpl *pca.Template) bool {
+// say how it holds a CSR's key to keyInfo; this is the rule the emulator
+// assumes (docs/pca-api.md, Emulator assumptions A20: Vault-style key_bits
+// as a floor for RSA), see docs/limits.md.
+func KeyFits(pub crypto.PublicKey, tmpl *wire.Template) bool {
 	key, ok := kindOfKey(pub)
 	if !ok {
 		return false
@@ -106,9 +105,9 @@ func KeyFits(pub crypto.PublicKey, tmpl *pca.Template) bool {
 		return false
 	}
 	switch key.algorithm {
-	case pca.KeyAlgorithmRSA:
+	case wire.KeyAlgorithmRSA:
 		return key.bits >= want.bits
-	case pca.KeyAlgorithmEC:
+	case wire.KeyAlgorithmEC:
 		return key.bits == want.bits
 	}
 	return true
@@ -116,9 +115,9 @@ func KeyFits(pub crypto.PublicKey, tmpl *pca.Template) bool {
 
 // KeyFitsExactly reports a fit of the same size: KeyFits, and an RSA key
 // of exactly keySize bits (EC and Ed25519 fits are always exact).
-func KeyFitsExactly(pub crypto.PublicKey, tmpl *pca.Template) bool {
+func KeyFitsExactly(pub crypto.PublicKey, tmpl *wire.Template) bool {
 	key, _ := kindOfKey(pub)
-	return KeyFits(pub, tmpl) && (key.algorithm != pca.KeyAlgorithmRSA || key.bits == kindOfTemplate(tmpl).bits)
+	return KeyFits(pub, tmpl) && (key.algorithm != wire.KeyAlgorithmRSA || key.bits == kindOfTemplate(tmpl).bits)
 }
 
 // ChooseTemplate returns the template that signs a CSR carrying pub: the
@@ -130,8 +129,8 @@ func KeyFitsExactly(pub crypto.PublicKey, tmpl *pca.Template) bool {
 // When none fits it returns a *PermanentError with v1alpha1.ReasonNoTemplateForKey
 // naming the CSR's key and each candidate's id and keyInfo, so that no
 // issuance call is made for a request the PCA would refuse.
-func ChooseTemplate(pub crypto.PublicKey, candidates []*pca.Template) (*pca.Template, error) {
-	var fallback *pca.Template
+func ChooseTemplate(pub crypto.PublicKey, candidates []*wire.Template) (*wire.Template, error) {
+	var fallback *wire.Template
 	for _, tmpl := range candidates {
 		if tmpl == nil {
 			continue
@@ -163,7 +162,7 @@ func CSRPublicKey(csrPEM []byte) (crypto.PublicKey, error) {
 // NoTemplateForKey is the *PermanentError (v1alpha1.ReasonNoTemplateForKey) of a
 // CSR whose key fits none of candidates: it names the key and each
 // candidate's id and keyInfo.
-func NoTemplateForKey(pub crypto.PublicKey, candidates []*pca.Template) *PermanentError {
+func NoTemplateForKey(pub crypto.PublicKey, candidates []*wire.Template) *PermanentError {
 	var listed []string
 	for _, tmpl := range candidates {
 		if tmpl != nil {

@@ -12,7 +12,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 )
@@ -43,8 +43,8 @@ var testKeys = sync.OnceValue(func() map[string]crypto.PublicKey {
 	return keys
 })
 
-func tmplOf(id int64, alg string, size int) *pca.Template {
-	return &pca.Template{ID: id, KeyInfo: pca.KeyInfo{Algorithm: alg, KeySize: size}}
+func tmplOf(id int64, alg string, size int) *wire.Template {
+	return &wire.Template{ID: id, KeyInfo: wire.KeyInfo{Algorithm: alg, KeySize: size}}
 }
 
 func TestDescribeKeyNamesEveryKind(t *testing.T) {
@@ -61,15 +61,15 @@ func TestDescribeKeyNamesEveryKind(t *testing.T) {
 
 func TestDescribeKeyInfo(t *testing.T) {
 	cases := []struct {
-		tmpl *pca.Template
+		tmpl *wire.Template
 		want string
 	}{
 		{tmplOf(1, "RSA", 2048), "RSA 2048"},
 		{tmplOf(1, "EC", 384), "EC P-384"},
 		{tmplOf(1, "ECDSA", 521), "EC P-521"},
 		{tmplOf(1, "ED25519", 256), "Ed25519"},
-		{&pca.Template{KeyAlgorithm: "EC", KeyLength: 256}, "EC P-256"},
-		{&pca.Template{}, "no keyInfo"},
+		{&wire.Template{KeyAlgorithm: "EC", KeyLength: 256}, "EC P-256"},
+		{&wire.Template{}, "no keyInfo"},
 	}
 	for _, tc := range cases {
 		if got := DescribeKeyInfo(tc.tmpl); got != tc.want {
@@ -82,7 +82,7 @@ func TestKeyFits(t *testing.T) {
 	keys := testKeys()
 	cases := []struct {
 		key  string
-		tmpl *pca.Template
+		tmpl *wire.Template
 		want bool
 	}{
 		{"RSA 2048", tmplOf(1, "RSA", 2048), true},
@@ -99,8 +99,8 @@ func TestKeyFits(t *testing.T) {
 		{"Ed25519", tmplOf(1, "ED25519", 256), true},
 		{"Ed25519", tmplOf(1, "ED25519", 0), true},
 		{"Ed25519", tmplOf(1, "EC", 256), false},
-		{"EC P-256", &pca.Template{KeyAlgorithm: "EC", KeyLength: 256}, true}, // keyAlgorithm/keyLength when keyInfo is empty
-		{"EC P-256", &pca.Template{}, false},
+		{"EC P-256", &wire.Template{KeyAlgorithm: "EC", KeyLength: 256}, true}, // keyAlgorithm/keyLength when keyInfo is empty
+		{"EC P-256", &wire.Template{}, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.key+"/"+DescribeKeyInfo(tc.tmpl), func(t *testing.T) {
@@ -115,21 +115,21 @@ func TestChooseTemplate(t *testing.T) {
 	keys := testKeys()
 	rsa2048, rsa4096 := tmplOf(1, "RSA", 2048), tmplOf(2, "RSA", 4096)
 	p256, p384, ed := tmplOf(3, "EC", 256), tmplOf(4, "EC", 384), tmplOf(5, "ED25519", 256)
-	bootstrap := []*pca.Template{rsa2048, p256, ed}
+	bootstrap := []*wire.Template{rsa2048, p256, ed}
 	cases := []struct {
 		name       string
 		key        string
-		candidates []*pca.Template
-		want       *pca.Template
+		candidates []*wire.Template
+		want       *wire.Template
 	}{
 		{"rsa-2048-first-candidate", "RSA 2048", bootstrap, rsa2048},
 		{"rsa-3072-longer-than-rsa-2048", "RSA 3072", bootstrap, rsa2048},
-		{"rsa-4096-prefers-the-exact-size", "RSA 4096", []*pca.Template{rsa2048, p256, rsa4096}, rsa4096},
+		{"rsa-4096-prefers-the-exact-size", "RSA 4096", []*wire.Template{rsa2048, p256, rsa4096}, rsa4096},
 		{"ec-p256-from-allowed", "EC P-256", bootstrap, p256},
 		{"ec-p384-own-template", "EC P-384", append(bootstrap, p384), p384},
 		{"ed25519-last-in-list", "Ed25519", bootstrap, ed},
-		{"first-fit-in-list-order", "EC P-256", []*pca.Template{rsa2048, tmplOf(9, "EC", 256), p256}, tmplOf(9, "EC", 256)},
-		{"nil-candidates-skipped", "EC P-256", []*pca.Template{nil, p256}, p256},
+		{"first-fit-in-list-order", "EC P-256", []*wire.Template{rsa2048, tmplOf(9, "EC", 256), p256}, tmplOf(9, "EC", 256)},
+		{"nil-candidates-skipped", "EC P-256", []*wire.Template{nil, p256}, p256},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -145,9 +145,9 @@ func TestChooseTemplateNoneFits(t *testing.T) {
 	keys := testKeys()
 	for _, key := range []string{"RSA 2048", "EC P-384", "EC P-521", "Ed25519"} {
 		t.Run(key, func(t *testing.T) {
-			candidates := []*pca.Template{tmplOf(7, "RSA", 4096), tmplOf(8, "EC", 256)}
+			candidates := []*wire.Template{tmplOf(7, "RSA", 4096), tmplOf(8, "EC", 256)}
 			if key == "RSA 2048" {
-				candidates = []*pca.Template{tmplOf(7, "RSA", 4096), tmplOf(8, "EC", 256), tmplOf(10, "ED25519", 256)}
+				candidates = []*wire.Template{tmplOf(7, "RSA", 4096), tmplOf(8, "EC", 256), tmplOf(10, "ED25519", 256)}
 			}
 			got, err := ChooseTemplate(keys[key], candidates)
 			var p *PermanentError

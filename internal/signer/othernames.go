@@ -10,16 +10,17 @@ import (
 
 	"github.com/cert-manager/cert-manager/pkg/util/pki"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 )
 
 // MaxOtherNameValueLength is the limit of an OidInfo value, in characters
-// (seed: OidInfo, "maximum 255 characters").
+// (docs/pca-api.md#request-limits, OidInfo).
 const MaxOtherNameValueLength = 255
 
-// OidInfo types of the issuance request's otherSans (seed: OidInfo).
+// OidInfo types of the issuance request's otherSans
+// (docs/pca-api.md#request-limits).
 const (
 	OtherNameUTF8String      = "UTF8String"
 	OtherNameIA5String       = "IA5String"
@@ -51,7 +52,7 @@ func generalNames(extensions []pkix.Extension) (pki.GeneralNames, error) {
 // no field (v1alpha1.ReasonSANNotSupported); an otherName whose value is not one of
 // the five string types of OidInfo or is longer than 255 characters
 // (v1alpha1.ReasonOtherNameNotSupported).
-func otherSANsOf(csr *x509.CertificateRequest) ([]pca.OidInfo, error) {
+func otherSANsOf(csr *x509.CertificateRequest) ([]wire.OidInfo, error) {
 	names, err := generalNames(csr.Extensions)
 	if err != nil {
 		return nil, permanent(v1alpha1.ReasonInvalidCSR, "the subjectAltName extension of the CSR does not parse", err)
@@ -61,7 +62,7 @@ func otherSANsOf(csr *x509.CertificateRequest) ([]pca.OidInfo, error) {
 			"the CSR asks for %v SANs, which the PCA issuance request has no field for: it carries DNS, IP, URI and otherName SANs only; remove them from the request",
 			unsupported), nil)
 	}
-	var out []pca.OidInfo
+	var out []wire.OidInfo
 	for _, on := range names.OtherNames {
 		info, err := oidInfoOf(on)
 		if err != nil {
@@ -93,25 +94,25 @@ func unsupportedSANKinds(names pki.GeneralNames) []string {
 
 // oidInfoOf turns an otherName into an OidInfo: its type-id, the ASN.1
 // string type of its value, and the value as text.
-func oidInfoOf(on pki.OtherName) (pca.OidInfo, error) {
+func oidInfoOf(on pki.OtherName) (wire.OidInfo, error) {
 	oid := on.TypeID.String()
 	var inner asn1.RawValue
 	rest, err := asn1.Unmarshal(on.Value.Bytes, &inner)
 	if err != nil || len(rest) > 0 {
-		return pca.OidInfo{}, permanent(v1alpha1.ReasonOtherNameNotSupported, fmt.Sprintf(
+		return wire.OidInfo{}, permanent(v1alpha1.ReasonOtherNameNotSupported, fmt.Sprintf(
 			"the value of otherName %s is not one ASN.1 value; the PCA takes an otherName value as one string", oid), err)
 	}
 	typ, value, ok := decodeString(inner)
 	if !ok {
-		return pca.OidInfo{}, permanent(v1alpha1.ReasonOtherNameNotSupported, fmt.Sprintf(
+		return wire.OidInfo{}, permanent(v1alpha1.ReasonOtherNameNotSupported, fmt.Sprintf(
 			"otherName %s holds an ASN.1 value of class %d tag %d; the PCA's otherSans take UTF8String, IA5String, PrintableString, BMPString or UniversalString values only",
 			oid, inner.Class, inner.Tag), nil)
 	}
 	if n := utf8.RuneCountInString(value); n > MaxOtherNameValueLength {
-		return pca.OidInfo{}, permanent(v1alpha1.ReasonOtherNameNotSupported, fmt.Sprintf(
+		return wire.OidInfo{}, permanent(v1alpha1.ReasonOtherNameNotSupported, fmt.Sprintf(
 			"the value of otherName %s has %d characters; the PCA's otherSans take at most %d", oid, n, MaxOtherNameValueLength), nil)
 	}
-	return pca.OidInfo{OID: oid, Type: typ, Value: value}, nil
+	return wire.OidInfo{OID: oid, Type: typ, Value: value}, nil
 }
 
 // decodeString reads a universal string value: its OidInfo type name and

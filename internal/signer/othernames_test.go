@@ -15,7 +15,7 @@ import (
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	"github.com/cert-manager/cert-manager/pkg/util/pki"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 )
@@ -93,7 +93,7 @@ func TestBuildSignRequestSendsOtherNamesAsOtherSans(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []pca.OidInfo{{OID: oidUPN, Type: OtherNameUTF8String, Value: "alice@example.com"}}
+	want := []wire.OidInfo{{OID: oidUPN, Type: OtherNameUTF8String, Value: "alice@example.com"}}
 	if !reflect.DeepEqual(got.OtherSans, want) || !reflect.DeepEqual(got.Sans, []string{"alice.example.com"}) {
 		t.Errorf("otherSans = %+v, sans = %v; want %+v and the DNS name", got.OtherSans, got.Sans, want)
 	}
@@ -120,7 +120,7 @@ func TestOtherNameStringTypes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := []pca.OidInfo{{OID: "1.2.3.4", Type: tc.wantType, Value: tc.wantValue}}
+			want := []wire.OidInfo{{OID: "1.2.3.4", Type: tc.wantType, Value: tc.wantValue}}
 			if !reflect.DeepEqual(got.OtherSans, want) {
 				t.Errorf("otherSans = %+v, want %+v", got.OtherSans, want)
 			}

@@ -10,10 +10,10 @@ import (
 	"github.com/cert-manager/cert-manager/pkg/util/pki"
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
-// Limits of the issuance request (seed: POST /templates/{templateId}/certificates).
+// Limits of the issuance request (docs/pca-api.md#issuance-in-sign-mode).
 const (
 	// MaxCommonNameLength is the limit of the commonName field, in characters.
 	MaxCommonNameLength = 64
@@ -49,39 +49,39 @@ const (
 // (v1alpha1.ReasonCommonNameTooLong); duration is negative or over 315,360,000 s
 // (v1alpha1.ReasonInvalidDuration); it has a SAN the request cannot carry
 // (v1alpha1.ReasonSANNotSupported, v1alpha1.ReasonOtherNameNotSupported, see otherSANsOf).
-func BuildSignRequest(csrPEM []byte, duration time.Duration, isCA bool) (pca.IssueRequest, error) {
+func BuildSignRequest(csrPEM []byte, duration time.Duration, isCA bool) (wire.IssueRequest, error) {
 	csr, normalised, err := parseCSR(csrPEM)
 	if err != nil {
-		return pca.IssueRequest{}, err
+		return wire.IssueRequest{}, err
 	}
 	if isCA {
-		return pca.IssueRequest{}, permanent(v1alpha1.ReasonCANotSupported,
+		return wire.IssueRequest{}, permanent(v1alpha1.ReasonCANotSupported,
 			"PCA templates issue leaf certificates only: set spec.isCA to false, or use another issuer for CA certificates", nil)
 	}
 	if len(csr.EmailAddresses) > 0 {
-		return pca.IssueRequest{}, permanent(v1alpha1.ReasonEmailSANNotSupported, fmt.Sprintf(
+		return wire.IssueRequest{}, permanent(v1alpha1.ReasonEmailSANNotSupported, fmt.Sprintf(
 			"the PCA issuance request cannot carry email SANs: remove emailAddresses %q from the Certificate", csr.EmailAddresses), nil)
 	}
 	otherSans, err := otherSANsOf(csr)
 	if err != nil {
-		return pca.IssueRequest{}, err
+		return wire.IssueRequest{}, err
 	}
 	ipSans := pki.IPAddressesToString(csr.IPAddresses)
 	urlSans := pki.URLsToString(csr.URIs)
 	commonName, err := chooseCommonName(csr.Subject.CommonName, csr.DNSNames, ipSans, urlSans)
 	if err != nil {
-		return pca.IssueRequest{}, err
+		return wire.IssueRequest{}, err
 	}
 	ttl, err := ttlSeconds(duration)
 	if err != nil {
-		return pca.IssueRequest{}, err
+		return wire.IssueRequest{}, err
 	}
-	return pca.IssueRequest{
-		Mode:                      pca.ModeSign,
+	return wire.IssueRequest{
+		Mode:                      wire.ModeSign,
 		CommonName:                commonName,
 		TTLValue:                  ttl,
 		Csr:                       string(normalised),
-		Format:                    pca.FormatPEM,
+		Format:                    wire.FormatPEM,
 		RemoveRootsFromChain:      false,
 		ExcludeCommonNameFromSans: !slices.Contains(csr.DNSNames, commonName),
 		Sans:                      csr.DNSNames,
@@ -93,7 +93,7 @@ func BuildSignRequest(csrPEM []byte, duration time.Duration, isCA bool) (pca.Iss
 
 // chooseCommonName returns the commonName field: the CSR's CN, else its
 // first DNS name, IP address or URI, in that order. The field is required
-// and limited to 64 characters (seed, template issuance).
+// and limited to 64 characters (docs/pca-api.md#issuance-in-sign-mode).
 func chooseCommonName(cn string, dnsNames, ips, uris []string) (string, error) {
 	for _, names := range [][]string{{cn}, dnsNames, ips, uris} {
 		if len(names) == 0 || names[0] == "" {

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 func TestBuildSignRequest(t *testing.T) {
@@ -20,14 +20,14 @@ func TestBuildSignRequest(t *testing.T) {
 		key      crypto.Signer
 		csr      csrSpec
 		duration time.Duration
-		want     pca.IssueRequest // Mode, Csr and Format are checked apart
+		want     wire.IssueRequest // Mode, Csr and Format are checked apart
 	}{
 		{
 			name:     "ec-p256-with-dns-and-ip-sans",
 			key:      ec,
 			csr:      csrSpec{cn: "app.example.com", dns: []string{"app.example.com", "www.example.com"}, ips: []string{"10.0.0.1", "2001:db8::1"}},
 			duration: time.Hour,
-			want: pca.IssueRequest{CommonName: "app.example.com", TTLValue: 3600,
+			want: wire.IssueRequest{CommonName: "app.example.com", TTLValue: 3600,
 				Sans: []string{"app.example.com", "www.example.com"}, IPSans: []string{"10.0.0.1", "2001:db8::1"}},
 		},
 		{
@@ -35,7 +35,7 @@ func TestBuildSignRequest(t *testing.T) {
 			key:      rsa,
 			csr:      csrSpec{cn: "db.example.com", dns: []string{"db.example.com"}, ips: []string{"192.168.1.7"}},
 			duration: 24 * time.Hour,
-			want: pca.IssueRequest{CommonName: "db.example.com", TTLValue: 86400,
+			want: wire.IssueRequest{CommonName: "db.example.com", TTLValue: 86400,
 				Sans: []string{"db.example.com"}, IPSans: []string{"192.168.1.7"}},
 		},
 		{
@@ -43,28 +43,28 @@ func TestBuildSignRequest(t *testing.T) {
 			key:      ec,
 			csr:      csrSpec{cn: "internal-service"},
 			duration: time.Hour,
-			want:     pca.IssueRequest{CommonName: "internal-service", TTLValue: 3600, ExcludeCommonNameFromSans: true},
+			want:     wire.IssueRequest{CommonName: "internal-service", TTLValue: 3600, ExcludeCommonNameFromSans: true},
 		},
 		{
 			name:     "no-cn-uses-first-dns-name",
 			key:      ec,
 			csr:      csrSpec{dns: []string{"a.example.com", "b.example.com"}},
 			duration: time.Hour,
-			want:     pca.IssueRequest{CommonName: "a.example.com", TTLValue: 3600, Sans: []string{"a.example.com", "b.example.com"}},
+			want:     wire.IssueRequest{CommonName: "a.example.com", TTLValue: 3600, Sans: []string{"a.example.com", "b.example.com"}},
 		},
 		{
 			name:     "ip-only-uses-first-ip-and-excludes-it-from-dns-sans",
 			key:      ec,
 			csr:      csrSpec{ips: []string{"10.1.2.3", "10.1.2.4"}},
 			duration: time.Hour,
-			want:     pca.IssueRequest{CommonName: "10.1.2.3", TTLValue: 3600, ExcludeCommonNameFromSans: true, IPSans: []string{"10.1.2.3", "10.1.2.4"}},
+			want:     wire.IssueRequest{CommonName: "10.1.2.3", TTLValue: 3600, ExcludeCommonNameFromSans: true, IPSans: []string{"10.1.2.3", "10.1.2.4"}},
 		},
 		{
 			name:     "uri-only-uses-first-uri",
 			key:      ec,
 			csr:      csrSpec{uris: []string{"spiffe://cluster.local/ns/default/sa/app"}},
 			duration: time.Hour,
-			want: pca.IssueRequest{CommonName: "spiffe://cluster.local/ns/default/sa/app", TTLValue: 3600,
+			want: wire.IssueRequest{CommonName: "spiffe://cluster.local/ns/default/sa/app", TTLValue: 3600,
 				ExcludeCommonNameFromSans: true, URLSans: []string{"spiffe://cluster.local/ns/default/sa/app"}},
 		},
 		{
@@ -72,49 +72,49 @@ func TestBuildSignRequest(t *testing.T) {
 			key:      ec,
 			csr:      csrSpec{cn: "My Service", dns: []string{"svc.example.com"}},
 			duration: time.Hour,
-			want:     pca.IssueRequest{CommonName: "My Service", TTLValue: 3600, ExcludeCommonNameFromSans: true, Sans: []string{"svc.example.com"}},
+			want:     wire.IssueRequest{CommonName: "My Service", TTLValue: 3600, ExcludeCommonNameFromSans: true, Sans: []string{"svc.example.com"}},
 		},
 		{
 			name:     "cn-differing-from-dns-name-in-case-only-is-excluded",
 			key:      ec,
 			csr:      csrSpec{cn: "App.Example.com", dns: []string{"app.example.com"}},
 			duration: time.Hour,
-			want:     pca.IssueRequest{CommonName: "App.Example.com", TTLValue: 3600, ExcludeCommonNameFromSans: true, Sans: []string{"app.example.com"}},
+			want:     wire.IssueRequest{CommonName: "App.Example.com", TTLValue: 3600, ExcludeCommonNameFromSans: true, Sans: []string{"app.example.com"}},
 		},
 		{
 			name:     "cn-of-64-characters-is-accepted",
 			key:      ec,
 			csr:      csrSpec{cn: strings.Repeat("é", 64)},
 			duration: time.Hour,
-			want:     pca.IssueRequest{CommonName: strings.Repeat("é", 64), TTLValue: 3600, ExcludeCommonNameFromSans: true},
+			want:     wire.IssueRequest{CommonName: strings.Repeat("é", 64), TTLValue: 3600, ExcludeCommonNameFromSans: true},
 		},
 		{
 			name:     "zero-duration-means-cert-manager-default-of-90-days",
 			key:      ec,
 			csr:      csrSpec{cn: "a.example.com", dns: []string{"a.example.com"}},
 			duration: 0,
-			want:     pca.IssueRequest{CommonName: "a.example.com", TTLValue: 90 * 24 * 3600, Sans: []string{"a.example.com"}},
+			want:     wire.IssueRequest{CommonName: "a.example.com", TTLValue: 90 * 24 * 3600, Sans: []string{"a.example.com"}},
 		},
 		{
 			name:     "sub-second-duration-rounds-up",
 			key:      ec,
 			csr:      csrSpec{cn: "a.example.com", dns: []string{"a.example.com"}},
 			duration: 1500 * time.Millisecond,
-			want:     pca.IssueRequest{CommonName: "a.example.com", TTLValue: 2, Sans: []string{"a.example.com"}},
+			want:     wire.IssueRequest{CommonName: "a.example.com", TTLValue: 2, Sans: []string{"a.example.com"}},
 		},
 		{
 			name:     "one-nanosecond-duration-is-one-second",
 			key:      ec,
 			csr:      csrSpec{cn: "a.example.com", dns: []string{"a.example.com"}},
 			duration: time.Nanosecond,
-			want:     pca.IssueRequest{CommonName: "a.example.com", TTLValue: 1, Sans: []string{"a.example.com"}},
+			want:     wire.IssueRequest{CommonName: "a.example.com", TTLValue: 1, Sans: []string{"a.example.com"}},
 		},
 		{
 			name:     "duration-at-the-api-limit-is-accepted",
 			key:      ec,
 			csr:      csrSpec{cn: "a.example.com", dns: []string{"a.example.com"}},
 			duration: MaxTTLSeconds * time.Second,
-			want:     pca.IssueRequest{CommonName: "a.example.com", TTLValue: MaxTTLSeconds, Sans: []string{"a.example.com"}},
+			want:     wire.IssueRequest{CommonName: "a.example.com", TTLValue: MaxTTLSeconds, Sans: []string{"a.example.com"}},
 		},
 	}
 	for _, tt := range tests {
@@ -124,7 +124,7 @@ func TestBuildSignRequest(t *testing.T) {
 			if err != nil {
 				t.Fatalf("BuildSignRequest: %v", err)
 			}
-			if got.Mode != pca.ModeSign || got.Format != pca.FormatPEM || got.RemoveRootsFromChain {
+			if got.Mode != wire.ModeSign || got.Format != wire.FormatPEM || got.RemoveRootsFromChain {
 				t.Errorf("mode %q format %q removeRootsFromChain %v, want SIGN, PEM, false", got.Mode, got.Format, got.RemoveRootsFromChain)
 			}
 			if got.Csr != string(csrPEM) {
@@ -210,7 +210,7 @@ func TestBuildSignRequestPermanentErrors(t *testing.T) {
 			if p.Message == "" || IsRetryable(err) || IsIssuerError(err) {
 				t.Errorf("message %q, retryable %v, issuer %v: want a message and only the permanent kind", p.Message, IsRetryable(err), IsIssuerError(err))
 			}
-			if !reflect.DeepEqual(got, pca.IssueRequest{}) {
+			if !reflect.DeepEqual(got, wire.IssueRequest{}) {
 				t.Errorf("request = %+v, want zero on error", got)
 			}
 		})

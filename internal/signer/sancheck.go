@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 )
@@ -60,7 +60,7 @@ func missingName(csr *x509.CertificateRequest, leaf *x509.Certificate) *missingS
 	}
 	issued := issuedOtherNames(leaf)
 	for _, o := range requested {
-		if !slices.ContainsFunc(issued, func(i pca.OidInfo) bool { return i.OID == o.OID && i.Value == o.Value }) {
+		if !slices.ContainsFunc(issued, func(i wire.OidInfo) bool { return i.OID == o.OID && i.Value == o.Value }) {
 			return &missingSAN{"otherName", fmt.Sprintf("%s=%q", o.OID, o.Value),
 				fmt.Sprintf("add {oid: %s, type: %s, value: %q (or a glob)} to otherSansWhitelist", o.OID, o.Type, o.Value)}
 		}
@@ -70,12 +70,12 @@ func missingName(csr *x509.CertificateRequest, leaf *x509.Certificate) *missingS
 
 // issuedOtherNames returns the leaf's otherName SANs that hold strings;
 // others are left out (they cannot match a request).
-func issuedOtherNames(leaf *x509.Certificate) []pca.OidInfo {
+func issuedOtherNames(leaf *x509.Certificate) []wire.OidInfo {
 	names, err := generalNames(leaf.Extensions)
 	if err != nil {
 		return nil
 	}
-	var out []pca.OidInfo
+	var out []wire.OidInfo
 	for _, on := range names.OtherNames {
 		if info, err := oidInfoOf(on); err == nil {
 			out = append(out, info)

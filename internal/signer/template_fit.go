@@ -7,13 +7,13 @@ import (
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // MaxTTL returns the template's maxTTL (a string of seconds on the wire),
 // and false when the template sets none or it does not parse: such a
 // template caps by date (maxSpecificDate) or not at all.
-func MaxTTL(tmpl *pca.Template) (time.Duration, bool) {
+func MaxTTL(tmpl *wire.Template) (time.Duration, bool) {
 	if tmpl == nil || strings.TrimSpace(tmpl.MaxTTL) == "" {
 		return 0, false
 	}
@@ -29,7 +29,7 @@ func MaxTTL(tmpl *pca.Template) (time.Duration, bool) {
 // exceeds it, in which case capped is true. The PCA refuses a ttlValue over
 // maxTTL, so asking for the cap issues the longest certificate the template
 // allows instead of failing.
-func FitDuration(requested time.Duration, tmpl *pca.Template) (d time.Duration, capped bool) {
+func FitDuration(requested time.Duration, tmpl *wire.Template) (d time.Duration, capped bool) {
 	if requested == 0 {
 		requested = cmapi.DefaultCertificateDuration
 	}
@@ -42,27 +42,27 @@ func FitDuration(requested time.Duration, tmpl *pca.Template) (d time.Duration, 
 // keyUsageNames maps cert-manager key usages to the PCA template's
 // keyUsage values (RFC 5280 4.2.1.3).
 var keyUsageNames = map[cmapi.KeyUsage]string{
-	cmapi.UsageDigitalSignature:  pca.KeyUsageDigitalSignature,
-	cmapi.UsageContentCommitment: pca.KeyUsageNonRepudiation,
-	cmapi.UsageKeyEncipherment:   pca.KeyUsageKeyEncipherment,
-	cmapi.UsageDataEncipherment:  pca.KeyUsageDataEncipherment,
-	cmapi.UsageKeyAgreement:      pca.KeyUsageKeyAgreement,
-	cmapi.UsageCertSign:          pca.KeyUsageKeyCertSign,
-	cmapi.UsageCRLSign:           pca.KeyUsageCRLSign,
-	cmapi.UsageEncipherOnly:      pca.KeyUsageEncipherOnly,
-	cmapi.UsageDecipherOnly:      pca.KeyUsageDecipherOnly,
+	cmapi.UsageDigitalSignature:  wire.KeyUsageDigitalSignature,
+	cmapi.UsageContentCommitment: wire.KeyUsageNonRepudiation,
+	cmapi.UsageKeyEncipherment:   wire.KeyUsageKeyEncipherment,
+	cmapi.UsageDataEncipherment:  wire.KeyUsageDataEncipherment,
+	cmapi.UsageKeyAgreement:      wire.KeyUsageKeyAgreement,
+	cmapi.UsageCertSign:          wire.KeyUsageKeyCertSign,
+	cmapi.UsageCRLSign:           wire.KeyUsageCRLSign,
+	cmapi.UsageEncipherOnly:      wire.KeyUsageEncipherOnly,
+	cmapi.UsageDecipherOnly:      wire.KeyUsageDecipherOnly,
 }
 
 // extKeyUsageNames maps cert-manager extended key usages to the template's
 // extendedKeyUsage values (RFC 5280 4.2.1.12).
 var extKeyUsageNames = map[cmapi.KeyUsage]string{
-	cmapi.UsageServerAuth:      pca.ExtKeyUsageServerAuth,
-	cmapi.UsageClientAuth:      pca.ExtKeyUsageClientAuth,
-	cmapi.UsageCodeSigning:     pca.ExtKeyUsageCodeSigning,
-	cmapi.UsageEmailProtection: pca.ExtKeyUsageEmailProtection,
-	cmapi.UsageTimestamping:    pca.ExtKeyUsageTimeStamping,
-	cmapi.UsageOCSPSigning:     pca.ExtKeyUsageOCSPSigning,
-	cmapi.UsageAny:             pca.ExtKeyUsageAny,
+	cmapi.UsageServerAuth:      wire.ExtKeyUsageServerAuth,
+	cmapi.UsageClientAuth:      wire.ExtKeyUsageClientAuth,
+	cmapi.UsageCodeSigning:     wire.ExtKeyUsageCodeSigning,
+	cmapi.UsageEmailProtection: wire.ExtKeyUsageEmailProtection,
+	cmapi.UsageTimestamping:    wire.ExtKeyUsageTimeStamping,
+	cmapi.UsageOCSPSigning:     wire.ExtKeyUsageOCSPSigning,
+	cmapi.UsageAny:             wire.ExtKeyUsageAny,
 }
 
 // UsagesOutsideTemplate returns the requested usages the template will not
@@ -70,7 +70,7 @@ var extKeyUsageNames = map[cmapi.KeyUsage]string{
 // extended key usage. An empty list of usages means cert-manager's default
 // (digital signature, key encipherment). Usages with no template value
 // (e.g. "s/mime") are always outside.
-func UsagesOutsideTemplate(usages []cmapi.KeyUsage, tmpl *pca.Template) []cmapi.KeyUsage {
+func UsagesOutsideTemplate(usages []cmapi.KeyUsage, tmpl *wire.Template) []cmapi.KeyUsage {
 	if tmpl == nil {
 		return nil
 	}
@@ -82,7 +82,7 @@ func UsagesOutsideTemplate(usages []cmapi.KeyUsage, tmpl *pca.Template) []cmapi.
 		if name, ok := keyUsageNames[u]; ok && contains(tmpl.KeyUsage, name) {
 			continue
 		}
-		if name, ok := extKeyUsageNames[u]; ok && (contains(tmpl.ExtendedKeyUsage, name) || contains(tmpl.ExtendedKeyUsage, pca.ExtKeyUsageAny)) {
+		if name, ok := extKeyUsageNames[u]; ok && (contains(tmpl.ExtendedKeyUsage, name) || contains(tmpl.ExtendedKeyUsage, wire.ExtKeyUsageAny)) {
 			continue
 		}
 		outside = append(outside, u)

@@ -7,23 +7,23 @@ import (
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 func TestFitDuration(t *testing.T) {
-	year := &pca.Template{MaxTTL: "31536000"}
+	year := &wire.Template{MaxTTL: "31536000"}
 	cases := []struct {
 		name       string
 		requested  time.Duration
-		tmpl       *pca.Template
+		tmpl       *wire.Template
 		want       time.Duration
 		wantCapped bool
 	}{
 		{"within-max-ttl", 24 * time.Hour, year, 24 * time.Hour, false},
 		{"over-max-ttl-is-capped", 2 * 365 * 24 * time.Hour, year, 365 * 24 * time.Hour, true},
 		{"zero-means-cert-manager-default", 0, year, cmapi.DefaultCertificateDuration, false},
-		{"no-max-ttl-no-cap", 20 * 365 * 24 * time.Hour, &pca.Template{}, 20 * 365 * 24 * time.Hour, false},
-		{"unparsable-max-ttl-no-cap", time.Hour, &pca.Template{MaxTTL: "1y"}, time.Hour, false},
+		{"no-max-ttl-no-cap", 20 * 365 * 24 * time.Hour, &wire.Template{}, 20 * 365 * 24 * time.Hour, false},
+		{"unparsable-max-ttl-no-cap", time.Hour, &wire.Template{MaxTTL: "1y"}, time.Hour, false},
 		{"nil-template-no-cap", time.Hour, nil, time.Hour, false},
 	}
 	for _, tc := range cases {
@@ -37,21 +37,21 @@ func TestFitDuration(t *testing.T) {
 }
 
 func TestUsagesOutsideTemplate(t *testing.T) {
-	server := &pca.Template{
-		KeyUsage:         []string{pca.KeyUsageDigitalSignature, pca.KeyUsageKeyEncipherment},
-		ExtendedKeyUsage: []string{pca.ExtKeyUsageServerAuth},
+	server := &wire.Template{
+		KeyUsage:         []string{wire.KeyUsageDigitalSignature, wire.KeyUsageKeyEncipherment},
+		ExtendedKeyUsage: []string{wire.ExtKeyUsageServerAuth},
 	}
 	cases := []struct {
 		name   string
 		usages []cmapi.KeyUsage
-		tmpl   *pca.Template
+		tmpl   *wire.Template
 		want   []cmapi.KeyUsage
 	}{
 		{"all-within", []cmapi.KeyUsage{cmapi.UsageDigitalSignature, cmapi.UsageServerAuth}, server, nil},
 		{"default-usages-within", nil, server, nil},
 		{"client-auth-outside", []cmapi.KeyUsage{cmapi.UsageServerAuth, cmapi.UsageClientAuth}, server, []cmapi.KeyUsage{cmapi.UsageClientAuth}},
 		{"no-template-value", []cmapi.KeyUsage{cmapi.UsageSMIME}, server, []cmapi.KeyUsage{cmapi.UsageSMIME}},
-		{"any-eku-covers-all", []cmapi.KeyUsage{cmapi.UsageCodeSigning}, &pca.Template{ExtendedKeyUsage: []string{pca.ExtKeyUsageAny}}, nil},
+		{"any-eku-covers-all", []cmapi.KeyUsage{cmapi.UsageCodeSigning}, &wire.Template{ExtendedKeyUsage: []string{wire.ExtKeyUsageAny}}, nil},
 		{"key-usage-outside", []cmapi.KeyUsage{cmapi.UsageCertSign}, server, []cmapi.KeyUsage{cmapi.UsageCertSign}},
 	}
 	for _, tc := range cases {

@@ -8,7 +8,7 @@ import (
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 )
@@ -24,7 +24,7 @@ type Warning struct {
 // UsageWarning returns a v1alpha1.ReasonUsagesFixedByTemplate warning when usages
 // (empty meaning cert-manager's default) has values outside tmpl's, else
 // nil.
-func UsageWarning(usages []cmapi.KeyUsage, tmpl *pca.Template) *Warning {
+func UsageWarning(usages []cmapi.KeyUsage, tmpl *wire.Template) *Warning {
 	outside := UsagesOutsideTemplate(usages, tmpl)
 	if len(outside) == 0 {
 		return nil
@@ -35,7 +35,7 @@ func UsageWarning(usages []cmapi.KeyUsage, tmpl *pca.Template) *Warning {
 }
 
 // subjectInfoOIDs are the subject attributes of the template's
-// subjectInfo (seed: SubjectInfo), by OID: those useCsrOtherFields can copy
+// subjectInfo (docs/pca-api.md#request-limits, SubjectInfo), by OID: those useCsrOtherFields can copy
 // from a CSR.
 var subjectInfoOIDs = map[string]string{
 	"2.5.4.5":  "serialNumber",
@@ -57,7 +57,7 @@ var oidCommonName = asn1.ObjectIdentifier{2, 5, 4, 3}
 // carry: all of them when tmpl's useCsrOtherFields is off, else those that
 // are not subjectInfo fields. nil otherwise, and for a CSR that does not
 // parse (BuildSignRequest reports that).
-func SubjectWarning(csrPEM []byte, tmpl *pca.Template) *Warning {
+func SubjectWarning(csrPEM []byte, tmpl *wire.Template) *Warning {
 	csr, _, err := parseCSR(csrPEM)
 	if err != nil || tmpl == nil {
 		return nil

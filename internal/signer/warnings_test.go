@@ -11,7 +11,7 @@ import (
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 )
@@ -28,15 +28,15 @@ func TestSubjectWarning(t *testing.T) {
 	cnOnly := csrWith(pkix.Name{CommonName: "svc"})
 	withOrg := csrWith(pkix.Name{CommonName: "svc", Organization: []string{"Acme"}})
 	withUID := csrWith(pkix.Name{CommonName: "svc", ExtraNames: []pkix.AttributeTypeAndValue{{Type: asn1.ObjectIdentifier{0, 9, 2342, 19200300, 100, 1, 1}, Value: "u1"}}})
-	copying := &pca.Template{ID: 3, UseCsrOtherFields: true}
+	copying := &wire.Template{ID: 3, UseCsrOtherFields: true}
 	cases := []struct {
 		name     string
 		csr      []byte
-		tmpl     *pca.Template
+		tmpl     *wire.Template
 		wantText string // empty: no warning
 	}{
-		{"common-name-only", cnOnly, &pca.Template{ID: 3}, ""},
-		{"organization-without-use-csr-other-fields", withOrg, &pca.Template{ID: 3}, "useCsrOtherFields"},
+		{"common-name-only", cnOnly, &wire.Template{ID: 3}, ""},
+		{"organization-without-use-csr-other-fields", withOrg, &wire.Template{ID: 3}, "useCsrOtherFields"},
 		{"organization-with-use-csr-other-fields", withOrg, copying, ""},
 		{"attribute-outside-subject-info", withUID, copying, "0.9.2342.19200300.100.1.1=u1"},
 	}
@@ -54,7 +54,7 @@ func TestSubjectWarning(t *testing.T) {
 }
 
 func TestUsageWarning(t *testing.T) {
-	server := &pca.Template{ID: 4, KeyUsage: []string{pca.KeyUsageDigitalSignature, pca.KeyUsageKeyEncipherment}, ExtendedKeyUsage: []string{pca.ExtKeyUsageServerAuth}}
+	server := &wire.Template{ID: 4, KeyUsage: []string{wire.KeyUsageDigitalSignature, wire.KeyUsageKeyEncipherment}, ExtendedKeyUsage: []string{wire.ExtKeyUsageServerAuth}}
 	if w := UsageWarning([]cmapi.KeyUsage{cmapi.UsageServerAuth}, server); w != nil {
 		t.Errorf("usages within the template: warning %+v", w)
 	}

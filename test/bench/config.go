@@ -43,7 +43,7 @@ func parseConfig(args []string) (config, error) {
 	fs.StringVar(&latencies, "latency", "50ms", "Added PCA API latency of the emulator; a comma-separated list runs each (e.g. 0,50ms).")
 	fs.StringVar(&reconciles, "max-concurrent-reconciles", "16", "The manager's --max-concurrent-reconciles; a comma-separated list runs each (e.g. 1,16).")
 	fs.IntVar(&c.finishedRequests, "finished-requests", 0, "Also measure the manager's heap with this many issued CertificateRequests in the cluster (e.g. 5000).")
-	fs.StringVar(&c.out, "out", "_bench", "Folder for bench.json and latency.png.")
+	fs.StringVar(&c.out, "out", "", "Folder for bench.json and latency.png (default _bench at the repository root).")
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Minute, "How long one run may wait for every object to be Ready.")
 	fs.IntVar(&c.creators, "creators", 32, "Goroutines creating a run's objects at once.")
 	fs.BoolVar(&c.pprof, "pprof", false, "Profile the manager's CPU during each PCAIssuer run into -out (manager-cpu-<run>-<k>.pprof; give them all to go tool pprof).")

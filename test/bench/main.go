@@ -10,10 +10,13 @@
 // from ./cmd/pca-issuer), so that its CPU time, RSS and heap are its own.
 // Output: a Markdown table on stdout, bench.json and latency.png in -out.
 //
-//	go run ./test/bench                      # 500 Certificates, +50 ms per PCA call, 16 reconciles
-//	go run ./test/bench -quick               # 100 Certificates
-//	go run ./test/bench -latency 0,50ms -max-concurrent-reconciles 1,16
-//	go run ./test/bench -n 0 -finished-requests 5000
+// It is a module of its own (test/bench/go.mod), so that its chart library
+// stays out of the product's go.mod; run it from the repository root with
+//
+//	go -C test/bench run .                      # 500 Certificates, +50 ms per PCA call, 16 reconciles
+//	go -C test/bench run . -quick               # 100 Certificates
+//	go -C test/bench run . -latency 0,50ms -max-concurrent-reconciles 1,16
+//	go -C test/bench run . -n 0 -finished-requests 5000
 package main
 
 import (
@@ -22,6 +25,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -48,10 +52,19 @@ func main() {
 // that falls short is reported, and makes run fail after the outputs are
 // written.
 func run(ctx context.Context, cfg config) (err error) {
+	if cfg.out == "" {
+		// Beside the repository's other outputs (and .gitignore'd), not
+		// in the benchmark's module, which go -C makes the working folder.
+		root, err := harness.RepoRoot()
+		if err != nil {
+			return err
+		}
+		cfg.out = filepath.Join(root, "_bench")
+	}
 	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
 		return err
 	}
-	rep := report{Command: "go run ./test/bench " + strings.Join(os.Args[1:], " "), Machine: thisMachine(), Started: time.Now().UTC()}
+	rep := report{Command: strings.TrimSpace("go -C test/bench run . " + strings.Join(os.Args[1:], " ")), Machine: thisMachine(), Started: time.Now().UTC()}
 	b, cleanup, err := setup(ctx, cfg)
 	if err != nil {
 		return err

@@ -1,6 +1,6 @@
 // Package contract runs every method of the PCA client (internal/pca)
 // against the PCA emulator (internal/emulator) over HTTPS, so that both
-// sides are held to one wire contract.
+// sides are held to one description of the API, docs/pca-api.md.
 package contract
 
 import (
@@ -22,13 +22,15 @@ import (
 
 	"github.com/nhnpca/pca-issuer/internal/emulator"
 	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
+	"github.com/nhnpca/pca-issuer/test/pcaadmin"
 )
 
 const appKey = "contract-appkey"
 
 // newPair starts an emulator over TLS and returns clients for an ADMIN
 // and a VIEWER key.
-func newPair(t *testing.T) (admin, viewer *pca.Client, emu *emulator.Emulator) {
+func newPair(t *testing.T) (admin, viewer *pcaadmin.Client, emu *emulator.Emulator) {
 	t.Helper()
 	emu, err := emulator.New(emulator.Options{AppKey: appKey, AccessKeys: []emulator.AccessKey{
 		{ID: "admin", Secret: "admin-secret", Role: emulator.RoleAdmin},
@@ -43,8 +45,8 @@ func newPair(t *testing.T) (admin, viewer *pca.Client, emu *emulator.Emulator) {
 	if err := emu.SetBaseURL(srv.URL); err != nil {
 		t.Fatal(err)
 	}
-	mk := func(id, secret string) *pca.Client {
-		c, err := pca.New(pca.Config{URL: srv.URL, TokenURL: srv.URL, AppKey: appKey, AccessKeyID: id, SecretAccessKey: secret,
+	mk := func(id, secret string) *pcaadmin.Client {
+		c, err := pcaadmin.New(pca.Config{URL: srv.URL, TokenURL: srv.URL, AppKey: appKey, AccessKeyID: id, SecretAccessKey: secret,
 			HTTPClient: &http.Client{Transport: srv.Client().Transport, Timeout: 10 * time.Second}})
 		if err != nil {
 			t.Fatal(err)
@@ -55,7 +57,7 @@ func newPair(t *testing.T) (admin, viewer *pca.Client, emu *emulator.Emulator) {
 }
 
 // must returns v, or stops the test by panicking with err: a failed call
-// of the contract ends the walk (the panic names the call in its stack).
+// ends the walk (the panic names the call in its stack).
 func must[T any](v T, err error) T {
 	if err != nil {
 		panic(err)
@@ -73,42 +75,42 @@ func TestEveryClientMethodAgainstTheEmulator(t *testing.T) {
 	c, viewer, _ := newPair(t)
 
 	// Stores.
-	store := must(c.CreateStore(ctx, pca.StoreRequest{Name: "contract", Description: "contract tests", CRLActive: true, OCSPActive: true}))
+	store := must(c.CreateStore(ctx, wire.StoreRequest{Name: "contract", Description: "contract tests", CRLActive: true, OCSPActive: true}))
 	got := must(c.GetStore(ctx, store.ID))
-	if got.Name != "contract" || got.CRLRefreshPeriod != 7 || got.OCSPRefreshPeriod != 1 || got.Status != pca.StatusActive {
+	if got.Name != "contract" || got.CRLRefreshPeriod != 7 || got.OCSPRefreshPeriod != 1 || got.Status != wire.StatusActive {
 		t.Errorf("GetStore = %+v, want defaults crlRefreshPeriod 7, ocspRefreshPeriod 1, ACTIVE", got)
 	}
-	if _, err := c.ModifyStore(ctx, store.ID, pca.StoreRequest{Name: "contract-renamed", CRLActive: true, OCSPActive: true, CRLRefreshPeriod: 3}); err != nil {
+	if _, err := c.ModifyStore(ctx, store.ID, wire.StoreRequest{Name: "contract-renamed", CRLActive: true, OCSPActive: true, CRLRefreshPeriod: 3}); err != nil {
 		t.Fatal(err)
 	}
-	list := must(c.ListStores(ctx, pca.ListOptions{Search: "renamed", Size: 5}))
+	list := must(c.ListStores(ctx, wire.ListOptions{Search: "renamed", Size: 5}))
 	if list.TotalCnt != 1 || list.CAInfoList[0].CRLRefreshPeriod != 3 {
 		t.Errorf("ListStores(search renamed) = %+v", list)
 	}
 
 	// Issuer certificates.
-	root := must(c.IssueIssuerCertificate(ctx, store.ID, pca.IssuerCertRequest{
-		CertificateType: pca.TypeRoot, Name: "root", SubjectInfo: pca.SubjectInfo{CommonName: "Contract Root", Organization: "Contract", Country: "KR"},
-		TTLValue: 3650 * 24 * 3600, MaxDepth: ptr(1), KeyInfo: pca.KeyInfo{Algorithm: pca.KeyAlgorithmEC, KeySize: 256}, SignatureAlgorithm: pca.SHA256WithECDSA,
+	root := must(c.IssueIssuerCertificate(ctx, store.ID, wire.IssuerCertRequest{
+		CertificateType: wire.TypeRoot, Name: "root", SubjectInfo: wire.SubjectInfo{CommonName: "Contract Root", Organization: "Contract", Country: "KR"},
+		TTLValue: 3650 * 24 * 3600, MaxDepth: ptr(1), KeyInfo: wire.KeyInfo{Algorithm: wire.KeyAlgorithmEC, KeySize: 256}, SignatureAlgorithm: wire.SHA256WithECDSA,
 	}))
-	inter := must(c.IssueIssuerCertificate(ctx, store.ID, pca.IssuerCertRequest{
-		CertificateType: pca.TypeIntermediate, ParentCertID: root.CertificateID, Name: "intermediate", SubjectInfo: pca.SubjectInfo{CommonName: "Contract Intermediate"},
-		TTLValue: 365 * 24 * 3600, KeyInfo: pca.KeyInfo{Algorithm: pca.KeyAlgorithmRSA, KeySize: 2048}, SignatureAlgorithm: pca.SHA256WithRSA,
+	inter := must(c.IssueIssuerCertificate(ctx, store.ID, wire.IssuerCertRequest{
+		CertificateType: wire.TypeIntermediate, ParentCertID: root.CertificateID, Name: "intermediate", SubjectInfo: wire.SubjectInfo{CommonName: "Contract Intermediate"},
+		TTLValue: 365 * 24 * 3600, KeyInfo: wire.KeyInfo{Algorithm: wire.KeyAlgorithmRSA, KeySize: 2048}, SignatureAlgorithm: wire.SHA256WithRSA,
 	}))
 	detail := must(c.GetCertificate(ctx, store.ID, root.CertificateID))
 	if len(detail.ChildCertificateList) != 1 || detail.ChildCertificateList[0].CertificateID != inter.CertificateID {
 		t.Errorf("root's childCertificateList = %+v, want the intermediate", detail.ChildCertificateList)
 	}
-	issuers := must(c.ListCertificates(ctx, store.ID, pca.ListTypeIssuer, pca.ListOptions{}))
+	issuers := must(c.ListCertificates(ctx, store.ID, wire.ListTypeIssuer, wire.ListOptions{}))
 	if issuers.TotalCnt != 2 {
 		t.Errorf("ListCertificates(issuer) total = %d, want 2", issuers.TotalCnt)
 	}
 
 	// Templates.
-	tmplReq := pca.TemplateRequest{
+	tmplReq := wire.TemplateRequest{
 		Name: "leaf", ParentCertID: inter.CertificateID, MaxTTL: ptr(int64(90 * 24 * 3600)), UseCsrCommonName: true, UseCsrSans: true, AllowIPSans: true,
-		KeyInfo: pca.KeyInfo{Algorithm: pca.KeyAlgorithmEC, KeySize: 256}, KeyUsage: []string{pca.KeyUsageDigitalSignature},
-		ExtendedKeyUsage: []string{pca.ExtKeyUsageServerAuth},
+		KeyInfo: wire.KeyInfo{Algorithm: wire.KeyAlgorithmEC, KeySize: 256}, KeyUsage: []string{wire.KeyUsageDigitalSignature},
+		ExtendedKeyUsage: []string{wire.ExtKeyUsageServerAuth},
 	}
 	created := must(c.CreateTemplate(ctx, store.ID, tmplReq))
 	if !strings.Contains(created.Attributes, `"maxTTL"`) || created.SigningCertificateID != inter.CertificateID {
@@ -122,20 +124,20 @@ func TestEveryClientMethodAgainstTheEmulator(t *testing.T) {
 	if tmpl.Description != "modified" || tmpl.MaxTTL != "7776000" || !tmpl.IsLeaf {
 		t.Errorf("GetTemplate = %+v, want the modified description and maxTTL \"7776000\"", tmpl)
 	}
-	if tl := must(c.ListTemplates(ctx, store.ID, pca.ListOptions{Search: "leaf"})); tl.TotalCnt != 1 {
+	if tl := must(c.ListTemplates(ctx, store.ID, wire.ListOptions{Search: "leaf"})); tl.TotalCnt != 1 {
 		t.Errorf("ListTemplates total = %d, want 1", tl.TotalCnt)
 	}
 
 	// Issuance: SIGN and GENERATE.
 	key, csrPEM := newCSR(t, "svc.contract.internal")
-	signed := must(c.IssueWithTemplate(ctx, store.ID, created.TemplateID, pca.IssueRequest{
-		Mode: pca.ModeSign, CommonName: "svc.contract.internal", Csr: string(csrPEM), TTLValue: 3600, Sans: []string{"svc.contract.internal"},
+	signed := must(c.IssueWithTemplate(ctx, store.ID, created.TemplateID, wire.IssueRequest{
+		Mode: wire.ModeSign, CommonName: "svc.contract.internal", Csr: string(csrPEM), TTLValue: 3600, Sans: []string{"svc.contract.internal"},
 	}))
 	leaf := parseCert(t, signed.CertificatePem)
 	if !keysEqual(leaf.PublicKey, key.Public()) || leaf.OCSPServer == nil || leaf.CRLDistributionPoints == nil {
 		t.Errorf("SIGN leaf: key match %v, OCSP %v, CRL DP %v", keysEqual(leaf.PublicKey, key.Public()), leaf.OCSPServer, leaf.CRLDistributionPoints)
 	}
-	generated := must(c.IssueWithTemplate(ctx, store.ID, created.TemplateID, pca.IssueRequest{Mode: pca.ModeGenerate, CommonName: "gen.contract.internal", TTLValue: 3600, PrivateKeyFormat: pca.FormatPKCS8}))
+	generated := must(c.IssueWithTemplate(ctx, store.ID, created.TemplateID, wire.IssueRequest{Mode: wire.ModeGenerate, CommonName: "gen.contract.internal", TTLValue: 3600, PrivateKeyFormat: wire.FormatPKCS8}))
 	if generated.PrivateKey == "" {
 		t.Error("GENERATE returned no private key")
 	}
@@ -143,7 +145,7 @@ func TestEveryClientMethodAgainstTheEmulator(t *testing.T) {
 	if parseCert(t, string(pemBytes)).SerialNumber.Cmp(leaf.SerialNumber) != 0 {
 		t.Error("DownloadCertificate returned another certificate")
 	}
-	found := must(c.FindLeaf(ctx, store.ID, "svc.contract.internal", time.Now().Add(-time.Minute), func(cert *pca.Certificate) bool {
+	found := must(c.FindLeaf(ctx, store.ID, "svc.contract.internal", time.Now().Add(-time.Minute), func(cert *wire.Certificate) bool {
 		return keysEqual(parseCert(t, cert.CertificatePem).PublicKey, key.Public())
 	}))
 	if found == nil || found.CertificateID != signed.CertificateID {
@@ -173,7 +175,8 @@ func TestEveryClientMethodAgainstTheEmulator(t *testing.T) {
 		t.Error("DownloadCRL(pem) is not PEM")
 	}
 	// OCSP answers are cached for ocspRefreshPeriod, so a GET of the same
-	// request may still say good; a parseable signed answer is the contract.
+	// request may still say good (docs/pca-api.md#ocsp); a parseable signed
+	// answer is what both sides agree on.
 	if status := ocspStatus(t, must(c.OCSPGet(ctx, store.ID, ocspReq)), interCert); status != ocsp.Good && status != ocsp.Revoked {
 		t.Errorf("OCSP GET status = %d", status)
 	}
@@ -182,7 +185,7 @@ func TestEveryClientMethodAgainstTheEmulator(t *testing.T) {
 	if _, err := viewer.GetStore(ctx, store.ID); err != nil {
 		t.Errorf("VIEWER cannot read: %v", err)
 	}
-	if _, err := viewer.CreateStore(ctx, pca.StoreRequest{Name: "nope"}); !pca.IsForbidden(err) {
+	if _, err := viewer.CreateStore(ctx, wire.StoreRequest{Name: "nope"}); !pca.IsForbidden(err) {
 		t.Errorf("VIEWER write error = %v, want 403", err)
 	}
 	if err := c.DeleteTemplate(ctx, store.ID, created.TemplateID); err != nil {
@@ -192,7 +195,7 @@ func TestEveryClientMethodAgainstTheEmulator(t *testing.T) {
 		t.Errorf("GetTemplate after delete = %v, want 404", err)
 	}
 	deleted := must(c.DeleteStore(ctx, store.ID))
-	if deleted.Status != pca.StatusDeleted {
+	if deleted.Status != wire.StatusDeleted {
 		t.Errorf("DeleteStore status = %s, want DELETED", deleted.Status)
 	}
 }

@@ -30,7 +30,7 @@ import (
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 	"github.com/nhnpca/pca-issuer/internal/controller"
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 	"github.com/nhnpca/pca-issuer/internal/signer"
 	"github.com/nhnpca/pca-issuer/test/harness"
 )
@@ -97,14 +97,14 @@ func createMatrix(t *testing.T) (*matrixSetup, error) {
 	m := &matrixSetup{ns: newNamespace(t), templates: map[string]int64{}, issuer: "matrix", cluster: fmt.Sprintf("matrix-%d", suffix),
 		bootstrapIssuer: "matrix-bootstrap", bootstrapCluster: fmt.Sprintf("matrix-bootstrap-%d", suffix)}
 	maxTTL := int64(365 * 24 * 3600)
-	for _, k := range []pca.KeyInfo{{Algorithm: "RSA", KeySize: 2048}, {Algorithm: "EC", KeySize: 256}, {Algorithm: "EC", KeySize: 384}, {Algorithm: "EC", KeySize: 521}, {Algorithm: "ED25519"}} {
-		created, err := pc.CreateTemplate(ctx, h.PCA.CAStoreID, pca.TemplateRequest{
+	for _, k := range []wire.KeyInfo{{Algorithm: "RSA", KeySize: 2048}, {Algorithm: "EC", KeySize: 256}, {Algorithm: "EC", KeySize: 384}, {Algorithm: "EC", KeySize: 521}, {Algorithm: "ED25519"}} {
+		created, err := pc.CreateTemplate(ctx, h.PCA.CAStoreID, wire.TemplateRequest{
 			Name: fmt.Sprintf("matrix-%s-%d", strings.ToLower(k.Algorithm), k.KeySize), ParentCertID: h.PCA.IntermediateCertID, MaxTTL: &maxTTL,
 			AllowIPSans: true, UseCsrCommonName: true, UseCsrSans: true, KeyInfo: k,
 			URLSansWhitelist:   []string{"spiffe://" + matrixDomain + "/*"},
-			OtherSansWhitelist: []pca.OidInfo{{OID: oidUPN, Type: signer.OtherNameUTF8String, Value: "*@" + matrixDomain}},
-			KeyUsage:           []string{pca.KeyUsageDigitalSignature, pca.KeyUsageKeyEncipherment},
-			ExtendedKeyUsage:   []string{pca.ExtKeyUsageServerAuth, pca.ExtKeyUsageClientAuth},
+			OtherSansWhitelist: []wire.OidInfo{{OID: oidUPN, Type: signer.OtherNameUTF8String, Value: "*@" + matrixDomain}},
+			KeyUsage:           []string{wire.KeyUsageDigitalSignature, wire.KeyUsageKeyEncipherment},
+			ExtendedKeyUsage:   []string{wire.ExtKeyUsageServerAuth, wire.ExtKeyUsageClientAuth},
 		})
 		if err != nil {
 			return nil, err

@@ -5,11 +5,14 @@ import (
 	"net/http"
 
 	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
+	"github.com/nhnpca/pca-issuer/test/pcaadmin"
 )
 
-// PCAClient returns a PCA API client for the emulator with its ADMIN key.
-func (h *Harness) PCAClient() (*pca.Client, error) {
-	return pca.New(pca.Config{
+// PCAClient returns a PCA API client for the emulator with its ADMIN key,
+// with the administration calls of pcaadmin.
+func (h *Harness) PCAClient() (*pcaadmin.Client, error) {
+	return pcaadmin.New(pca.Config{
 		URL: h.PCAURL, TokenURL: h.PCAURL, AppKey: AppKey, AccessKeyID: AccessKeyID, SecretAccessKey: SecretAccessKey,
 		HTTPClient: &http.Client{Transport: h.emulator.server.Client().Transport},
 	})
@@ -25,12 +28,12 @@ func (h *Harness) CreateLeafTemplate(ctx context.Context, name, algorithm string
 		return 0, err
 	}
 	maxTTL := int64(365 * 24 * 3600)
-	created, err := pc.CreateTemplate(ctx, h.PCA.CAStoreID, pca.TemplateRequest{
+	created, err := pc.CreateTemplate(ctx, h.PCA.CAStoreID, wire.TemplateRequest{
 		Name: name, ParentCertID: h.PCA.IntermediateCertID, MaxTTL: &maxTTL,
 		AllowIPSans: true, UseCsrCommonName: true, UseCsrSans: true,
-		KeyInfo:          pca.KeyInfo{Algorithm: algorithm, KeySize: size},
-		KeyUsage:         []string{pca.KeyUsageDigitalSignature, pca.KeyUsageKeyEncipherment},
-		ExtendedKeyUsage: []string{pca.ExtKeyUsageServerAuth, pca.ExtKeyUsageClientAuth},
+		KeyInfo:          wire.KeyInfo{Algorithm: algorithm, KeySize: size},
+		KeyUsage:         []string{wire.KeyUsageDigitalSignature, wire.KeyUsageKeyEncipherment},
+		ExtendedKeyUsage: []string{wire.ExtKeyUsageServerAuth, wire.ExtKeyUsageClientAuth},
 	})
 	if err != nil {
 		return 0, err

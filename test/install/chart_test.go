@@ -20,18 +20,19 @@ func TestChartLintsAndRenders(t *testing.T) {
 		{name: "default values", wantKinds: map[string]int{
 			"CustomResourceDefinition": 2, "Deployment": 1, "ServiceAccount": 1, "ClusterRole": 3,
 			"ClusterRoleBinding": 2, "Role": 1, "RoleBinding": 1, "Service": 1,
-			"PodDisruptionBudget": 0, "ServiceMonitor": 0,
+			"PodDisruptionBudget": 0, "ServiceMonitor": 0, "PrometheusRule": 0, "ConfigMap": 0,
 		}},
 		{name: "every value set", args: []string{"-f", allValues()}, wantKinds: map[string]int{
 			"CustomResourceDefinition": 2, "Deployment": 1, "ServiceAccount": 1, "ClusterRole": 2,
 			"ClusterRoleBinding": 2, "Role": 1, "RoleBinding": 1, "Service": 1,
-			"PodDisruptionBudget": 1, "ServiceMonitor": 1,
+			"PodDisruptionBudget": 1, "ServiceMonitor": 1, "PrometheusRule": 1, "ConfigMap": 1,
 		}},
 		{name: "optional objects off", args: []string{"--set", "crds.enabled=false,approver.enabled=false," +
 			"metrics.enabled=false,leaderElection.enabled=false,serviceAccount.create=false,serviceAccount.name=existing"},
 			wantKinds: map[string]int{
 				"CustomResourceDefinition": 0, "Deployment": 1, "ServiceAccount": 0, "ClusterRole": 1,
 				"ClusterRoleBinding": 1, "Role": 0, "RoleBinding": 0, "Service": 0,
+				"PrometheusRule": 0, "ConfigMap": 0,
 			}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

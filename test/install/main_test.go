@@ -6,6 +6,7 @@ package install
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -68,11 +69,16 @@ func run(m *testing.M) int {
 	if err := apiextensionsv1.AddToScheme(scheme); err != nil {
 		return fail(err)
 	}
+	monitoringCRDs, err := prometheusOperatorCRDs()
+	if err != nil {
+		return fail(err)
+	}
 	env := &envtest.Environment{
 		BinaryAssetsDirectory: assets,
-		// prometheus-operator's ServiceMonitor, so that the chart's optional
-		// ServiceMonitor has somewhere to go.
-		CRDDirectoryPaths:     []string{filepath.Join("testdata", "crds")},
+		// prometheus-operator's own ServiceMonitor and PrometheusRule CRDs,
+		// so that the chart's optional monitoring objects are checked
+		// against the schemas they will meet.
+		CRDDirectoryPaths:     monitoringCRDs,
 		ErrorIfCRDPathMissing: true,
 		Scheme:                scheme,
 	}
@@ -110,6 +116,26 @@ func tool(envVar, target, dir string) (string, error) {
 		return "", fmt.Errorf("make %s: %w\n%s", target, err, out)
 	}
 	return bin, nil
+}
+
+// prometheusOperatorCRDs returns the files of prometheus-operator's
+// ServiceMonitor and PrometheusRule CRDs, as released in the module that
+// hack/tools/prometheus-operator pins (its zip ships
+// example/prometheus-operator-crd), downloading the module when missing.
+func prometheusOperatorCRDs() ([]string, error) {
+	const module = "github.com/prometheus-operator/prometheus-operator"
+	cmd := exec.Command("go", "mod", "download", "-json", module)
+	cmd.Dir = filepath.Join(root, "hack", "tools", "prometheus-operator")
+	out, err := cmd.Output()
+	var info struct{ Dir, Error string }
+	if jsonErr := json.Unmarshal(out, &info); err != nil || jsonErr != nil || info.Dir == "" {
+		return nil, fmt.Errorf("locating the module %s: %v %v %s", module, err, jsonErr, info.Error)
+	}
+	dir := filepath.Join(info.Dir, "example", "prometheus-operator-crd")
+	return []string{
+		filepath.Join(dir, "monitoring.coreos.com_servicemonitors.yaml"),
+		filepath.Join(dir, "monitoring.coreos.com_prometheusrules.yaml"),
+	}, nil
 }
 
 // ctx is the context of API calls; the tests are bounded by go test's

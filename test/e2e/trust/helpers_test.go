@@ -29,8 +29,8 @@ import (
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 	"github.com/nhnpca/pca-issuer/internal/controller"
-	"github.com/nhnpca/pca-issuer/internal/pca"
 	"github.com/nhnpca/pca-issuer/test/harness"
+	"github.com/nhnpca/pca-issuer/test/pcaadmin"
 )
 
 var nsCounter atomic.Int64
@@ -88,7 +88,7 @@ func waitBundle(t *testing.T, ns, name, what string, cond func([]*x509.Certifica
 }
 
 // storeCA reads a CA certificate of the emulator's store.
-func storeCA(t *testing.T, pc *pca.Client, certID int64) *x509.Certificate {
+func storeCA(t *testing.T, pc *pcaadmin.Client, certID int64) *x509.Certificate {
 	t.Helper()
 	detail, err := pc.GetCertificate(t.Context(), h.PCA.CAStoreID, certID)
 	if err != nil {

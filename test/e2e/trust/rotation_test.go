@@ -9,7 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
-	"github.com/nhnpca/pca-issuer/internal/pca"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 	"github.com/nhnpca/pca-issuer/test/harness"
 )
 
@@ -30,12 +30,12 @@ func TestRootRotation(t *testing.T) {
 	// A template of this test's own, so that moving it touches no other
 	// issuer of the package.
 	maxTTL := int64(365 * 24 * 3600)
-	tmplReq := pca.TemplateRequest{
+	tmplReq := wire.TemplateRequest{
 		Name: "rotating-ec", ParentCertID: h.PCA.IntermediateCertID, MaxTTL: &maxTTL,
 		AllowIPSans: true, UseCsrCommonName: true, UseCsrSans: true,
-		KeyInfo:          pca.KeyInfo{Algorithm: pca.KeyAlgorithmEC, KeySize: 256},
-		KeyUsage:         []string{pca.KeyUsageDigitalSignature, pca.KeyUsageKeyEncipherment},
-		ExtendedKeyUsage: []string{pca.ExtKeyUsageServerAuth, pca.ExtKeyUsageClientAuth},
+		KeyInfo:          wire.KeyInfo{Algorithm: wire.KeyAlgorithmEC, KeySize: 256},
+		KeyUsage:         []string{wire.KeyUsageDigitalSignature, wire.KeyUsageKeyEncipherment},
+		ExtendedKeyUsage: []string{wire.ExtKeyUsageServerAuth, wire.ExtKeyUsageClientAuth},
 	}
 	created, err := pc.CreateTemplate(ctx, h.PCA.CAStoreID, tmplReq)
 	if err != nil {
@@ -55,17 +55,17 @@ func TestRootRotation(t *testing.T) {
 	// The rotation: a new hierarchy in the same store, and the template
 	// moved under it.
 	maxDepth := 1
-	newRootDetail, err := pc.IssueIssuerCertificate(ctx, h.PCA.CAStoreID, pca.IssuerCertRequest{
-		CertificateType: pca.TypeRoot, Name: "Rotated Root CA", SubjectInfo: pca.SubjectInfo{CommonName: "PCA Emulator Rotated Root CA"},
-		TTLValue: 315_360_000, MaxDepth: &maxDepth, KeyInfo: pca.KeyInfo{Algorithm: pca.KeyAlgorithmEC, KeySize: 256}, SignatureAlgorithm: pca.SHA256WithECDSA,
+	newRootDetail, err := pc.IssueIssuerCertificate(ctx, h.PCA.CAStoreID, wire.IssuerCertRequest{
+		CertificateType: wire.TypeRoot, Name: "Rotated Root CA", SubjectInfo: wire.SubjectInfo{CommonName: "PCA Emulator Rotated Root CA"},
+		TTLValue: 315_360_000, MaxDepth: &maxDepth, KeyInfo: wire.KeyInfo{Algorithm: wire.KeyAlgorithmEC, KeySize: 256}, SignatureAlgorithm: wire.SHA256WithECDSA,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	newInterDetail, err := pc.IssueIssuerCertificate(ctx, h.PCA.CAStoreID, pca.IssuerCertRequest{
-		CertificateType: pca.TypeIntermediate, ParentCertID: newRootDetail.CertificateID, Name: "Rotated Intermediate CA",
-		SubjectInfo: pca.SubjectInfo{CommonName: "PCA Emulator Rotated Intermediate CA"},
-		TTLValue:    157_680_000, KeyInfo: pca.KeyInfo{Algorithm: pca.KeyAlgorithmEC, KeySize: 256}, SignatureAlgorithm: pca.SHA256WithECDSA,
+	newInterDetail, err := pc.IssueIssuerCertificate(ctx, h.PCA.CAStoreID, wire.IssuerCertRequest{
+		CertificateType: wire.TypeIntermediate, ParentCertID: newRootDetail.CertificateID, Name: "Rotated Intermediate CA",
+		SubjectInfo: wire.SubjectInfo{CommonName: "PCA Emulator Rotated Intermediate CA"},
+		TTLValue:    157_680_000, KeyInfo: wire.KeyInfo{Algorithm: wire.KeyAlgorithmEC, KeySize: 256}, SignatureAlgorithm: wire.SHA256WithECDSA,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package pca
+package wire
 
 import (
 	"fmt"
@@ -8,9 +8,10 @@ import (
 
 // DateTime is the API's "LocalDateTime": a date-time without a zone.
 //
-// Assumed: the zone is UTC. The provider's guide spells it both as
-// "2024-01-15T10:00:00" and as "2034-01-15 10:00:00"; both parse. It is
-// written in the first spelling.
+// The zone is taken as UTC (docs/pca-api.md, Emulator assumptions A3). The
+// provider's guide spells it both as "2024-01-15T10:00:00" and as
+// "2034-01-15 10:00:00"; both parse. It is written in the first spelling
+// (docs/pca-api.md#date-times-and-units).
 type DateTime struct {
 	time.Time
 }
