@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
+	"slices"
 	"time"
 )
 
@@ -16,15 +17,10 @@ func caFingerprint(c *x509.Certificate) string {
 }
 
 // bundleOrder returns the CA certificates of one template's chain as the
-// bundle lists them: the signing certificate (unless it is the root
-// itself), the other intermediates, then the root.
+// bundle lists them: the intermediates, signing certificate first (see
+// chainIntermediates), then the root.
 func (c storeCAs) bundleOrder() []*x509.Certificate {
-	var out []*x509.Certificate
-	if c.signing != nil && (len(c.roots) == 0 || caFingerprint(c.signing) != caFingerprint(c.roots[0])) {
-		out = append(out, c.signing)
-	}
-	out = append(out, c.intermediates...)
-	return append(out, c.roots...)
+	return slices.Concat(chainIntermediates(c), c.roots) // a copy: the chain may be a shared pin
 }
 
 // bundlePlan is what planBundle decides from.
