@@ -362,5 +362,10 @@ func setupTrustBundles(mgr ctrl.Manager, chains *bundleChains, events recorder.E
 	if err := r.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the trust bundle controller: %w", err)
 	}
+	// The sweep needs leader election (the Runnable default), as the
+	// controller it feeds does.
+	if err := mgr.Add(&orphanSweep{apiReader: r.apiReader, ctb: r.ctb, chains: chains, clock: r.clock}); err != nil {
+		return fmt.Errorf("setting up the trust bundle clean-up: %w", err)
+	}
 	return nil
 }

@@ -111,6 +111,32 @@ func TestDeletedIssuerUnpublishes(t *testing.T) {
 	waitGone(t, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "opt-out-ca"}})
 }
 
+// TestIssuerDeletedWhileManagerDown: a PCAIssuer deleted while no manager
+// runs leaves its ClusterTrustBundle, which it could not own; the next
+// manager finds it at start and deletes it.
+func TestIssuerDeletedWhileManagerDown(t *testing.T) {
+	ctx := t.Context()
+	ns := newNamespace(t)
+	iss := newBundleIssuer(t, ns, "pca", "pca-ca", nil)
+	ctb := &certificatesv1.ClusterTrustBundle{ObjectMeta: metav1.ObjectMeta{Name: clusterTrustBundleName(iss)}}
+	if err := h.WaitFor(ctx, ctb, harness.WaitTimeout, "published", func() bool { return ctb.Spec.TrustBundle != "" }); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.StopManager(); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Client.Delete(ctx, iss); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Client.Get(ctx, client.ObjectKeyFromObject(ctb), ctb); err != nil {
+		t.Fatalf("with no manager running the ClusterTrustBundle should still be there: %v", err)
+	}
+	if err := h.StartManager(managerOptions); err != nil {
+		t.Fatal(err)
+	}
+	waitGone(t, ctb)
+}
+
 // waitGone waits for obj to be deleted.
 func waitGone(t *testing.T, obj client.Object) {
 	t.Helper()

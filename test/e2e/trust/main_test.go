@@ -16,14 +16,16 @@ import (
 // h is the one control plane this package's tests share.
 var h *harness.Harness
 
+// managerOptions are the options of the package's manager, also when a
+// test restarts it.
+var managerOptions = controller.Options{
+	// The issuer check reads the chains its bundle is made of: short, so
+	// that a template moved to a new CA shows soon.
+	IssuerHealthCheckInterval: 2 * time.Second,
+	IssuerRetryInterval:       2 * time.Second,
+	PendingRetryInterval:      2 * time.Second,
+}
+
 func TestMain(m *testing.M) {
-	harness.RunTests(m, harness.Options{
-		Manager: &controller.Options{
-			// The issuer check reads the chains its bundle is made of:
-			// short, so that a template moved to a new CA shows soon.
-			IssuerHealthCheckInterval: 2 * time.Second,
-			IssuerRetryInterval:       2 * time.Second,
-			PendingRetryInterval:      2 * time.Second,
-		},
-	}, func(started *harness.Harness) { h = started })
+	harness.RunTests(m, harness.Options{Manager: &managerOptions}, func(started *harness.Harness) { h = started })
 }
