@@ -3,6 +3,7 @@ package trust
 import (
 	"context"
 	"crypto/x509"
+	"fmt"
 	"testing"
 	"time"
 
@@ -27,10 +28,11 @@ import (
 func TestClusterIssuerBundle(t *testing.T) {
 	ctx := t.Context()
 	ns := h.ClusterResourceNamespace
-	create(t, h.CredentialsSecret(ns, "cluster-pca-credentials"))
-	spec := h.IssuerSpec("cluster-pca-credentials")
-	spec.TrustBundle = &v1alpha1.TrustBundle{ConfigMap: &v1alpha1.ConfigMapKeySelector{Name: "cluster-pca-ca", Key: "bundle.pem"}}
-	iss := &v1alpha1.PCAClusterIssuer{ObjectMeta: metav1.ObjectMeta{Name: "cluster-pca"}, Spec: spec}
+	name := fmt.Sprintf("cluster-pca-%d", nsCounter.Add(1)) // cluster-wide: unique per run
+	create(t, h.CredentialsSecret(ns, name+"-credentials"))
+	spec := h.IssuerSpec(name + "-credentials")
+	spec.TrustBundle = &v1alpha1.TrustBundle{ConfigMap: &v1alpha1.ConfigMapKeySelector{Name: name + "-ca", Key: "bundle.pem"}}
+	iss := &v1alpha1.PCAClusterIssuer{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: spec}
 	create(t, iss)
 	if err := h.WaitFor(ctx, iss, harness.WaitTimeout, "Ready", func() bool { return iss.Status.IsReady(iss.Generation) }); err != nil {
 		t.Fatal(err)
@@ -41,7 +43,7 @@ func TestClusterIssuerBundle(t *testing.T) {
 	}
 	root, inter := storeCA(t, pc, h.PCA.RootCertID), storeCA(t, pc, h.PCA.IntermediateCertID)
 
-	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "cluster-pca-ca"}}
+	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name + "-ca"}}
 	err = h.WaitFor(ctx, cm, harness.WaitTimeout, "holding the root and intermediate under bundle.pem", func() bool {
 		return holds(parsePEM(t, []byte(cm.Data["bundle.pem"])), root, inter)
 	})
@@ -51,16 +53,16 @@ func TestClusterIssuerBundle(t *testing.T) {
 	if len(cm.OwnerReferences) != 1 || cm.OwnerReferences[0].Kind != "PCAClusterIssuer" || cm.OwnerReferences[0].UID != iss.UID {
 		t.Errorf("owner references = %+v", cm.OwnerReferences)
 	}
-	if cm.Labels[v1alpha1.LabelIssuerKind] != "PCAClusterIssuer" || cm.Labels[v1alpha1.LabelIssuerName] != "cluster-pca" {
+	if cm.Labels[v1alpha1.LabelIssuerKind] != "PCAClusterIssuer" || cm.Labels[v1alpha1.LabelIssuerName] != name {
 		t.Errorf("labels = %v", cm.Labels)
 	}
 
-	ctb := &certificatesv1.ClusterTrustBundle{ObjectMeta: metav1.ObjectMeta{Name: "pcaclusterissuers.nhnpca.issuer.dev:cluster-pca:ca"}}
+	ctb := &certificatesv1.ClusterTrustBundle{ObjectMeta: metav1.ObjectMeta{Name: "pcaclusterissuers.nhnpca.issuer.dev:" + name + ":ca"}}
 	err = h.WaitFor(ctx, ctb, harness.WaitTimeout, "holding the ConfigMap's bundle", func() bool { return ctb.Spec.TrustBundle == cm.Data["bundle.pem"] })
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ctb.Spec.SignerName != controller.SignerPrefixClusterIssuer+"cluster-pca" || len(ctb.OwnerReferences) != 1 || ctb.OwnerReferences[0].UID != iss.UID {
+	if ctb.Spec.SignerName != controller.SignerPrefixClusterIssuer+name || len(ctb.OwnerReferences) != 1 || ctb.OwnerReferences[0].UID != iss.UID {
 		t.Errorf("ClusterTrustBundle signerName %q, owner references %+v", ctb.Spec.SignerName, ctb.OwnerReferences)
 	}
 
