@@ -152,12 +152,16 @@ type PCAIssuerStatus struct {
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
 }
 
-// TrustBundle publishes an issuer's CA certificates: the root and the
-// intermediates of the chain its template signs under, PEM, root last.
-// Where the API server serves certificates.k8s.io ClusterTrustBundles, the
-// same certificates also go into a ClusterTrustBundle linked to the
-// issuer's signer name, for pods to project. A bundle is never written
-// empty.
+// TrustBundle publishes an issuer's CA certificates: for each template it
+// may sign with (spec.templateId, then spec.allowedTemplateIds), the
+// intermediates of the chain that template signs under, then its root;
+// PEM, each certificate once. Where the API server serves
+// certificates.k8s.io ClusterTrustBundles, the same certificates also go
+// into a ClusterTrustBundle linked to the issuer's signer name, for pods
+// to project. A bundle is never written empty, and never over an object
+// the issuer does not own (Warning event TrustBundleConflict). A CA
+// certificate that left the chains stays in the bundle by the rule of
+// RetainPreviousRootsFor (docs/trust-bundle.md, "Root rotation").
 type TrustBundle struct {
 	// ConfigMap names the ConfigMap the bundle is written to, in the
 	// issuer's namespace (the cluster resource namespace for a
@@ -196,6 +200,28 @@ type ConfigMapKeySelector struct {
 // DefaultTrustBundleKey is the ConfigMap key of the bundle when
 // spec.trustBundle.configMap.key is unset.
 const DefaultTrustBundleKey = "ca.crt"
+
+// Labels and annotations of the objects a trust bundle is written to
+// (docs/trust-bundle.md).
+const (
+	// LabelTrustBundle is "true" on every ConfigMap and ClusterTrustBundle
+	// an issuer publishes its bundle in, for a trust-manager Bundle's
+	// source selector.
+	LabelTrustBundle = "nhnpca.issuer.dev/trust-bundle"
+	// LabelIssuerKind names the kind of the publishing issuer, PCAIssuer
+	// or PCAClusterIssuer.
+	LabelIssuerKind = "nhnpca.issuer.dev/issuer-kind"
+	// LabelIssuerName names the publishing issuer; it is left out when the
+	// name is longer than a label value may be (63 characters), and the
+	// owner reference names the issuer.
+	LabelIssuerName = "nhnpca.issuer.dev/issuer-name"
+	// AnnotationRetiredCAs records, on a published bundle, when each CA
+	// certificate that is still in the bundle but no longer in a chain of
+	// the issuer's templates left the chains: a JSON object from the
+	// certificate's SHA-256 fingerprint (lower-case hex) to an RFC 3339
+	// time. It keeps the retention rule true across manager restarts.
+	AnnotationRetiredCAs = "nhnpca.issuer.dev/retired-cas"
+)
 
 // Revocation sets the revocation behaviour of an issuer.
 type Revocation struct {

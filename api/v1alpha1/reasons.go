@@ -100,3 +100,22 @@ const (
 	// issuer, at most once per check interval.
 	ReasonRevocationCheckFailed = "RevocationCheckFailed"
 )
+
+// Reasons of the events of an issuer's trust bundle (spec.trustBundle,
+// docs/trust-bundle.md).
+const (
+	// ReasonTrustBundleUpdated (Normal): the published bundle changed; the
+	// message names the CA certificates added and removed, by subject and
+	// notAfter.
+	ReasonTrustBundleUpdated = "TrustBundleUpdated"
+	// ReasonTrustBundleConflict (Warning): the ConfigMap or
+	// ClusterTrustBundle the bundle goes to exists and is not this
+	// issuer's (no owner reference to it, or not labelled for it); it is
+	// left alone.
+	ReasonTrustBundleConflict = "TrustBundleConflict"
+	// ReasonTrustBundleFailed (Warning): the bundle could not be written
+	// (the ClusterTrustBundle's name would be longer than 253 characters,
+	// the bundle would hold more than 64 certificates, or the API server
+	// refused the write); retried.
+	ReasonTrustBundleFailed = "TrustBundleFailed"
+)

@@ -25,12 +25,18 @@ const maxSecretChainBytes = 256 << 10
 // Certificate without noise; cert-manager issues it in time.
 var errNoLeaf = errors.New("no certificate in the Secret yet")
 
+// errBadLeaf is wrapped by currentLeaf when a Secret's tls.crt is too large
+// or does not start with a parseable certificate: the Secret holds nothing
+// this issuer can act on.
+var errBadLeaf = errors.New("unreadable certificate in the Secret")
+
 // currentLeaf returns the certificate currently in crt's Secret: the first
 // PEM block of tls.crt in the Secret crt.Spec.SecretName of crt's
 // namespace. r must read past the cache (Secrets are cached as metadata
 // only, see CacheOptions). A missing Secret or an empty tls.crt is an
 // error wrapping errNoLeaf; a tls.crt larger than maxSecretChainBytes, or
-// whose first block is not a parseable CERTIFICATE, is another error.
+// whose first block is not a parseable CERTIFICATE, an error wrapping
+// errBadLeaf; a failed read is another error.
 func currentLeaf(ctx context.Context, r client.Reader, crt *cmapi.Certificate) (*x509.Certificate, error) {
 	leaf, _, err := secretChain(ctx, r, crt)
 	return leaf, err
@@ -72,15 +78,15 @@ func leafOf(key types.NamespacedName, pemBytes []byte) (*x509.Certificate, []byt
 		return nil, nil, fmt.Errorf("the Secret %s has no %s: %w", key, corev1.TLSCertKey, errNoLeaf)
 	}
 	if len(pemBytes) > maxSecretChainBytes {
-		return nil, nil, fmt.Errorf("%s of Secret %s is %d bytes, more than %d", corev1.TLSCertKey, key, len(pemBytes), maxSecretChainBytes)
+		return nil, nil, fmt.Errorf("%s of Secret %s is %d bytes, more than %d: %w", corev1.TLSCertKey, key, len(pemBytes), maxSecretChainBytes, errBadLeaf)
 	}
 	block, rest := pem.Decode(pemBytes)
 	if block == nil || block.Type != "CERTIFICATE" {
-		return nil, nil, fmt.Errorf("%s of Secret %s does not start with a PEM CERTIFICATE block", corev1.TLSCertKey, key)
+		return nil, nil, fmt.Errorf("%s of Secret %s does not start with a PEM CERTIFICATE block: %w", corev1.TLSCertKey, key, errBadLeaf)
 	}
 	leaf, err := x509.ParseCertificate(block.Bytes)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s of Secret %s: %w", corev1.TLSCertKey, key, err)
+		return nil, nil, fmt.Errorf("%s of Secret %s: %w: %w", corev1.TLSCertKey, key, errBadLeaf, err)
 	}
 	return leaf, rest, nil
 }

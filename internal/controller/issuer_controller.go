@@ -37,6 +37,7 @@ type IssuerReconciler struct {
 	faults    *issuerFaults
 	pins      *caPins
 	slots     *issuerSlots
+	bundles   *bundleChains
 	recorder  recorder.EventRecorder
 	opts      Options
 	kind      string
@@ -69,14 +70,15 @@ func (r *IssuerReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 	defer release()
 	checkCtx, cancel := context.WithTimeout(ctx, r.opts.ReconcileTimeout)
 	health := checkIssuer(checkCtx, r.clients, iss)
-	cancel()
 	if health.template != nil {
 		r.templates.Put(iss, health.template, time.Now())
 		if health.casRead {
 			r.pins.set(req.NamespacedName, health.template.SigningCertificateID, health.cas)
 			r.observeCAs(iss, health.cas, time.Now())
+			r.readBundleChains(checkCtx, iss, health.cas)
 		}
 	}
+	cancel()
 	label := metrics.IssuerLabel(iss.GetNamespace(), iss.GetName())
 	if health.status == metav1.ConditionTrue {
 		metrics.ObserveIssuerChecked(label, time.Now())

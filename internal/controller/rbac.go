@@ -48,6 +48,17 @@ package controller
 // +kubebuilder:rbac:groups=certificates.k8s.io,resources=certificatesigningrequests/status,verbs=get;patch;update
 // +kubebuilder:rbac:groups=certificates.k8s.io,resources=signers,verbs=sign,resourceNames=pcaissuers.nhnpca.issuer.dev/*;pcaclusterissuers.nhnpca.issuer.dev/*
 //
+// Trust bundles (docs/trust-bundle.md): the ConfigMap of
+// spec.trustBundle is read past the cache and written whole, stale ones
+// are listed by label and deleted; the ClusterTrustBundle of an issuer's
+// signer name likewise, which the API server accepts only from a user who
+// may attest for that signer name (verb attest on certificates.k8s.io
+// signers), here only this project's signer names.
+//
+// +kubebuilder:rbac:groups="",resources=configmaps,verbs=get;list;create;update;delete
+// +kubebuilder:rbac:groups=certificates.k8s.io,resources=clustertrustbundles,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=certificates.k8s.io,resources=signers,verbs=attest,resourceNames=pcaissuers.nhnpca.issuer.dev/*;pcaclusterissuers.nhnpca.issuer.dev/*
+//
 // A CSR naming a namespaced PCAIssuer is signed only when its requester may
 // reference that signer: the manager asks the API server with a
 // SubjectAccessReview.

@@ -32,17 +32,21 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	// controllers, apart from the signing slots.
 	checkSlots := newIssuerSlots(opts.MaxConcurrentPerTenant)
 	events := boundedRecorder{mgr.GetEventRecorder("pca-issuer")}
+	bundles := newBundleChains()
 	issuers := []*IssuerReconciler{
 		{kind: kindIssuer, newIssuer: func() issuerObject { return &v1alpha1.PCAIssuer{} }, newList: func() client.ObjectList { return &v1alpha1.PCAIssuerList{} }},
 		{kind: kindClusterIssuer, newIssuer: func() issuerObject { return &v1alpha1.PCAClusterIssuer{} }, newList: func() client.ObjectList { return &v1alpha1.PCAClusterIssuerList{} }},
 	}
 	for _, r := range issuers {
 		r.client, r.clients, r.templates, r.faults, r.pins, r.opts = mgr.GetClient(), cs, templates, faults, pins, opts
-		r.slots = checkSlots
+		r.slots, r.bundles = checkSlots, bundles
 		r.recorder = events
 		if err := r.SetupWithManager(mgr); err != nil {
 			return fmt.Errorf("setting up the %s controller: %w", r.kind, err)
 		}
+	}
+	if err := setupTrustBundles(mgr, bundles, events, opts); err != nil {
+		return err
 	}
 	p := &pipeline{
 		client: mgr.GetClient(), apiReader: mgr.GetAPIReader(), pcaFor: pcaSourceOf(cs), templates: templates,
