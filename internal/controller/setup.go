@@ -17,7 +17,8 @@ import (
 const UserAgent = "pca-issuer"
 
 // Setup registers the field indexes and the reconcilers (PCAIssuer,
-// PCAClusterIssuer, CertificateRequest, CertificateSigningRequest) with mgr. The manager's scheme must
+// PCAClusterIssuer, CertificateRequest, CertificateSigningRequest, and
+// revocation's) with mgr. The manager's scheme must
 // know cert-manager's and this project's kinds.
 func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	opts = opts.withDefaults()
@@ -57,7 +58,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if err := csrr.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the CertificateSigningRequest controller: %w", err)
 	}
-	return nil
+	return setupRevocation(ctx, mgr, cs, events, opts)
 }
 
 // addIndexes adds the field indexes the watches map through.
