@@ -104,7 +104,7 @@ const (
 	// write of the revocation failed; it is retried with backoff.
 	ReasonRevokeFailed = "RevokeFailed"
 	// ReasonRevokeSkipped (Normal): a superseded certificate is not
-	// revoked: its issuer no longer has spec.revocation.revokeSuperseded, or
-	// its Certificate was deleted before a renewal replaced it.
+	// revoked: its issuer no longer has spec.revocation.revokeSuperseded,
+	// or is gone.
 	ReasonRevokeSkipped = "RevokeSkipped"
 )
