@@ -99,6 +99,8 @@ func TestRevokeAnnotationRefusals(t *testing.T) {
 			crs: []*cmapi.CertificateRequest{webRequest(1, 100, "0A", false)}, issuer: true, wantMsg: `has serial "0C", not 0A`},
 		{name: "unknown to the PCA", reason: "keyCompromise", pca: map[int64]string{}, secret: true,
 			crs: []*cmapi.CertificateRequest{webRequest(1, 100, "0A", false)}, issuer: true, wantMsg: "has no certificate 100"},
+		{name: "forged record", reason: "keyCompromise", pca: map[int64]string{100: "0A"}, secret: true,
+			crs: []*cmapi.CertificateRequest{forged(webRequest(1, 100, "0A", false))}, issuer: true, wantMsg: "is not the certificate CertificateRequest web-1 holds"},
 		{name: "issuer gone", reason: "keyCompromise", pca: map[int64]string{100: "0A"}, secret: true,
 			crs: []*cmapi.CertificateRequest{webRequest(1, 100, "0A", false)}, wantMsg: "PCAIssuer team/pca, which issued certificate 100, is gone"},
 	}
@@ -251,4 +253,11 @@ func TestRevokeAnswerChecked(t *testing.T) {
 	if ev := fx.events(); !hasEvent(ev, "Warning RevokeFailed", `serial "0F"`) {
 		t.Errorf("events %v", ev)
 	}
+}
+
+// forged is cr holding another certificate of the same serial than the
+// one its annotations name, as when someone wrote the annotations by hand.
+func forged(cr *cmapi.CertificateRequest) *cmapi.CertificateRequest {
+	cr.Status.Certificate = testLeaf(hexSerial(cr.Annotations[v1alpha1.AnnotationSerialNumber]), 1)
+	return cr
 }

@@ -50,7 +50,7 @@ type fakeRevocationPCA struct {
 func newFakeRevocationPCA(serials map[int64]string) *fakeRevocationPCA {
 	f := &fakeRevocationPCA{certs: map[int64]*pca.Certificate{}}
 	for id, s := range serials {
-		f.certs[id] = &pca.Certificate{CertificateID: id, SerialNumber: s, Status: pca.StatusActive, IsLeaf: true}
+		f.certs[id] = &pca.Certificate{CertificateID: id, SerialNumber: s, Status: pca.StatusActive, IsLeaf: true, CertificatePem: string(testLeaf(hexSerial(s), 0))}
 	}
 	return f
 }
@@ -176,7 +176,8 @@ func webCertificate(revision int, annotations map[string]string) *cmapi.Certific
 }
 
 // webRequest is CertificateRequest team/web-<revision> of Certificate
-// web, issued as PCA certificate id with serial, held or not.
+// web, issued as PCA certificate id with serial (the test leaf of that
+// serial in status.certificate), held or not.
 func webRequest(revision int, id int64, serial string, held bool) *cmapi.CertificateRequest {
 	cr := &cmapi.CertificateRequest{
 		ObjectMeta: metav1.ObjectMeta{
@@ -188,7 +189,8 @@ func webRequest(revision int, id int64, serial string, held bool) *cmapi.Certifi
 			},
 			OwnerReferences: []metav1.OwnerReference{{APIVersion: "cert-manager.io/v1", Kind: "Certificate", Name: "web", UID: "uid-web"}},
 		},
-		Spec: cmapi.CertificateRequestSpec{IssuerRef: cmmeta.IssuerReference{Group: v1alpha1.GroupVersion.Group, Kind: kindIssuer, Name: "pca"}},
+		Spec:   cmapi.CertificateRequestSpec{IssuerRef: cmmeta.IssuerReference{Group: v1alpha1.GroupVersion.Group, Kind: kindIssuer, Name: "pca"}},
+		Status: cmapi.CertificateRequestStatus{Certificate: testLeaf(hexSerial(serial), 0)},
 	}
 	if held {
 		cr.Finalizers = []string{FinalizerRevokeSuperseded}
@@ -196,21 +198,49 @@ func webRequest(revision int, id int64, serial string, held bool) *cmapi.Certifi
 	return cr
 }
 
-// webSecret is Secret team/web-tls holding a leaf with serial.
-func webSecret(t *testing.T, serial int64) *corev1.Secret {
-	t.Helper()
+// testLeaves are self-signed leaves by serial and variant, made once.
+var testLeaves = struct {
+	sync.Mutex
+	pem map[[2]int64][]byte
+}{pem: map[[2]int64][]byte{}}
+
+// testLeaf returns the PEM of a leaf with serial; another variant is
+// another certificate with the same serial.
+func testLeaf(serial, variant int64) []byte {
+	testLeaves.Lock()
+	defer testLeaves.Unlock()
+	k := [2]int64{serial, variant}
+	if p, ok := testLeaves.pem[k]; ok {
+		return p
+	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		t.Fatal(err)
+		panic(err)
 	}
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: "web"}, NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour)}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
 	if err != nil {
-		t.Fatal(err)
+		panic(err)
 	}
+	testLeaves.pem[k] = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	return testLeaves.pem[k]
+}
+
+// hexSerial reads a test serial ("0A").
+func hexSerial(s string) int64 {
+	n, err := strconv.ParseInt(strings.ReplaceAll(s, ":", ""), 16, 64)
+	if err != nil {
+		panic(err)
+	}
+	return n
+}
+
+// webSecret is Secret team/web-tls holding the test leaf with serial.
+func webSecret(t *testing.T, serial int64) *corev1.Secret {
+	t.Helper()
 	return &corev1.Secret{
 		ObjectMeta: metav1.ObjectMeta{Namespace: "team", Name: "web-tls"},
-		Data:       map[string][]byte{corev1.TLSCertKey: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})},
+		Data:       map[string][]byte{corev1.TLSCertKey: testLeaf(serial, 0)},
 	}
 }
 

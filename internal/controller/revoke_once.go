@@ -1,6 +1,7 @@
 package controller
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -95,6 +96,18 @@ func (r *revoker) revoke(ctx context.Context, cr *cmapi.CertificateRequest) (rev
 			cr.Name, v1alpha1.AnnotationCertificateID, v1alpha1.AnnotationSerialNumber)}
 	}
 	out := revokeOutcome{certificateID: rec.certificateID, serial: pcaSerial(rec.serial)}
+	// Past the cache, which drops status.certificate, and for a current
+	// resourceVersion to lock the in-flight marker to.
+	if err := r.apiReader.Get(ctx, client.ObjectKeyFromObject(cr), cr); err != nil {
+		if apierrors.IsNotFound(err) {
+			return out, &revokeRefusal{fmt.Sprintf("CertificateRequest %s is gone", cr.Name)}
+		}
+		return out, err
+	}
+	if rec, ok = recordOf(cr); !ok {
+		return out, &revokeRefusal{fmt.Sprintf("CertificateRequest %s no longer records a certificate", cr.Name)}
+	}
+	out.certificateID, out.serial = rec.certificateID, pcaSerial(rec.serial)
 	if t := annotationTime(cr, AnnotationRevoked); !t.IsZero() {
 		out.at, out.earlier = t, true
 		return out, nil
@@ -121,7 +134,7 @@ func (r *revoker) revoke(ctx context.Context, cr *cmapi.CertificateRequest) (rev
 	}
 	pcaCtx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
-	revoked, err := r.check(pcaCtx, pc, out.storeID, rec)
+	revoked, err := r.check(pcaCtx, pc, out.storeID, rec, cr)
 	if err != nil {
 		return out, err
 	}
@@ -137,7 +150,7 @@ func (r *revoker) revoke(ctx context.Context, cr *cmapi.CertificateRequest) (rev
 	if err != nil {
 		if pca.StatusOf(err) == http.StatusConflict {
 			// Perhaps already revoked: the status tells.
-			if revoked, cerr := r.check(pcaCtx, pc, out.storeID, rec); cerr == nil && revoked {
+			if revoked, cerr := r.check(pcaCtx, pc, out.storeID, rec, cr); cerr == nil && revoked {
 				out.at, out.earlier = now, true
 				return out, r.markRevoked(ctx, cr, now)
 			}
@@ -155,10 +168,17 @@ func (r *revoker) revoke(ctx context.Context, cr *cmapi.CertificateRequest) (rev
 	return out, r.markRevoked(ctx, cr, out.at)
 }
 
-// check reads the PCA's certificate and reports whether it is REVOKED. A
-// certificate that is not the recorded one (another serial: the issuer's
-// store changed since) is refused; so is one the PCA does not know.
-func (r *revoker) check(ctx context.Context, pc pcaRevocationAPI, storeID int64, rec issuanceRecord) (bool, error) {
+// check reads the PCA's certificate and reports whether it is REVOKED. It
+// must be the very certificate cr holds in status.certificate, which only
+// the issuer writes: annotations anyone who may edit the request can
+// forge, and a forged record must never revoke another's certificate. A
+// certificate the PCA does not know, or another one (the issuer's store
+// changed since, or a forged record), is refused.
+func (r *revoker) check(ctx context.Context, pc pcaRevocationAPI, storeID int64, rec issuanceRecord, cr *cmapi.CertificateRequest) (bool, error) {
+	issued, err := firstCertificateDER(cr.Status.Certificate)
+	if err != nil {
+		return false, &revokeRefusal{fmt.Sprintf("CertificateRequest %s holds no issued certificate (%v): not revoked", cr.Name, err)}
+	}
 	got, err := pc.GetCertificate(ctx, storeID, rec.certificateID)
 	if pca.IsNotFound(err) {
 		return false, &revokeRefusal{fmt.Sprintf("PCA store %d has no certificate %d (serial %s): not revoked", storeID, rec.certificateID, pcaSerial(rec.serial))}
@@ -169,6 +189,10 @@ func (r *revoker) check(ctx context.Context, pc pcaRevocationAPI, storeID int64,
 	if !sameSerial(got.SerialNumber, rec.serial) {
 		return false, &revokeRefusal{fmt.Sprintf("PCA certificate %d of store %d has serial %q, not %s (did the issuer's caStoreId change?): not revoked",
 			rec.certificateID, storeID, boundedMessage(got.SerialNumber, maxSerialText), pcaSerial(rec.serial))}
+	}
+	if der, err := firstCertificateDER([]byte(got.CertificatePem)); err != nil || !bytes.Equal(der, issued) {
+		return false, &revokeRefusal{fmt.Sprintf("PCA certificate %d of store %d is not the certificate CertificateRequest %s holds: not revoked",
+			rec.certificateID, storeID, cr.Name)}
 	}
 	return got.Status == pca.StatusRevoked, nil
 }

@@ -56,13 +56,23 @@ func sameSerial(s string, n *big.Int) bool {
 // leafSerialOf returns the serial number, in the PCA's spelling, of the
 // first certificate of a PEM chain.
 func leafSerialOf(chainPEM []byte) (string, error) {
-	block, _ := pem.Decode(chainPEM)
-	if block == nil || block.Type != "CERTIFICATE" {
-		return "", errors.New("no PEM CERTIFICATE block")
+	der, err := firstCertificateDER(chainPEM)
+	if err != nil {
+		return "", err
 	}
-	leaf, err := x509.ParseCertificate(block.Bytes)
+	leaf, err := x509.ParseCertificate(der)
 	if err != nil {
 		return "", err
 	}
 	return pcaSerial(leaf.SerialNumber), nil
+}
+
+// firstCertificateDER returns the DER of the first PEM CERTIFICATE block
+// of data.
+func firstCertificateDER(data []byte) ([]byte, error) {
+	block, _ := pem.Decode(data)
+	if block == nil || block.Type != "CERTIFICATE" {
+		return nil, errors.New("no PEM CERTIFICATE block")
+	}
+	return block.Bytes, nil
 }
