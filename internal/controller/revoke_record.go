@@ -53,6 +53,11 @@ func writeRecord(ctx context.Context, c client.Client, obj client.Object, rec *i
 	if rec.hold && !slices.Contains(obj.GetFinalizers(), FinalizerRevokeSuperseded) {
 		p.finalizers = append(append([]string{}, obj.GetFinalizers()...), FinalizerRevokeSuperseded)
 	}
+	a := obj.GetAnnotations()
+	if p.finalizers == nil && a[v1alpha1.AnnotationCertificateID] == *p.annotations[v1alpha1.AnnotationCertificateID] &&
+		a[v1alpha1.AnnotationSerialNumber] == rec.serial {
+		return nil // recorded by an earlier attempt
+	}
 	written := obj.DeepCopyObject().(client.Object)
 	if err := p.apply(ctx, c, written); err != nil {
 		return err
