@@ -71,8 +71,10 @@ func (r *RevokeAnnotationReconciler) Reconcile(ctx context.Context, req ctrl.Req
 		serial = s
 	case errors.Is(leafErr, errNoLeaf):
 		return r.refuse(ctx, crt, fmt.Sprintf("there is no certificate to revoke: %v", leafErr))
-	case leafErr != nil:
+	case leafErr != nil && !unreadable(leafErr):
 		return r.failed(crt, "", leafErr)
+	case leafErr != nil:
+		return r.refuse(ctx, crt, fmt.Sprintf("the certificate in the Secret cannot be read: %v", leafErr))
 	default:
 		serial = leaf.SerialNumber
 	}
@@ -197,4 +199,12 @@ func requestRecording(ctx context.Context, c client.Reader, crt *cmapi.Certifica
 		}
 	}
 	return nil, nil
+}
+
+// unreadable reports a Secret whose tls.crt cannot be parsed (too large,
+// not PEM, not a certificate), as opposed to a failed read: that does not
+// get better by retrying.
+func unreadable(err error) bool {
+	var status apierrors.APIStatus
+	return !errors.As(err, &status) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -93,6 +95,8 @@ func TestRevokeAnnotationRefusals(t *testing.T) {
 			crs: []*cmapi.CertificateRequest{webRequest(1, 100, "0A", false)}, issuer: true, wantMsg: "revokes nothing"},
 		{name: "no certificate yet", reason: "keyCompromise", pca: map[int64]string{100: "0A"},
 			crs: []*cmapi.CertificateRequest{webRequest(1, 100, "0A", false)}, issuer: true, wantMsg: "no certificate to revoke"},
+		{name: "unreadable Secret", reason: "keyCompromise", pca: map[int64]string{100: "0A"}, secret: true,
+			crs: []*cmapi.CertificateRequest{webRequest(1, 100, "0A", false)}, issuer: true, wantMsg: "cannot be read"},
 		{name: "not issued by pca-issuer", reason: "keyCompromise", pca: map[int64]string{100: "0B"}, secret: true,
 			crs: []*cmapi.CertificateRequest{webRequest(1, 100, "0B", false)}, issuer: true, wantMsg: "pca-issuer did not issue that certificate"},
 		{name: "another serial in the PCA", reason: "keyCompromise", pca: map[int64]string{100: "0C"}, secret: true,
@@ -109,7 +113,11 @@ func TestRevokeAnnotationRefusals(t *testing.T) {
 			f := newFakeRevocationPCA(c.pca)
 			objs := []client.Object{webCertificate(1, revokeAnnotated(c.reason))}
 			if c.secret {
-				objs = append(objs, webSecret(t, 0x0A))
+				s := webSecret(t, 0x0A)
+				if c.name == "unreadable Secret" {
+					s.Data[corev1.TLSCertKey] = []byte("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+				}
+				objs = append(objs, s)
 			}
 			if c.issuer {
 				objs = append(objs, readyIssuer())
@@ -260,4 +268,31 @@ func TestRevokeAnswerChecked(t *testing.T) {
 func forged(cr *cmapi.CertificateRequest) *cmapi.CertificateRequest {
 	cr.Status.Certificate = testLeaf(hexSerial(cr.Annotations[v1alpha1.AnnotationSerialNumber]), 1)
 	return cr
+}
+
+// TestRevokeAnnotationSecretReadFails: a failed read of the Secret is
+// retried with backoff and a Warning event; the annotation stays.
+func TestRevokeAnnotationSecretReadFails(t *testing.T) {
+	f := newFakeRevocationPCA(map[int64]string{100: "0A"})
+	funcs := &interceptor.Funcs{Get: func(ctx context.Context, c client.WithWatch, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
+		if _, ok := obj.(*corev1.Secret); ok {
+			return apierrors.NewServiceUnavailable("etcd is away")
+		}
+		return c.Get(ctx, key, obj, opts...)
+	}}
+	fx := newRevokeFixture(t, f, []client.Object{
+		readyIssuer(), webCertificate(1, revokeAnnotated("keyCompromise")), webSecret(t, 0x0A), webRequest(1, 100, "0A", false),
+	}, funcs)
+	if _, err := fx.ann.Reconcile(t.Context(), webKey); err == nil {
+		t.Fatal("no error to retry with backoff")
+	}
+	if ev := fx.events(); !hasEvent(ev, "Warning RevokeFailed", "etcd is away") {
+		t.Errorf("events %v", ev)
+	}
+	if crt := fx.certificate(t); crt.Annotations[v1alpha1.AnnotationRevoke] == "" {
+		t.Error("the annotation was removed")
+	}
+	if got := f.calls(); len(got) != 0 {
+		t.Errorf("revoke calls %v", got)
+	}
 }
