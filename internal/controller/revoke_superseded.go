@@ -127,8 +127,13 @@ func (r *SupersededReconciler) handle(ctx context.Context, cr *cmapi.Certificate
 			return 0, err // held until a renewal replaces it
 		}
 		since = now
-		if err := updateRequest(ctx, r.client, r.apiReader, cr, map[string]*string{AnnotationSupersededAt: ptrTo(formatTime(since))}, false); err != nil {
-			return 0, err
+		// Locked: a lagging cache must not move the first sighting later.
+		p := metadataPatch{annotations: map[string]*string{AnnotationSupersededAt: ptrTo(formatTime(since))}, resourceVersion: cr.ResourceVersion}
+		if err := p.apply(ctx, r.client, cr); err != nil {
+			if errors.Is(err, errConflict) {
+				return conflictRetry, nil // read it again
+			}
+			return 0, client.IgnoreNotFound(err)
 		}
 	}
 	grace := v1alpha1.DefaultRevocationGracePeriod
