@@ -125,7 +125,7 @@ func newRevokeFixture(t *testing.T, f *fakeRevocationPCA, objs []client.Object, 
 	}
 	fx := &revokeFixture{client: b.Build(), pca: f, clock: clocktesting.NewFakeClock(now), recorder: events.NewFakeRecorder(100)}
 	rv := &revoker{client: fx.client, apiReader: fx.client, clock: fx.clock, timeout: revokeTimeout,
-		pcaFor: func(context.Context, v1alpha1.Issuer) (pcaRevocationAPI, error) { return f, nil }}
+		pcaFor: func(context.Context, v1alpha1.Issuer) (pcaRevokeAPI, error) { return f, nil }}
 	fx.ann = &RevokeAnnotationReconciler{client: fx.client, apiReader: fx.client, revoker: rv, recorder: fx.recorder}
 	fx.sup = &SupersededReconciler{client: fx.client, apiReader: fx.client, revoker: rv, recorder: fx.recorder, clock: fx.clock}
 	return fx

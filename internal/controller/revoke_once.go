@@ -16,10 +16,10 @@ import (
 	"github.com/nhnpca/pca-issuer/internal/pca"
 )
 
-// pcaRevocationAPI is the part of the PCA API that revoking calls: read a
+// pcaRevokeAPI is the part of the PCA API that revoking calls: read a
 // certificate (its serial and status) and revoke it. *pca.Client
 // implements it; unit tests fake it.
-type pcaRevocationAPI interface {
+type pcaRevokeAPI interface {
 	GetCertificate(ctx context.Context, caStoreID, certID int64) (*pca.Certificate, error)
 	// RevokeCertificate takes no reason: the API guide's revoke call (POST
 	// .../certs/{certId}/revoke) has no body, so the RFC 5280 reason is
@@ -27,13 +27,13 @@ type pcaRevocationAPI interface {
 	RevokeCertificate(ctx context.Context, caStoreID, certID int64) (*pca.RevokeResult, error)
 }
 
-// revocationSource returns the PCA API of an issuer, failing as
+// revokeSource returns the PCA API of an issuer, failing as
 // (*clients).For does.
-type revocationSource func(ctx context.Context, iss v1alpha1.Issuer) (pcaRevocationAPI, error)
+type revokeSource func(ctx context.Context, iss v1alpha1.Issuer) (pcaRevokeAPI, error)
 
-// revocationSourceOf adapts clients to a revocationSource.
-func revocationSourceOf(cs *clients) revocationSource {
-	return func(ctx context.Context, iss v1alpha1.Issuer) (pcaRevocationAPI, error) {
+// revokeSourceOf adapts clients to a revokeSource.
+func revokeSourceOf(cs *clients) revokeSource {
+	return func(ctx context.Context, iss v1alpha1.Issuer) (pcaRevokeAPI, error) {
 		pc, err := cs.For(ctx, iss)
 		if err != nil {
 			return nil, err // not a typed nil in the interface
@@ -79,7 +79,7 @@ type revokeOutcome struct {
 type revoker struct {
 	client    client.Client
 	apiReader client.Reader
-	pcaFor    revocationSource
+	pcaFor    revokeSource
 	clock     clock.PassiveClock
 	// timeout bounds the PCA calls of one attempt, and is how long an
 	// in-flight marker keeps other attempts off.
@@ -174,7 +174,7 @@ func (r *revoker) revoke(ctx context.Context, cr *cmapi.CertificateRequest) (rev
 // forge, and a forged record must never revoke another's certificate. A
 // certificate the PCA does not know, or another one (the issuer's store
 // changed since, or a forged record), is refused.
-func (r *revoker) check(ctx context.Context, pc pcaRevocationAPI, storeID int64, rec issuanceRecord, cr *cmapi.CertificateRequest) (bool, error) {
+func (r *revoker) check(ctx context.Context, pc pcaRevokeAPI, storeID int64, rec issuanceRecord, cr *cmapi.CertificateRequest) (bool, error) {
 	issued, err := firstCertificateDER(cr.Status.Certificate)
 	if err != nil {
 		return false, &revokeRefusal{fmt.Sprintf("CertificateRequest %s holds no issued certificate (%v): not revoked", cr.Name, err)}

@@ -23,7 +23,7 @@ func setupRevocation(ctx context.Context, mgr ctrl.Manager, cs *clients, events 
 	if err := mgr.GetFieldIndexer().IndexField(ctx, &cmapi.CertificateRequest{}, certificateOwnerIndex, certificateOwner); err != nil {
 		return err
 	}
-	rv := &revoker{client: mgr.GetClient(), apiReader: mgr.GetAPIReader(), pcaFor: revocationSourceOf(cs), clock: clock.RealClock{}, timeout: opts.ReconcileTimeout}
+	rv := &revoker{client: mgr.GetClient(), apiReader: mgr.GetAPIReader(), pcaFor: revokeSourceOf(cs), clock: clock.RealClock{}, timeout: opts.ReconcileTimeout}
 	ann := &RevokeAnnotationReconciler{client: mgr.GetClient(), apiReader: mgr.GetAPIReader(), revoker: rv, recorder: events}
 	if err := ann.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the revoke annotation controller: %w", err)
