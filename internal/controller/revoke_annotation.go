@@ -97,7 +97,9 @@ func (r *RevokeAnnotationReconciler) Reconcile(ctx context.Context, req ctrl.Req
 		return r.retry(ctx, crt, pcaSerial(serial), err)
 	}
 	message := revokedMessage(out, reason)
+	next := "the Secret holds a newer certificate already"
 	if leafErr == nil && leaf.SerialNumber.Cmp(serial) == 0 {
+		next = "renewing the Certificate"
 		// On the Certificate as it is now: the cache may lag behind the pin.
 		if err := r.apiReader.Get(ctx, client.ObjectKeyFromObject(crt), crt); err != nil {
 			return ctrl.Result{}, client.IgnoreNotFound(err) // requeue with backoff
@@ -112,7 +114,7 @@ func (r *RevokeAnnotationReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	if res, err := r.finish(ctx, crt); err != nil || !res.IsZero() {
 		return res, err
 	}
-	r.recorder.Eventf(crt, nil, corev1.EventTypeNormal, v1alpha1.ReasonRevokeDone, "Revoke", "%s; renewing the Certificate", message)
+	r.recorder.Eventf(crt, nil, corev1.EventTypeNormal, v1alpha1.ReasonRevokeDone, "Revoke", "%s; %s", message, next)
 	return ctrl.Result{}, nil
 }
 

@@ -242,6 +242,9 @@ func TestRevokeAnnotationPinned(t *testing.T) {
 	if issuing(got) {
 		t.Error("renewed again, though the Secret holds a new certificate")
 	}
+	if ev := fx.events(); !hasEvent(ev, "Normal RevokeDone", "serial 0A", "holds a newer certificate") {
+		t.Errorf("events %v", ev)
+	}
 }
 
 // TestRevokeAnswerChecked: an answer for another serial is not taken as
