@@ -299,3 +299,24 @@ func TestRevokeAnnotationSecretReadFails(t *testing.T) {
 		t.Errorf("revoke calls %v", got)
 	}
 }
+
+// TestRevokeAnnotationOtherIssuer: a Certificate of another issuer is
+// left alone, annotation and all.
+func TestRevokeAnnotationOtherIssuer(t *testing.T) {
+	f := newFakeRevocationPCA(map[int64]string{100: "0A"})
+	crt := webCertificate(1, revokeAnnotated("keyCompromise"))
+	crt.Spec.IssuerRef.Group = "cert-manager.io"
+	fx := newRevokeFixture(t, f, []client.Object{readyIssuer(), crt, webSecret(t, 0x0A), webRequest(1, 100, "0A", false)}, nil)
+	if res, err := fx.ann.Reconcile(t.Context(), webKey); err != nil || !res.IsZero() {
+		t.Fatalf("Reconcile = %v, %v", res, err)
+	}
+	if got := f.calls(); len(got) != 0 {
+		t.Errorf("revoke calls %v", got)
+	}
+	if fx.certificate(t).Annotations[v1alpha1.AnnotationRevoke] == "" {
+		t.Error("the annotation of another issuer's Certificate was removed")
+	}
+	if ev := fx.events(); len(ev) != 0 {
+		t.Errorf("events %v", ev)
+	}
+}

@@ -179,3 +179,24 @@ func TestSupersededAlreadyRevoked(t *testing.T) {
 		t.Errorf("web-1: finalizers %v, annotations %v", cr.Finalizers, cr.Annotations)
 	}
 }
+
+// TestSupersededCertificateRecreated: requests of an earlier Certificate
+// of the same name (another UID) are released without revoking: nothing
+// replaced their certificates.
+func TestSupersededCertificateRecreated(t *testing.T) {
+	f := newFakeRevocationPCA(map[int64]string{100: "0A"})
+	old := webRequest(1, 100, "0A", true)
+	old.OwnerReferences[0].UID = "uid-earlier"
+	fx := newRevokeFixture(t, f, []client.Object{
+		revokingIssuer(supersede(0)), webCertificate(3, nil), webSecret(t, 0x0B), old,
+	}, nil)
+	if _, err := fx.sup.Reconcile(t.Context(), webKey); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.calls(); len(got) != 0 {
+		t.Errorf("revoke calls %v", got)
+	}
+	if cr := fx.request(t, "web-1"); hasFinalizer(cr) {
+		t.Errorf("still held: %v", cr.Finalizers)
+	}
+}

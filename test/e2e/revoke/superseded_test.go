@@ -131,3 +131,33 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestRevokeSupersededCertificateDeleted: deleting a Certificate is no
+// revocation request: its requests are released (nothing is left stuck
+// on the finalizer) and nothing is revoked.
+func TestRevokeSupersededCertificateDeleted(t *testing.T) {
+	ns := newNamespace(t)
+	newIssuer(t, ns, supersededPolicy())
+	crt := issuedCertificate(t, ns, "deleted")
+	leaf := leafOf(t, crt)
+	id, cr := recordOf(t, crt, leaf)
+	if !contains(cr.Finalizers, controller.FinalizerRevokeSuperseded) {
+		t.Fatalf("CertificateRequest %s is not held: finalizers %v", cr.Name, cr.Finalizers)
+	}
+	before := revokeCalls()
+	if err := h.Client.Delete(t.Context(), crt); err != nil {
+		t.Fatal(err)
+	}
+	err := h.WaitFor(t.Context(), cr, harness.WaitTimeout, "released", func() bool {
+		return !contains(cr.Finalizers, controller.FinalizerRevokeSuperseded)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := revokeCalls() - before; got != 0 {
+		t.Errorf("revoke calls = %d, want 0", got)
+	}
+	if got := pcaStatus(t, id); got != pca.StatusActive {
+		t.Errorf("certificate %d is %s, want ACTIVE", id, got)
+	}
+}
