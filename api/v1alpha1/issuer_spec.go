@@ -257,16 +257,24 @@ const (
 	// AnnotationRevoke on a Certificate revokes the certificate currently
 	// in its Secret through the PCA and renews it. Its value is an RFC 5280
 	// section 5.3.1 reason name (for example keyCompromise, superseded,
-	// cessationOfOperation, unspecified). The issuer removes the
-	// annotation when done.
+	// cessationOfOperation, unspecified; certificateHold and removeFromCRL
+	// are refused, a PCA revocation being permanent). The PCA's revoke
+	// call takes no reason: the reason is recorded in the event only. The
+	// issuer removes the annotation when done, and when it refuses (a
+	// certificate it did not issue, an unknown reason), with a Warning
+	// event saying why (docs/revocation.md).
 	AnnotationRevoke = "nhnpca.issuer.dev/revoke"
 
 	// AnnotationCertificateID on a CertificateRequest or a Kubernetes CSR
-	// records the PCA certificateId of the certificate issued for it.
+	// records the PCA certificateId of the certificate issued for it. It
+	// is written before the request's status, so an issued request always
+	// has it; revocation trusts it only for the certificate the request's
+	// status holds.
 	AnnotationCertificateID = "nhnpca.issuer.dev/certificate-id"
 
 	// AnnotationSerialNumber on a CertificateRequest or a Kubernetes CSR
-	// records the serial number of the certificate issued for it, in the
-	// PCA's spelling (upper-case hex, colon-separated).
+	// records the serial number of the certificate issued for it (read
+	// from the certificate itself), in the PCA's spelling (upper-case hex,
+	// colon-separated), with AnnotationCertificateID.
 	AnnotationSerialNumber = "nhnpca.issuer.dev/serial-number"
 )

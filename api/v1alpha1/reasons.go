@@ -119,3 +119,30 @@ const (
 	// refused the write); retried.
 	ReasonTrustBundleFailed = "TrustBundleFailed"
 )
+
+// Reasons of the events pca-issuer records on Certificates (and, when the
+// Certificate is gone, on CertificateRequests) when it revokes a
+// certificate from the cluster: the nhnpca.issuer.dev/revoke annotation and
+// spec.revocation.revokeSuperseded (docs/revocation.md).
+const (
+	// ReasonRevokeDone (Normal): a certificate pca-issuer issued was
+	// revoked through the PCA, or found revoked there already; the event
+	// names its serial, its PCA certificate id, the RFC 5280 reason and the
+	// time. The PCA's revoke call takes no reason: the event is its only
+	// record.
+	ReasonRevokeDone = "RevokeDone"
+	// ReasonRevokeRefused (Warning): pca-issuer will not revoke the
+	// certificate: the reason is not one it revokes with, the Secret holds
+	// no certificate, no CertificateRequest of the Certificate records the
+	// certificate (pca-issuer did not issue it), the PCA's certificate of
+	// that id has another serial, or the issuer is gone. The revoke
+	// annotation is removed; nothing is retried.
+	ReasonRevokeRefused = "RevokeRefused"
+	// ReasonRevokeFailed (Warning): a PCA call or a Kubernetes read or
+	// write of the revocation failed; it is retried with backoff.
+	ReasonRevokeFailed = "RevokeFailed"
+	// ReasonRevokeSkipped (Normal): a superseded certificate is not
+	// revoked: its issuer no longer has spec.revocation.revokeSuperseded,
+	// or is gone.
+	ReasonRevokeSkipped = "RevokeSkipped"
+)

@@ -3,6 +3,7 @@ package controller
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 
 	"k8s.io/apimachinery/pkg/types"
@@ -39,6 +40,8 @@ type decision struct {
 	result ctrl.Result
 	err    error
 	events []requestEvent
+	// record, when set, is written onto the request before its status.
+	record *issuedRecord
 }
 
 // reconcile signs one request of kind k. An approved request is read again
@@ -76,6 +79,15 @@ func (p *pipeline) reconcile(ctx context.Context, k requestKind, key types.Names
 	decideCtx, cancel := context.WithTimeout(ctx, p.opts.ReconcileTimeout)
 	d := p.decide(decideCtx, req, ref)
 	cancel()
+	if d.record != nil {
+		// The record goes first, so that an issued request always has it.
+		if err := writeRecord(ctx, p.client, obj, d.record); err != nil {
+			if errors.Is(err, errConflict) {
+				return ctrl.Result{RequeueAfter: conflictRetry}, nil // the marker finds the certificate again
+			}
+			return ctrl.Result{}, client.IgnoreNotFound(err) // requeue with backoff
+		}
+	}
 	if err := p.writeStatus(ctx, orig, obj); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err) // requeue with backoff; the events wait too
 	}

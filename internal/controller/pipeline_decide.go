@@ -109,6 +109,7 @@ func (p *pipeline) sign(ctx context.Context, req request, ref issuerRef, iss iss
 	message := fmt.Sprintf("%s by template %d of PCA store %d (certificate %d, serial %s)",
 		verb, choice.id, iss.GetSpec().CAStoreID, res.certificateID, res.serial)
 	req.setIssued(res.certificate, res.ca, message, now)
+	d.record = newIssuedRecord(req, iss, res)
 	metrics.ObserveIssuance(ref.label(), metrics.ResultIssued)
 	d.events = append(d.events, requestEvent{corev1.EventTypeNormal, cmapi.CertificateRequestReasonIssued, message})
 	return d // done

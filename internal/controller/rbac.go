@@ -24,8 +24,10 @@ package controller
 // +kubebuilder:rbac:groups="",resources=events,verbs=create;patch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 //
-// cert-manager CertificateRequests: the in-flight marker is a patch of the
-// object's annotations, the result a patch of its status.
+// cert-manager CertificateRequests: the in-flight marker, the issuance
+// record and the revocation state are patches of the object's annotations
+// (and of its finalizers, for revokeSuperseded), the result a patch of its
+// status.
 //
 // +kubebuilder:rbac:groups=cert-manager.io,resources=certificaterequests,verbs=get;list;watch;patch;update
 // +kubebuilder:rbac:groups=cert-manager.io,resources=certificaterequests/status,verbs=get;patch;update

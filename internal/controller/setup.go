@@ -17,7 +17,8 @@ import (
 const UserAgent = "pca-issuer"
 
 // Setup registers the field indexes and the reconcilers (PCAIssuer,
-// PCAClusterIssuer, CertificateRequest, CertificateSigningRequest) with mgr. The manager's scheme must
+// PCAClusterIssuer, CertificateRequest, CertificateSigningRequest, and
+// revocation's) with mgr. The manager's scheme must
 // know cert-manager's and this project's kinds.
 func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	opts = opts.withDefaults()
@@ -61,7 +62,10 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if err := csrr.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("setting up the CertificateSigningRequest controller: %w", err)
 	}
-	return setupRevocationChecks(mgr, newRevocationChecker(mgr.GetClient(), mgr.GetAPIReader(), revocationSourceOf(cs), templates, pins, events, opts))
+	if err := setupRevocationChecks(mgr, newRevocationChecker(mgr.GetClient(), mgr.GetAPIReader(), revocationSourceOf(cs), templates, pins, events, opts)); err != nil {
+		return err
+	}
+	return setupRevocation(ctx, mgr, cs, events, opts)
 }
 
 // addIndexes adds the field indexes the watches map through.
