@@ -160,7 +160,7 @@ func (c *revocationChecker) reconcile(ctx context.Context, s subject) (ctrl.Resu
 	if err != nil || status.State != revocation.Revoked {
 		return next, nil
 	}
-	serial := revocation.FormatSerial(leaf.SerialNumber)
+	serial := wire.FormatSerial(leaf.SerialNumber)
 	if c.actedOn(s.key) == serial {
 		return next, nil
 	}
@@ -216,7 +216,7 @@ func (c *revocationChecker) tellFailure(ctx context.Context, iss issuerObject, l
 	}
 	ctrl.LoggerFrom(ctx).Info("revocation check failed", "issuer", label, "reason", err.Error())
 	c.recorder.Eventf(iss, nil, corev1.EventTypeWarning, v1alpha1.ReasonRevocationCheckFailed, "CheckRevocation",
-		"Checking the revocation of certificate %s failed: %v; retrying every %s", revocation.FormatSerial(leaf.SerialNumber), err, interval)
+		"Checking the revocation of certificate %s failed: %v; retrying every %s", wire.FormatSerial(leaf.SerialNumber), err, interval)
 }
 
 // uncheckedError says why a certificate's revocation cannot be checked.

@@ -94,7 +94,14 @@ func leafOf(key types.NamespacedName, pemBytes []byte) (*x509.Certificate, []byt
 // pemCertificates appends to out the certificates of the PEM CERTIFICATE
 // blocks of data, up to maxChainCertificates in out.
 func pemCertificates(data []byte, out []*x509.Certificate) []*x509.Certificate {
-	for len(out) < maxChainCertificates {
+	return appendPEMCertificates(data, out, maxChainCertificates)
+}
+
+// appendPEMCertificates appends to out the certificates of the PEM
+// CERTIFICATE blocks of data until out holds limit of them; other blocks,
+// and certificates that do not parse, are skipped.
+func appendPEMCertificates(data []byte, out []*x509.Certificate, limit int) []*x509.Certificate {
+	for len(out) < limit {
 		var block *pem.Block
 		block, data = pem.Decode(data)
 		if block == nil {

@@ -14,6 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // RevokeAnnotationReconciler revokes, through the PCA, the certificate in
@@ -64,7 +65,7 @@ func (r *RevokeAnnotationReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	var serial *big.Int
 	switch {
 	case pinned:
-		s, ok := parseSerial(pin)
+		s, ok := wire.ParseSerial(pin)
 		if !ok {
 			return r.refuse(ctx, crt, fmt.Sprintf("%s=%q is not a serial number: remove it, and annotate again", AnnotationRevokeSerial, boundedMessage(pin, 64)))
 		}
@@ -80,21 +81,21 @@ func (r *RevokeAnnotationReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	}
 	cr, err := requestRecording(ctx, r.client, crt, serial)
 	if err != nil {
-		return r.failed(crt, pcaSerial(serial), err)
+		return r.failed(crt, wire.FormatSerial(serial), err)
 	}
 	if cr == nil {
 		return r.refuse(ctx, crt, fmt.Sprintf("no CertificateRequest of this Certificate records serial %s (annotation %s): pca-issuer did not issue that certificate, so it does not revoke it",
-			pcaSerial(serial), v1alpha1.AnnotationSerialNumber))
+			wire.FormatSerial(serial), v1alpha1.AnnotationSerialNumber))
 	}
 	if !pinned {
-		p := metadataPatch{annotations: map[string]*string{AnnotationRevokeSerial: ptrTo(pcaSerial(serial))}, resourceVersion: crt.ResourceVersion}
+		p := metadataPatch{annotations: map[string]*string{AnnotationRevokeSerial: ptrTo(wire.FormatSerial(serial))}, resourceVersion: crt.ResourceVersion}
 		if err := p.apply(ctx, r.client, crt); err != nil {
-			return r.retry(ctx, crt, pcaSerial(serial), err)
+			return r.retry(ctx, crt, wire.FormatSerial(serial), err)
 		}
 	}
 	out, err := r.revoker.revoke(ctx, cr)
 	if err != nil {
-		return r.retry(ctx, crt, pcaSerial(serial), err)
+		return r.retry(ctx, crt, wire.FormatSerial(serial), err)
 	}
 	message := revokedMessage(out, reason)
 	next := "the Secret holds a newer certificate already"

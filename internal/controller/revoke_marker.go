@@ -10,6 +10,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // The state of a revocation, kept on the CertificateRequest that recorded
@@ -66,7 +67,7 @@ func recordOf(obj client.Object) (issuanceRecord, bool) {
 	if err != nil || id <= 0 {
 		return issuanceRecord{}, false
 	}
-	serial, ok := parseSerial(a[v1alpha1.AnnotationSerialNumber])
+	serial, ok := wire.ParseSerial(a[v1alpha1.AnnotationSerialNumber])
 	if !ok {
 		return issuanceRecord{}, false
 	}

@@ -96,7 +96,7 @@ func (r *revoker) revoke(ctx context.Context, cr *cmapi.CertificateRequest) (rev
 		return revokeOutcome{}, &revokeRefusal{fmt.Sprintf("CertificateRequest %s has no %s and %s: pca-issuer did not issue its certificate, so it does not revoke it",
 			cr.Name, v1alpha1.AnnotationCertificateID, v1alpha1.AnnotationSerialNumber)}
 	}
-	out := revokeOutcome{certificateID: rec.certificateID, serial: pcaSerial(rec.serial)}
+	out := revokeOutcome{certificateID: rec.certificateID, serial: wire.FormatSerial(rec.serial)}
 	// Past the cache, which drops status.certificate, and for a current
 	// resourceVersion to lock the in-flight marker to.
 	if err := r.apiReader.Get(ctx, client.ObjectKeyFromObject(cr), cr); err != nil {
@@ -108,7 +108,7 @@ func (r *revoker) revoke(ctx context.Context, cr *cmapi.CertificateRequest) (rev
 	if rec, ok = recordOf(cr); !ok {
 		return out, &revokeRefusal{fmt.Sprintf("CertificateRequest %s no longer records a certificate", cr.Name)}
 	}
-	out.certificateID, out.serial = rec.certificateID, pcaSerial(rec.serial)
+	out.certificateID, out.serial = rec.certificateID, wire.FormatSerial(rec.serial)
 	if t := annotationTime(cr, AnnotationRevoked); !t.IsZero() {
 		out.at, out.earlier = t, true
 		return out, nil
@@ -160,7 +160,7 @@ func (r *revoker) revoke(ctx context.Context, cr *cmapi.CertificateRequest) (rev
 	}
 	if !res.Result || !sameSerial(res.SerialNumber, rec.serial) {
 		return out, fmt.Errorf("the PCA answered result %v, serial %q to revoking certificate %d (serial %s); checking its status on the next attempt",
-			res.Result, boundedMessage(res.SerialNumber, maxSerialText), rec.certificateID, out.serial)
+			res.Result, boundedMessage(res.SerialNumber, wire.MaxSerialText), rec.certificateID, out.serial)
 	}
 	out.at = res.RevocationDatetime.Time
 	if out.at.IsZero() {
@@ -182,14 +182,14 @@ func (r *revoker) check(ctx context.Context, pc pcaRevokeAPI, storeID int64, rec
 	}
 	got, err := pc.GetCertificate(ctx, storeID, rec.certificateID)
 	if pca.IsNotFound(err) {
-		return false, &revokeRefusal{fmt.Sprintf("PCA store %d has no certificate %d (serial %s): not revoked", storeID, rec.certificateID, pcaSerial(rec.serial))}
+		return false, &revokeRefusal{fmt.Sprintf("PCA store %d has no certificate %d (serial %s): not revoked", storeID, rec.certificateID, wire.FormatSerial(rec.serial))}
 	}
 	if err != nil {
 		return false, err
 	}
 	if !sameSerial(got.SerialNumber, rec.serial) {
 		return false, &revokeRefusal{fmt.Sprintf("PCA certificate %d of store %d has serial %q, not %s (did the issuer's caStoreId change?): not revoked",
-			rec.certificateID, storeID, boundedMessage(got.SerialNumber, maxSerialText), pcaSerial(rec.serial))}
+			rec.certificateID, storeID, boundedMessage(got.SerialNumber, wire.MaxSerialText), wire.FormatSerial(rec.serial))}
 	}
 	if der, err := firstCertificateDER([]byte(got.CertificatePem)); err != nil || !bytes.Equal(der, issued) {
 		return false, &revokeRefusal{fmt.Sprintf("PCA certificate %d of store %d is not the certificate CertificateRequest %s holds: not revoked",

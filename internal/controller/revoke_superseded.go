@@ -17,6 +17,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/recorder"
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // SupersededReconciler revokes the certificates that renewals replaced,
@@ -108,12 +109,12 @@ func (r *SupersededReconciler) handle(ctx context.Context, cr *cmapi.Certificate
 		if !apierrors.IsNotFound(err) {
 			return 0, err
 		}
-		r.event(cr, crt, corev1.EventTypeNormal, v1alpha1.ReasonRevokeSkipped, "Not revoking certificate serial %s (PCA certificate %d) when superseded: %s is gone", pcaSerial(rec.serial), rec.certificateID, ref)
+		r.event(cr, crt, corev1.EventTypeNormal, v1alpha1.ReasonRevokeSkipped, "Not revoking certificate serial %s (PCA certificate %d) when superseded: %s is gone", wire.FormatSerial(rec.serial), rec.certificateID, ref)
 		return 0, r.release(ctx, cr)
 	}
 	policy := iss.GetSpec().Revocation
 	if policy == nil || !policy.RevokeSuperseded {
-		r.event(cr, crt, corev1.EventTypeNormal, v1alpha1.ReasonRevokeSkipped, "Not revoking certificate serial %s (PCA certificate %d) when superseded: %s no longer has spec.revocation.revokeSuperseded", pcaSerial(rec.serial), rec.certificateID, ref)
+		r.event(cr, crt, corev1.EventTypeNormal, v1alpha1.ReasonRevokeSkipped, "Not revoking certificate serial %s (PCA certificate %d) when superseded: %s no longer has spec.revocation.revokeSuperseded", wire.FormatSerial(rec.serial), rec.certificateID, ref)
 		return 0, r.release(ctx, cr)
 	}
 	now := r.clock.Now()
@@ -148,14 +149,14 @@ func (r *SupersededReconciler) handle(ctx context.Context, cr *cmapi.Certificate
 	var wait *revokeWait
 	switch {
 	case errors.As(err, &refusal):
-		r.event(cr, crt, corev1.EventTypeWarning, v1alpha1.ReasonRevokeRefused, "Not revoking superseded certificate serial %s: %s", pcaSerial(rec.serial), refusal.message)
+		r.event(cr, crt, corev1.EventTypeWarning, v1alpha1.ReasonRevokeRefused, "Not revoking superseded certificate serial %s: %s", wire.FormatSerial(rec.serial), refusal.message)
 		return 0, r.release(ctx, cr)
 	case errors.As(err, &wait):
 		return wait.after, nil
 	case errors.Is(err, errConflict):
 		return conflictRetry, nil // read it again
 	case err != nil:
-		r.event(cr, crt, corev1.EventTypeWarning, v1alpha1.ReasonRevokeFailed, "Revoking superseded certificate serial %s failed, retrying with backoff: %v", pcaSerial(rec.serial), err)
+		r.event(cr, crt, corev1.EventTypeWarning, v1alpha1.ReasonRevokeFailed, "Revoking superseded certificate serial %s failed, retrying with backoff: %v", wire.FormatSerial(rec.serial), err)
 		return 0, err
 	}
 	r.event(cr, crt, corev1.EventTypeNormal, v1alpha1.ReasonRevokeDone, "%s: CertificateRequest %s's certificate was replaced in the Secret at %s, and the grace period of %s has passed",

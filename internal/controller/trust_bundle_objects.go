@@ -75,24 +75,11 @@ func encodeBundle(certs []*x509.Certificate) string {
 	return b.String()
 }
 
-// decodeBundle returns the certificates of a published PEM bundle; blocks
-// that do not parse are dropped (they are written again from the chains).
+// decodeBundle returns the certificates of a published PEM bundle, at
+// most maxBundleCertificates; blocks that do not parse are dropped (they
+// are written again from the chains).
 func decodeBundle(data string) []*x509.Certificate {
-	var out []*x509.Certificate
-	rest := []byte(data)
-	for {
-		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		if block == nil {
-			return out
-		}
-		if block.Type != "CERTIFICATE" {
-			continue
-		}
-		if c, err := x509.ParseCertificate(block.Bytes); err == nil {
-			out = append(out, c)
-		}
-	}
+	return appendPEMCertificates([]byte(data), nil, maxBundleCertificates)
 }
 
 // encodeRetired is the value of v1alpha1.AnnotationRetiredCAs, "" for

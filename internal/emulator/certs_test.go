@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nhnpca/pca-issuer/internal/emulator/ca"
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
@@ -219,7 +218,7 @@ func TestRevoke(t *testing.T) {
 	var res wire.RevokeResult
 	h.ok(http.MethodPost, path("/%d/certs/%d/revoke", b.CAStoreID, b.IntermediateCertID), nil, &res)
 	d, cert := h.certOf(b.CAStoreID, b.IntermediateCertID)
-	if !res.Result || res.SerialNumber != ca.FormatSerial(cert.SerialNumber) || !res.RevocationDatetime.Equal(h.clock.Now()) {
+	if !res.Result || res.SerialNumber != wire.FormatSerial(cert.SerialNumber) || !res.RevocationDatetime.Equal(h.clock.Now()) {
 		t.Errorf("revoke result %+v", res)
 	}
 	if d.Status != wire.StatusRevoked {

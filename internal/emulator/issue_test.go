@@ -18,7 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nhnpca/pca-issuer/internal/emulator/ca"
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
@@ -91,7 +90,7 @@ func TestSignIssuanceVerifiesAndCarriesTheCSR(t *testing.T) {
 			if leaf.SerialNumber.Sign() <= 0 || len(leaf.SerialNumber.Bytes()) > 20 {
 				t.Errorf("serial %v is not positive within 20 octets", leaf.SerialNumber)
 			}
-			if d.Type != wire.TypeLeaf || !d.IsLeaf || d.CommonName != "api.example.com" || d.SerialNumber != ca.FormatSerial(leaf.SerialNumber) || d.PrivateKey != "" {
+			if d.Type != wire.TypeLeaf || !d.IsLeaf || d.CommonName != "api.example.com" || d.SerialNumber != wire.FormatSerial(leaf.SerialNumber) || d.PrivateKey != "" {
 				t.Errorf("detail type %s leaf %v cn %s serial %s privateKey %q", d.Type, d.IsLeaf, d.CommonName, d.SerialNumber, d.PrivateKey)
 			}
 			if h.emu.IssuanceCount() != 1 || h.emu.IssuanceCountFor(key.Public()) != 1 {

@@ -271,7 +271,7 @@ func (s *service) ListCerts(storeID int64, typ string, opts wire.ListOptions) (w
 		}
 		items = append(items, wire.CertificateListItem{
 			ID: rec.ID, Name: rec.Name, Type: rec.Type, CommonName: cert.Subject.CommonName,
-			SerialNumber: ca.FormatSerial(cert.SerialNumber), Status: certStatus(rec, cert, now),
+			SerialNumber: wire.FormatSerial(cert.SerialNumber), Status: certStatus(rec, cert, now),
 			NotBefore: wire.NewDateTime(cert.NotBefore), NotAfter: wire.NewDateTime(cert.NotAfter),
 			IsLeaf: isLeaf, CreationDatetime: wire.NewDateTime(rec.Created), CreationUser: rec.CreatedBy,
 		})
@@ -304,7 +304,7 @@ func (s *service) RevokeCert(storeID, certID int64) (wire.RevokeResult, error) {
 	if err := s.db.PutCert(rec); err != nil {
 		return wire.RevokeResult{}, fmt.Errorf("write certificate: %w", err)
 	}
-	return wire.RevokeResult{Result: true, SerialNumber: ca.FormatSerial(cert.SerialNumber), RevocationDatetime: wire.NewDateTime(rec.Revoked)}, nil
+	return wire.RevokeResult{Result: true, SerialNumber: wire.FormatSerial(cert.SerialNumber), RevocationDatetime: wire.NewDateTime(rec.Revoked)}, nil
 }
 
 // certDetail is the wire detail of a kept certificate, read from its DER.
@@ -354,7 +354,7 @@ func describeCert(cert *x509.Certificate) wire.Certificate {
 	}
 	return wire.Certificate{
 		CommonName:         cert.Subject.CommonName,
-		SerialNumber:       ca.FormatSerial(cert.SerialNumber),
+		SerialNumber:       wire.FormatSerial(cert.SerialNumber),
 		SubjectInfo:        ca.SubjectInfoOf(cert.Subject),
 		NotAfterDateTime:   wire.NewDateTime(cert.NotAfter),
 		NotBeforeDateTime:  wire.NewDateTime(cert.NotBefore),
@@ -386,7 +386,7 @@ func (s *service) children(rec db.Cert) ([]wire.ChildCertificate, error) {
 		}
 		out = append(out, wire.ChildCertificate{
 			CertificateID: c.ID, Name: c.Name, Description: c.Description, CN: cert.Subject.CommonName,
-			SerialNumber: ca.FormatSerial(cert.SerialNumber), IsLeaf: c.Type == wire.TypeLeaf,
+			SerialNumber: wire.FormatSerial(cert.SerialNumber), IsLeaf: c.Type == wire.TypeLeaf,
 		})
 	}
 	return out, nil

@@ -1,7 +1,6 @@
 package revocation
 
 import (
-	"math/big"
 	"strconv"
 	"time"
 )
@@ -59,23 +58,4 @@ func ReasonName(code int) string {
 		return name
 	}
 	return "unknown(" + strconv.Itoa(code) + ")"
-}
-
-// FormatSerial writes a serial number as the PCA API and console show it:
-// upper-case hex octets separated by colons, e.g. "01:AB:FF" (no leading
-// zero octet is added for a high first bit).
-func FormatSerial(n *big.Int) string {
-	b := n.Bytes()
-	if len(b) == 0 {
-		b = []byte{0}
-	}
-	const digits = "0123456789ABCDEF"
-	out := make([]byte, 0, 3*len(b))
-	for i, o := range b {
-		if i > 0 {
-			out = append(out, ':')
-		}
-		out = append(out, digits[o>>4], digits[o&0x0f])
-	}
-	return string(out)
 }

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"fmt"
 	"math/big"
-	"strings"
 )
 
 // serialLimit is 2^159: serials below it are positive and fit in 20 octets
@@ -22,18 +21,4 @@ func NewSerial() (*big.Int, error) {
 			return n, nil
 		}
 	}
-}
-
-// FormatSerial writes a serial as the API shows it: upper-case hex octets
-// separated by colons, e.g. "12:34:AB".
-func FormatSerial(n *big.Int) string {
-	b := n.Bytes()
-	if len(b) == 0 {
-		b = []byte{0}
-	}
-	octets := make([]string, len(b))
-	for i, o := range b {
-		octets[i] = fmt.Sprintf("%02X", o)
-	}
-	return strings.Join(octets, ":")
 }

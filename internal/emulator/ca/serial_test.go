@@ -1,26 +1,8 @@
 package ca
 
 import (
-	"math/big"
 	"testing"
 )
-
-func TestFormatSerial(t *testing.T) {
-	tests := []struct {
-		in   int64
-		want string
-	}{
-		{0x1234ab, "12:34:AB"},
-		{1, "01"},
-		{0xff00, "FF:00"},
-		{0, "00"},
-	}
-	for _, tc := range tests {
-		if got := FormatSerial(big.NewInt(tc.in)); got != tc.want {
-			t.Errorf("FormatSerial(%#x) = %s, want %s", tc.in, got, tc.want)
-		}
-	}
-}
 
 func TestNewSerialIsPositiveWithin20Octets(t *testing.T) {
 	for range 200 {

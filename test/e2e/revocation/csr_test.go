@@ -9,7 +9,7 @@ import (
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 	"github.com/nhnpca/pca-issuer/internal/controller"
-	"github.com/nhnpca/pca-issuer/internal/revocation"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 	"github.com/nhnpca/pca-issuer/test/harness"
 )
 
@@ -66,5 +66,5 @@ func TestRevokedCSRCertificate(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitEvent(t, "", "CertificateSigningRequest", csr.Name, "Warning", v1alpha1.ReasonCertificateRevoked,
-		"serial "+revocation.FormatSerial(leaf.SerialNumber)+" was revoked in the PCA")
+		"serial "+wire.FormatSerial(leaf.SerialNumber)+" was revoked in the PCA")
 }

@@ -19,7 +19,6 @@ import (
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
-	"github.com/nhnpca/pca-issuer/internal/revocation"
 	"github.com/nhnpca/pca-issuer/test/harness"
 	"github.com/nhnpca/pca-issuer/test/pcaadmin"
 )
@@ -102,7 +101,7 @@ func pcaClient(t *testing.T) *pcaadmin.Client {
 func revokeInPCA(t *testing.T, pc *pcaadmin.Client, leaf *x509.Certificate) {
 	t.Helper()
 	ctx := t.Context()
-	serial := revocation.FormatSerial(leaf.SerialNumber)
+	serial := wire.FormatSerial(leaf.SerialNumber)
 	for page := 0; ; page++ {
 		list, err := pc.ListCertificates(ctx, h.PCA.CAStoreID, wire.ListTypeLeaf, wire.ListOptions{Page: page, Size: 100})
 		if err != nil {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 	"github.com/nhnpca/pca-issuer/internal/emulator"
-	"github.com/nhnpca/pca-issuer/internal/revocation"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
 )
 
 // TestRevokedThroughCRL: with the store's CRL active, a certificate
@@ -34,14 +34,14 @@ func TestRevokedThroughCRL(t *testing.T) {
 		t.Fatal(err)
 	}
 	renewed := waitRenewed(t, crt, old)
-	serial := revocation.FormatSerial(old.SerialNumber)
+	serial := wire.FormatSerial(old.SerialNumber)
 	waitEvent(t, ns, "Certificate", crt.Name, "Warning", v1alpha1.ReasonCertificateRevoked, "serial "+serial+" was revoked in the PCA (reason unspecified")
 
 	if got := ocspStatus(t, pc, old); got.Status != ocsp.Revoked {
 		t.Errorf("OCSP status of the revoked serial %s = %d, want revoked (%d)", serial, got.Status, ocsp.Revoked)
 	}
 	if got := ocspStatus(t, pc, renewed); got.Status != ocsp.Good {
-		t.Errorf("OCSP status of the new serial %s = %d, want good (%d)", revocation.FormatSerial(renewed.SerialNumber), got.Status, ocsp.Good)
+		t.Errorf("OCSP status of the new serial %s = %d, want good (%d)", wire.FormatSerial(renewed.SerialNumber), got.Status, ocsp.Good)
 	}
 	// One download per interval (the first, then one each time the cached
 	// CRL is an interval old), whatever the number of Certificates.
@@ -69,13 +69,13 @@ func TestRevokedThroughOCSP(t *testing.T) {
 	revokeInPCA(t, pc, old)
 	setStore(t, pc, false, true)
 	renewed := waitRenewed(t, crt, old)
-	serial := revocation.FormatSerial(old.SerialNumber)
+	serial := wire.FormatSerial(old.SerialNumber)
 	waitEvent(t, ns, "Certificate", crt.Name, "Warning", v1alpha1.ReasonCertificateRevoked, "serial "+serial+" was revoked in the PCA")
 
 	if got := ocspStatus(t, pc, old); got.Status != ocsp.Revoked {
 		t.Errorf("OCSP status of the revoked serial %s = %d, want revoked (%d)", serial, got.Status, ocsp.Revoked)
 	}
 	if got := ocspStatus(t, pc, renewed); got.Status != ocsp.Good {
-		t.Errorf("OCSP status of the new serial %s = %d, want good (%d)", revocation.FormatSerial(renewed.SerialNumber), got.Status, ocsp.Good)
+		t.Errorf("OCSP status of the new serial %s = %d, want good (%d)", wire.FormatSerial(renewed.SerialNumber), got.Status, ocsp.Good)
 	}
 }
