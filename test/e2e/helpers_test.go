@@ -22,24 +22,13 @@ import (
 	"github.com/nhnpca/pca-issuer/test/harness"
 )
 
+// nsCounter makes names within this package distinct.
 var nsCounter atomic.Int64
 
 // newNamespace creates a namespace of its own for one test.
-func newNamespace(t *testing.T) string {
-	t.Helper()
-	name := fmt.Sprintf("e2e-%d-%d", time.Now().Unix()%100000, nsCounter.Add(1))
-	if err := h.CreateNamespace(t.Context(), name); err != nil {
-		t.Fatal(err)
-	}
-	return name
-}
+func newNamespace(t *testing.T) string { return h.NewNamespace(t, "e2e") }
 
-func create(t *testing.T, obj client.Object) {
-	t.Helper()
-	if err := h.Client.Create(t.Context(), obj); err != nil {
-		t.Fatalf("creating %T %s: %v", obj, obj.GetName(), err)
-	}
-}
+func create(t *testing.T, obj client.Object) { h.MustCreate(t, obj) }
 
 // newIssuer creates a credentials Secret and a PCAIssuer reading it.
 func newIssuer(t *testing.T, ns, name string) *v1alpha1.PCAIssuer {

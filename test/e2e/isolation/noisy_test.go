@@ -139,12 +139,7 @@ func everyRequestSaysWhy(t *testing.T, ns string) {
 	})
 }
 
-func create(t *testing.T, obj client.Object) {
-	t.Helper()
-	if err := h.Client.Create(t.Context(), obj); err != nil {
-		t.Fatalf("creating %T %s: %v", obj, obj.GetName(), err)
-	}
-}
+func create(t *testing.T, obj client.Object) { h.MustCreate(t, obj) }
 
 // waitUntil polls cond every 100 ms for up to a minute.
 func waitUntil(t *testing.T, what string, cond func() bool) {

@@ -25,12 +25,7 @@ func setup(t *testing.T) string {
 	return ns
 }
 
-func create(t *testing.T, obj client.Object) {
-	t.Helper()
-	if err := h.Client.Create(t.Context(), obj); err != nil {
-		t.Fatalf("creating %T %s: %v", obj, obj.GetName(), err)
-	}
-}
+func create(t *testing.T, obj client.Object) { h.MustCreate(t, obj) }
 
 // waitReady waits for a Certificate to be Ready.
 func waitReady(t *testing.T, crt *cmapi.Certificate) {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,17 +25,8 @@ import (
 	"github.com/nhnpca/pca-issuer/test/harness"
 )
 
-var nsCounter atomic.Int64
-
 // newNamespace creates a namespace of its own for one test.
-func newNamespace(t *testing.T) string {
-	t.Helper()
-	name := fmt.Sprintf("revoke-%d-%d", time.Now().Unix()%100000, nsCounter.Add(1))
-	if err := h.CreateNamespace(t.Context(), name); err != nil {
-		t.Fatal(err)
-	}
-	return name
-}
+func newNamespace(t *testing.T) string { return h.NewNamespace(t, "revoke") }
 
 // newIssuer creates a PCAIssuer "pca" with revocation, and waits for it
 // to be Ready.

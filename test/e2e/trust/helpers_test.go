@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/pem"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -33,24 +32,13 @@ import (
 	"github.com/nhnpca/pca-issuer/test/pcaadmin"
 )
 
+// nsCounter makes names within this package distinct.
 var nsCounter atomic.Int64
 
 // newNamespace creates a namespace of its own for one test.
-func newNamespace(t *testing.T) string {
-	t.Helper()
-	name := fmt.Sprintf("trust-%d-%d", time.Now().Unix()%100000, nsCounter.Add(1))
-	if err := h.CreateNamespace(t.Context(), name); err != nil {
-		t.Fatal(err)
-	}
-	return name
-}
+func newNamespace(t *testing.T) string { return h.NewNamespace(t, "trust") }
 
-func create(t *testing.T, obj client.Object) {
-	t.Helper()
-	if err := h.Client.Create(t.Context(), obj); err != nil {
-		t.Fatalf("creating %T %s: %v", obj, obj.GetName(), err)
-	}
-}
+func create(t *testing.T, obj client.Object) { h.MustCreate(t, obj) }
 
 // newBundleIssuer creates a credentials Secret and a PCAIssuer publishing
 // its bundle in the ConfigMap configMap, with spec changed by edit, and
