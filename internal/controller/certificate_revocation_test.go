@@ -265,17 +265,8 @@ func (f *revFixture) issuing(t *testing.T, name string) *cmapi.CertificateCondit
 	return nil
 }
 
-func (f *revFixture) events() []string {
-	var out []string
-	for {
-		select {
-		case e := <-f.recorder.Events:
-			out = append(out, e)
-		default:
-			return out
-		}
-	}
-}
+// events returns the events recorded so far, as "Type Reason Note".
+func (f *revFixture) events() []string { return drainEvents(f.recorder) }
 
 func TestRevocationCheckCertificates(t *testing.T) {
 	ca := newRevCA(t, "issuing CA", nil)

@@ -304,11 +304,15 @@ func newFixture(t *testing.T, objs []client.Object, opts ...fixtureOption) *fixt
 }
 
 // events returns the events recorded so far, as "Type Reason Note".
-func (f *fixture) events() []string {
+func (f *fixture) events() []string { return drainEvents(f.recorder) }
+
+// drainEvents returns the events r recorded and nobody read yet, as
+// "Type Reason Note".
+func drainEvents(r *events.FakeRecorder) []string {
 	var out []string
 	for {
 		select {
-		case e := <-f.recorder.Events:
+		case e := <-r.Events:
 			out = append(out, e)
 		default:
 			return out

@@ -133,17 +133,7 @@ func newRevokeFixture(t *testing.T, f *fakeRevocationPCA, objs []client.Object, 
 }
 
 // events returns the events recorded so far, as "Type Reason Note".
-func (fx *revokeFixture) events() []string {
-	var out []string
-	for {
-		select {
-		case e := <-fx.recorder.Events:
-			out = append(out, e)
-		default:
-			return out
-		}
-	}
-}
+func (fx *revokeFixture) events() []string { return drainEvents(fx.recorder) }
 
 func (fx *revokeFixture) request(t *testing.T, name string) *cmapi.CertificateRequest {
 	t.Helper()

@@ -67,17 +67,8 @@ func (f *bundleFixture) reconcile(iss issuerObject, chains ...storeCAs) ctrl.Res
 	return res
 }
 
-func (f *bundleFixture) events() []string {
-	var out []string
-	for {
-		select {
-		case e := <-f.recorder.Events:
-			out = append(out, e)
-		default:
-			return out
-		}
-	}
-}
+// events returns the events recorded so far, as "Type Reason Note".
+func (f *bundleFixture) events() []string { return drainEvents(f.recorder) }
 
 func (f *bundleFixture) configMap(ns, name string) *corev1.ConfigMap {
 	f.t.Helper()
