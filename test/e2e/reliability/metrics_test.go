@@ -75,22 +75,28 @@ func TestMetricsEndpoint(t *testing.T) {
 	if scrape(t, addr, `pca_issuer_api_requests_total{operation="IssueWithTemplate",status="200"}`) < 3 {
 		t.Error("API call counter for IssueWithTemplate did not count the issuances")
 	}
-	// The CA expiry gauge holds the emulator's root notAfter.
+	// The CA expiry gauges hold the notAfter of the emulator's root and of
+	// the intermediate the template signs with.
 	pc, err := h.PCAClient()
 	if err != nil {
 		t.Fatal(err)
 	}
-	root, err := pc.GetCertificate(t.Context(), h.PCA.CAStoreID, h.PCA.RootCertID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rootCert, err := pki.DecodeX509CertificateBytes([]byte(root.CertificatePem))
-	if err != nil {
-		t.Fatal(err)
-	}
-	caSeries := fmt.Sprintf(`pca_issuer_ca_not_after_seconds{certificate="root",issuer=%q,subject=%q}`, metrics.IssuerLabel(ns, "pca"), rootCert.Subject.String())
-	if got, want := scrape(t, addr, caSeries), float64(rootCert.NotAfter.Unix()); got != want {
-		t.Errorf("%s = %v, want the root's notAfter %v", caSeries, got, want)
+	for _, ca := range []struct {
+		kind string
+		id   int64
+	}{{metrics.CARoot, h.PCA.RootCertID}, {metrics.CAIntermediate, h.PCA.IntermediateCertID}} {
+		got, err := pc.GetCertificate(t.Context(), h.PCA.CAStoreID, ca.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cert, err := pki.DecodeX509CertificateBytes([]byte(got.CertificatePem))
+		if err != nil {
+			t.Fatal(err)
+		}
+		caSeries := fmt.Sprintf(`pca_issuer_ca_not_after_seconds{certificate=%q,issuer=%q,subject=%q}`, ca.kind, metrics.IssuerLabel(ns, "pca"), cert.Subject.String())
+		if got, want := scrape(t, addr, caSeries), float64(cert.NotAfter.Unix()); got != want {
+			t.Errorf("%s = %v, want the %s's notAfter %v", caSeries, got, ca.kind, want)
+		}
 	}
 }
 
