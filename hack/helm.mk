@@ -54,7 +54,7 @@ helm-package: $(HELM) ## Package the chart into dist/.
 
 .PHONY: docker-build
 docker-build: ## Build the manager image $(IMG) (needs a container engine).
-	$(CONTAINER_TOOL) build --build-arg VERSION=$(VERSION) -t $(IMG) .
+	$(CONTAINER_TOOL) build --build-arg VERSION=$(VERSION) --build-arg REVISION=$(REVISION) -t $(IMG) .
 
 .PHONY: docker-push
 docker-push: ## Push the manager image $(IMG).
@@ -62,7 +62,7 @@ docker-push: ## Push the manager image $(IMG).
 
 .PHONY: docker-buildx
 docker-buildx: ## Build and push $(IMG) for $(PLATFORMS).
-	$(CONTAINER_TOOL) buildx build --push --platform $(PLATFORMS) --build-arg VERSION=$(VERSION) -t $(IMG) .
+	$(CONTAINER_TOOL) buildx build --push --platform $(PLATFORMS) --build-arg VERSION=$(VERSION) --build-arg REVISION=$(REVISION) -t $(IMG) .
 
 # The installer is config/default with the image set to $(IMG), built in a
 # throw-away overlay so that no committed file changes.

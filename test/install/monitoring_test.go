@@ -27,7 +27,7 @@ var monitoringArgs = []string{"--set", "prometheusRule.enabled=true,prometheusRu
 	"grafanaDashboard.enabled=true,grafanaDashboard.namespace=monitoring"}
 
 // alerts are the alerts the chart's PrometheusRule holds (docs/monitoring.md).
-var alerts = []string{"PCAIssuerCAExpiring", "PCAIssuerNotReady", "PCAIssuerIssuanceFailing", "PCAIssuerIssuanceRetrying"}
+var alerts = []string{"PCAIssuerCAExpiring", "PCAIssuerNotReady", "PCAIssuerIssuanceFailing", "PCAIssuerIssuanceRetrying", "PCAIssuerRevocationChecksFailing"}
 
 // TestMonitoringObjectsAreOptIn: with the default values neither the
 // PrometheusRule nor the dashboard ConfigMap renders; asked for without
@@ -54,6 +54,7 @@ func TestMonitoringValuesAreChecked(t *testing.T) {
 		{"prometheusRule.issuanceFailing.ratio=1.5", "/prometheusRule/issuanceFailing/ratio"},
 		{"prometheusRule.issuanceRetrying.ratio=0", "/prometheusRule/issuanceRetrying/ratio"},
 		{"prometheusRule.issuanceFailing.window=soon", "/prometheusRule/issuanceFailing/window"},
+		{"prometheusRule.revocationChecksFailing.ratio=0", "/prometheusRule/revocationChecksFailing/ratio"},
 		{"prometheusRule.issuerNotReady.for=15 minutes", "/prometheusRule/issuerNotReady/for"},
 		{"prometheusRule.caExpiring.days=0", "/prometheusRule/caExpiring/days"},
 		{"prometheusRule.runbookURL=docs/monitoring.md", "/prometheusRule/runbookURL"},
@@ -132,12 +133,12 @@ func TestAlertsAreDocumented(t *testing.T) {
 
 	// The thresholds and windows of ci/all-values.yaml reach the rules.
 	custom := ruleList(t, ofKind(render(t, "pca-issuer", "pca-issuer-system", "-f", allValues()), "PrometheusRule")[0])
-	for i, want := range []string{"< 45 * 24 * 3600", "== 0", "[30m]", "[1h]"} {
+	for i, want := range []string{"< 45 * 24 * 3600", "== 0", "[30m]", "[1h]", "[6h]"} {
 		if expr := custom[i]["expr"].(string); !strings.Contains(expr, want) {
 			t.Errorf("alert %s expr %q lacks %q", custom[i]["alert"], expr, want)
 		}
 	}
-	for i, want := range []string{"2h", "10m", "10m", "1h"} {
+	for i, want := range []string{"2h", "10m", "10m", "1h", "2h"} {
 		if got := custom[i]["for"]; got != want {
 			t.Errorf("alert %s for %v, want %s", custom[i]["alert"], got, want)
 		}
@@ -288,6 +289,7 @@ func servedMetrics(t *testing.T) map[string]servedMetric {
 	metrics.ObserveIssuerCAs(issuer, []*x509.Certificate{{Subject: pkix.Name{CommonName: "Root"}, NotAfter: time.Now()}}, nil)
 	metrics.ObserveIssuerChecked(issuer, time.Now())
 	metrics.ObserveIssuerReady(issuer, true)
+	metrics.ObserveRevocationCheck(issuer, metrics.RevocationError)
 	families, err := ctrlmetrics.Registry.Gather()
 	if err != nil {
 		t.Fatal(err)
