@@ -89,7 +89,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (flags, zap.Options, er
 	fs.IntVar(&f.maxConcurrentReconciles, "max-concurrent-reconciles", 4, "How many CertificateRequests are signed at once; at least 1.")
 	fs.DurationVar(&f.maxRetryDuration, "max-retry-duration", time.Hour, "How long after its creation a request failing with retryable errors is retried before it is marked Failed.")
 	fs.DurationVar(&f.minimumDuration, "minimum-duration", defaultMinimumDuration, "Shortest certificate duration a request may ask for; shorter requests fail instead of being issued.")
-	fs.IntVar(&f.maxConcurrentPerTenant, "max-concurrent-per-tenant", 2, "How many requests of one tenant (the PCAIssuers of a namespace; each PCAClusterIssuer alone) are signed at once; its others wait without holding a worker. At least 1, and below --max-concurrent-reconciles.")
+	fs.IntVar(&f.maxConcurrentPerTenant, "max-concurrent-per-tenant", 0, "How many requests of one tenant (the PCAIssuers of a namespace; each PCAClusterIssuer alone) are signed at once; its others wait without holding a worker. Below --max-concurrent-reconciles; 0 is half of them, at least 1.")
 	fs.DurationVar(&f.reconcileTimeout, "reconcile-timeout", 2*time.Minute, fmt.Sprintf("Deadline of one reconcile, PCA calls included; at least %v.", minReconcileTimeout))
 	fs.Func("allowed-networks", "Comma-separated CIDRs that issuers' url and tokenURL may reach although loopback, link-local or unspecified (e.g. 127.0.0.0/8 for a local emulator); none by default.", func(v string) error {
 		prefixes, err := parsePrefixes(v)
@@ -127,8 +127,8 @@ func (f flags) validate() error {
 		return usagef("--max-retry-duration %v: want more than 0", f.maxRetryDuration)
 	case f.minimumDuration <= 0:
 		return usagef("--minimum-duration %v: want more than 0", f.minimumDuration)
-	case f.maxConcurrentPerTenant < 1:
-		return usagef("--max-concurrent-per-tenant %d: want at least 1", f.maxConcurrentPerTenant)
+	case f.maxConcurrentPerTenant < 0:
+		return usagef("--max-concurrent-per-tenant %d: want 0 (half of --max-concurrent-reconciles) or more", f.maxConcurrentPerTenant)
 	case f.maxConcurrentReconciles > 1 && f.maxConcurrentPerTenant >= f.maxConcurrentReconciles:
 		return usagef("--max-concurrent-per-tenant %d: want fewer than --max-concurrent-reconciles %d, so that one tenant never holds every worker", f.maxConcurrentPerTenant, f.maxConcurrentReconciles)
 	case f.reconcileTimeout < minReconcileTimeout:

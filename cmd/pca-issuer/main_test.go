@@ -46,7 +46,7 @@ func TestParseFlags(t *testing.T) {
 		{name: "negative minimum duration", args: []string{"--minimum-duration", "-10m"}, want: "--minimum-duration"},
 		{name: "extra arguments", args: []string{"--leader-elect", "run", "now"}, want: `unexpected arguments ["run" "now"]`},
 		{name: "isolation and endpoint defaults", check: func(t *testing.T, f flags) {
-			if f.maxConcurrentPerTenant != 2 || f.reconcileTimeout != 2*time.Minute || len(f.allowedNetworks) != 0 || f.insecureAllowHTTP || !f.metricsSecure {
+			if f.maxConcurrentPerTenant != 0 || f.reconcileTimeout != 2*time.Minute || len(f.allowedNetworks) != 0 || f.insecureAllowHTTP || !f.metricsSecure {
 				t.Errorf("defaults %+v", f)
 			}
 		}},
@@ -56,7 +56,7 @@ func TestParseFlags(t *testing.T) {
 				t.Errorf("allowed networks %v, want %v", f.allowedNetworks, want)
 			}
 		}},
-		{name: "zero per-tenant", args: []string{"--max-concurrent-per-tenant", "0"}, want: "--max-concurrent-per-tenant 0: want at least 1"},
+		{name: "negative per-tenant", args: []string{"--max-concurrent-per-tenant", "-1"}, want: "--max-concurrent-per-tenant -1: want 0 (half of --max-concurrent-reconciles) or more"},
 		{name: "per-tenant not below the workers", args: []string{"--max-concurrent-per-tenant", "4"}, want: "want fewer than --max-concurrent-reconciles 4"},
 		{name: "reconcile timeout below the floor", args: []string{"--reconcile-timeout", "5s"}, want: "--reconcile-timeout 5s: want at least 10s"},
 	}

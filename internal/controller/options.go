@@ -58,7 +58,8 @@ type Options struct {
 
 	// MaxConcurrentPerTenant is how many requests of one tenant are signed,
 	// and how many of its issuers checked, at once (flag
-	// --max-concurrent-per-tenant; default 2). A tenant is the namespace of
+	// --max-concurrent-per-tenant; 0, the default, is half of
+	// MaxConcurrentReconciles, at least 1). A tenant is the namespace of
 	// PCAIssuers, and each PCAClusterIssuer on its own (an admin's). Its other
 	// requests are requeued without holding a worker, so that one issuer's
 	// hung endpoint cannot take every worker.
@@ -82,9 +83,6 @@ func (o Options) withDefaults() Options {
 	if o.ReconcileTimeout <= 0 {
 		o.ReconcileTimeout = 2 * time.Minute
 	}
-	if o.MaxConcurrentPerTenant <= 0 {
-		o.MaxConcurrentPerTenant = 2
-	}
 	if o.MaxRetryDuration <= 0 {
 		o.MaxRetryDuration = time.Hour
 	}
@@ -94,5 +92,17 @@ func (o Options) withDefaults() Options {
 	if o.MaxConcurrentReconciles <= 0 {
 		o.MaxConcurrentReconciles = 4
 	}
+	if o.MaxConcurrentPerTenant <= 0 {
+		o.MaxConcurrentPerTenant = DefaultConcurrentPerTenant(o.MaxConcurrentReconciles)
+	}
 	return o
+}
+
+// DefaultConcurrentPerTenant is the per-tenant share of reconciles workers
+// when --max-concurrent-per-tenant is not set: half of them, at least 1,
+// so that one tenant's hung endpoint leaves the other half to the others
+// (docs/security.md, "Isolation") while a single busy tenant still signs
+// with half the workers.
+func DefaultConcurrentPerTenant(reconciles int) int {
+	return max(1, reconciles/2)
 }
