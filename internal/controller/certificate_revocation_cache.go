@@ -73,7 +73,11 @@ func (c *crlCache) entry(key crlKey, now time.Time) *crlEntry {
 }
 
 // get returns key's CRL: the cached one while it is younger than interval
-// and before its nextUpdate, else a new one from fetch. A failed fetch is
+// and before its nextUpdate, else a new one from fetch. A CRL past its
+// nextUpdate (but within revocation.MaxClockSkew, so still believed) is
+// kept for failureHold (at most interval) too: a PCA that serves CRLs
+// with a nextUpdate already past, or a second after their thisUpdate,
+// must not cost one download per certificate checked. A failed fetch is
 // answered for failureHold (at most interval) without another call.
 func (c *crlCache) get(ctx context.Context, key crlKey, interval time.Duration, now time.Time, fetch func(context.Context) (*revocation.CRL, error)) (*revocation.CRL, error) {
 	e := c.entry(key, now)
@@ -83,8 +87,12 @@ func (c *crlCache) get(ctx context.Context, key crlKey, interval time.Duration, 
 		return nil, ctx.Err()
 	}
 	defer func() { <-e.lock }()
-	if e.crl != nil && now.Sub(e.fetched) < interval && now.Before(e.crl.NextUpdate) {
-		return e.crl, nil
+	if e.crl != nil && now.Sub(e.fetched) < interval {
+		fresh := now.Before(e.crl.NextUpdate)
+		held := now.Sub(e.fetched) < failureHold && now.Before(e.crl.NextUpdate.Add(revocation.MaxClockSkew))
+		if fresh || held {
+			return e.crl, nil
+		}
 	}
 	if e.err != nil && now.Sub(e.fetched) < min(interval, failureHold) {
 		return nil, e.err
@@ -105,8 +113,9 @@ type storeEntry struct {
 // storeCache keeps each issuer's store (its crlActive and ocspActive), read
 // at most once per check interval, or per failureHold after a failure.
 type storeCache struct {
-	mu sync.Mutex
-	m  map[types.NamespacedName]storeEntry
+	mu    sync.Mutex
+	m     map[types.NamespacedName]storeEntry
+	swept time.Time
 }
 
 func newStoreCache() *storeCache { return &storeCache{m: map[types.NamespacedName]storeEntry{}} }
@@ -128,6 +137,15 @@ func (c *storeCache) get(ctx context.Context, key types.NamespacedName, stamp st
 	store, err := read(ctx)
 	c.mu.Lock()
 	c.m[key] = storeEntry{stamp: stamp, store: store, err: err, fetched: now}
+	if now.Sub(c.swept) > time.Hour {
+		// Issuers deleted without a check noticing keep no entry for ever.
+		for k, e := range c.m {
+			if now.Sub(e.fetched) > cacheIdle {
+				delete(c.m, k)
+			}
+		}
+		c.swept = now
+	}
 	c.mu.Unlock()
 	return store, err
 }
@@ -140,10 +158,14 @@ func (c *storeCache) forget(key types.NamespacedName) {
 }
 
 // noticeLog remembers which notices were given, so that a notice about an
-// issuer is given once (hold <= 0) or once per hold.
+// issuer is given once (hold <= 0) or once per hold. Its keys name issuer
+// generations, which come and go: a notice older than cacheIdle (longer
+// than any hold, a check interval at most) is forgotten, so a notice given
+// "once" is given again at most daily, and the log does not grow for ever.
 type noticeLog struct {
 	mu    sync.Mutex
 	given map[string]time.Time
+	swept time.Time
 }
 
 func newNoticeLog() *noticeLog { return &noticeLog{given: map[string]time.Time{}} }
@@ -152,6 +174,14 @@ func newNoticeLog() *noticeLog { return &noticeLog{given: map[string]time.Time{}
 func (n *noticeLog) first(key string, now time.Time, hold time.Duration) bool {
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	if now.Sub(n.swept) > time.Hour {
+		for k, at := range n.given {
+			if now.Sub(at) > cacheIdle {
+				delete(n.given, k)
+			}
+		}
+		n.swept = now
+	}
 	if at, ok := n.given[key]; ok && (hold <= 0 || now.Sub(at) < hold) {
 		return false
 	}

@@ -92,10 +92,12 @@ func newRevocationChecker(c client.Client, apiReader client.Reader, pcaFor revoc
 }
 
 // checkIntervalOf is the issuer's spec.revocation.checkInterval, or
-// v1alpha1.DefaultRevocationCheckInterval; never below a second.
+// v1alpha1.DefaultRevocationCheckInterval; never below a second nor above
+// v1alpha1.MaxRevocationCheckInterval (the CRD's bounds, for objects
+// stored before them: the schedule's arithmetic must not overflow).
 func checkIntervalOf(iss v1alpha1.Issuer) time.Duration {
 	if r := iss.GetSpec().Revocation; r != nil && r.CheckInterval != nil && r.CheckInterval.Duration > 0 {
-		return max(r.CheckInterval.Duration, time.Second)
+		return min(max(r.CheckInterval.Duration, time.Second), v1alpha1.MaxRevocationCheckInterval)
 	}
 	return v1alpha1.DefaultRevocationCheckInterval
 }

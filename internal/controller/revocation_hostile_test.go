@@ -1,0 +1,111 @@
+package controller
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/nhnpca/pca-issuer/api/v1alpha1"
+	"github.com/nhnpca/pca-issuer/internal/pca/wire"
+)
+
+// TestCRLPastNextUpdateDownloadedOnce: a PCA that serves a CRL already
+// past its nextUpdate (within the clock skew allowed, so it is believed)
+// or one whose nextUpdate is a second after its thisUpdate must not turn
+// "one download per CA and interval" into one download per certificate
+// checked: the CRL is held for a minute at least.
+func TestCRLPastNextUpdateDownloadedOnce(t *testing.T) {
+	ca := newRevCA(t, "issuing CA", nil)
+	objs := []client.Object{revIssuer()}
+	names := []string{"a", "b", "c", "d", "e"}
+	for i, name := range names {
+		crt, s := certificateWith(name, ca.leafPEM(t, int64(0x20+i)), nil)
+		objs = append(objs, crt, s)
+	}
+	f := newRevFixture(t, ca, objs...)
+	f.pca.crlDER = ca.crlWindow(t, now.Add(-time.Hour), now.Add(-2*time.Minute))
+	for _, name := range names {
+		f.reconcile(t, name)
+	}
+	if _, crls, _ := f.pca.counts(); crls != 1 {
+		t.Errorf("%d CRL downloads for %d Certificates checked within a minute, want 1", crls, len(names))
+	}
+	if got := f.events(); len(got) != 0 {
+		t.Errorf("events = %q, want none: the CRL was believed (within the clock skew)", got)
+	}
+}
+
+// TestCheckScheduleHugeInterval: an interval near the largest duration
+// (an object stored before the CRD's bounds) must not overflow into a
+// negative wait, which controller-runtime reads as "do not requeue": the
+// object's checks would stop silently.
+func TestCheckScheduleHugeInterval(t *testing.T) {
+	iss := readyIssuer()
+	iss.Spec.Revocation = &v1alpha1.Revocation{CheckInterval: &metav1.Duration{Duration: 2562047 * time.Hour}}
+	interval := checkIntervalOf(iss)
+	if interval != v1alpha1.MaxRevocationCheckInterval {
+		t.Errorf("checkIntervalOf(2562047h) = %s, want the cap %s", interval, v1alpha1.MaxRevocationCheckInterval)
+	}
+	s := newCheckSchedule()
+	s.rand = func(n int64) int64 { return n - 1 } // the top of every range
+	key := checkKey{kind: kindCertificate, NamespacedName: types.NamespacedName{Namespace: "ns", Name: "a"}}
+	if got := s.wait(key, now, interval); got <= 0 {
+		t.Errorf("first wait = %s, want positive", got)
+	}
+	if got := s.checked(key, now, interval); got <= 0 {
+		t.Errorf("next check in %s, want positive", got)
+	}
+	iss.Spec.Revocation.CheckInterval.Duration = -time.Minute
+	if got := checkIntervalOf(iss); got != v1alpha1.DefaultRevocationCheckInterval {
+		t.Errorf("checkIntervalOf(-1m) = %s, want the default", got)
+	}
+}
+
+// TestNoticeLogBounded: the notices given about issuers (one per issuer
+// generation for RevocationUnchecked, one per interval for
+// RevocationCheckFailed) must not pile up for ever as issuers come, change
+// and go.
+func TestNoticeLogBounded(t *testing.T) {
+	n := newNoticeLog()
+	at := now
+	for i := range 10000 {
+		n.first(fmt.Sprintf("unchecked/ns/issuer-%d/uid/1", i), at, 0)
+		at = at.Add(time.Minute)
+	}
+	n.mu.Lock()
+	size := len(n.given)
+	n.mu.Unlock()
+	if size > 2*24*60 {
+		t.Errorf("%d notices remembered after a week of one new issuer a minute, want at most two days' worth", size)
+	}
+	// A recent "once" notice is still remembered.
+	if n.first(fmt.Sprintf("unchecked/ns/issuer-%d/uid/1", 9999), at, 0) {
+		t.Error("a notice given a minute ago was given again")
+	}
+}
+
+// TestStoreCacheBounded: the stores of issuers that were deleted without a
+// check noticing are forgotten in time.
+func TestStoreCacheBounded(t *testing.T) {
+	c := newStoreCache()
+	at := now
+	read := func(context.Context) (*wire.Store, error) { return &wire.Store{}, nil }
+	for i := range 5000 {
+		key := types.NamespacedName{Namespace: "ns", Name: fmt.Sprintf("issuer-%d", i)}
+		if _, err := c.get(t.Context(), key, "uid/1", time.Hour, at, read); err != nil {
+			t.Fatal(err)
+		}
+		at = at.Add(time.Minute)
+	}
+	c.mu.Lock()
+	size := len(c.m)
+	c.mu.Unlock()
+	if size > 2*24*60 {
+		t.Errorf("%d stores kept after days of one new issuer a minute, want at most two days' worth", size)
+	}
+}
