@@ -28,6 +28,14 @@ type crlKey struct {
 	ca              [32]byte
 }
 
+// maxCachedCRLEntries bounds the revoked serials the CRL cache holds over
+// all its CRLs, some 25 MB: a tenant's issuers may each name a PCA that
+// serves a CRL of MaxCRLBytes (a quarter of a million entries), and a few
+// of those must not take the manager past its memory limit. Past the
+// bound, the least recently used CRLs are dropped (downloaded again when
+// next needed); a CRL larger than the bound on its own is still kept.
+const maxCachedCRLEntries = 200_000
+
 // crlEntry is one cached CRL, or the error of its last download. lock is
 // a one-slot semaphore: one download per CRL at a time, and a caller
 // waiting for it gives up with its context.
@@ -36,19 +44,26 @@ type crlEntry struct {
 	crl     *revocation.CRL
 	err     error
 	fetched time.Time
-	used    time.Time
+	// used and size (the CRL's revoked entries, as counted in the cache's
+	// total) are guarded by crlCache.mu; the others by lock.
+	used time.Time
+	size int
 }
 
 // crlCache keeps verified CRLs, so that one download per issuing CA and
 // check interval covers every certificate of that CA (docs/revocation.md,
-// "Revocation checks").
+// "Revocation checks"), within maxEntries revoked serials in all.
 type crlCache struct {
 	mu    sync.Mutex
 	m     map[crlKey]*crlEntry
 	swept time.Time
+	// size is the sum of the sizes of the entries of m.
+	size, maxEntries int
 }
 
-func newCRLCache() *crlCache { return &crlCache{m: map[crlKey]*crlEntry{}} }
+func newCRLCache() *crlCache {
+	return &crlCache{m: map[crlKey]*crlEntry{}, maxEntries: maxCachedCRLEntries}
+}
 
 // entry returns key's entry, made on first use; entries unused for
 // cacheIdle are dropped, at most once an hour.
@@ -59,6 +74,7 @@ func (c *crlCache) entry(key crlKey, now time.Time) *crlEntry {
 		for k, e := range c.m {
 			if now.Sub(e.used) > cacheIdle {
 				delete(c.m, k)
+				c.size -= e.size
 			}
 		}
 		c.swept = now
@@ -99,7 +115,38 @@ func (c *crlCache) get(ctx context.Context, key crlKey, interval time.Duration, 
 	}
 	crl, err := fetch(ctx)
 	e.crl, e.err, e.fetched = crl, err, now
+	c.account(key, e)
 	return crl, err
+}
+
+// account counts e's CRL (its lock held) in the cache's size, and drops
+// the least recently used other CRLs while the size is past maxEntries.
+func (c *crlCache) account(key crlKey, e *crlEntry) {
+	n := 0
+	if e.crl != nil {
+		n = e.crl.Len()
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m[key] != e {
+		return // dropped meanwhile: not counted
+	}
+	c.size += n - e.size
+	e.size = n
+	for c.size > c.maxEntries {
+		var oldest crlKey
+		var old *crlEntry
+		for k, o := range c.m {
+			if o != e && o.size > 0 && (old == nil || o.used.Before(old.used)) {
+				oldest, old = k, o
+			}
+		}
+		if old == nil {
+			return // e alone is past the bound
+		}
+		delete(c.m, oldest) // a caller holding it finishes with it
+		c.size -= old.size
+	}
 }
 
 // storeEntry is an issuer's store as last read, or the error of the read.

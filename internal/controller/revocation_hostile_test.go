@@ -12,6 +12,7 @@ import (
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 	"github.com/nhnpca/pca-issuer/internal/pca/wire"
+	"github.com/nhnpca/pca-issuer/internal/revocation"
 )
 
 // TestCRLPastNextUpdateDownloadedOnce: a PCA that serves a CRL already
@@ -107,5 +108,56 @@ func TestStoreCacheBounded(t *testing.T) {
 	c.mu.Unlock()
 	if size > 2*24*60 {
 		t.Errorf("%d stores kept after days of one new issuer a minute, want at most two days' worth", size)
+	}
+}
+
+// TestCRLCacheBounded: issuers naming PCAs that serve large CRLs (one
+// tenant may create many) cannot make the cache hold more than its bound
+// of revoked serials: the least recently used CRLs are dropped, and
+// downloaded again when next needed.
+func TestCRLCacheBounded(t *testing.T) {
+	ca := newRevCA(t, "issuing CA", nil)
+	big := func(n int) func(context.Context) (*revocation.CRL, error) {
+		serials := make([]int64, n)
+		for i := range serials {
+			serials[i] = int64(i + 1)
+		}
+		der := ca.crlFor(serials)
+		return func(context.Context) (*revocation.CRL, error) { return revocation.ParseCRL(der, ca.cert, now) }
+	}
+	c := newCRLCache()
+	c.maxEntries = 250
+	fetches := 0
+	get := func(store int64, at time.Time, fetch func(context.Context) (*revocation.CRL, error)) {
+		t.Helper()
+		counted := func(ctx context.Context) (*revocation.CRL, error) { fetches++; return fetch(ctx) }
+		if _, err := c.get(t.Context(), crlKey{url: "https://pca.example", storeID: store, certID: 1}, time.Hour, at, counted); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hundred := big(100)
+	for store := range int64(10) {
+		get(store, now.Add(time.Duration(store)*time.Second), hundred)
+	}
+	c.mu.Lock()
+	size, kept := c.size, len(c.m)
+	c.mu.Unlock()
+	if size > c.maxEntries || kept != 2 {
+		t.Errorf("cache holds %d revoked serials in %d CRLs, want at most %d (the 2 most recent)", size, kept, c.maxEntries)
+	}
+	// The most recent is served from the cache; an evicted one is
+	// downloaded again.
+	fetches = 0
+	get(9, now.Add(time.Minute), hundred)
+	get(0, now.Add(time.Minute), hundred)
+	if fetches != 1 {
+		t.Errorf("%d downloads for a cached and an evicted CRL, want 1", fetches)
+	}
+	// One CRL past the bound on its own is still kept and used.
+	get(100, now.Add(2*time.Minute), big(300))
+	fetches = 0
+	get(100, now.Add(3*time.Minute), hundred)
+	if fetches != 0 {
+		t.Errorf("a CRL larger than the bound was downloaded again within its interval")
 	}
 }
