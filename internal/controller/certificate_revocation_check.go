@@ -204,6 +204,11 @@ func (c *revocationChecker) check(ctx context.Context, iss issuerObject, leaf *x
 		return revocation.Status{}, err
 	}
 	metrics.ObserveRevocationCheck(label, string(status.State))
+	if status.State == revocation.Unknown {
+		// The store does not know a certificate this issuer issued: a
+		// check that tells nothing is not a pass.
+		c.tellFailure(ctx, iss, leaf, fmt.Errorf("the OCSP responder of store %d answers unknown (RFC 6960 section 2.2): it does not know the certificate", iss.GetSpec().CAStoreID), interval, now)
+	}
 	return status, nil
 }
 

@@ -3,6 +3,7 @@ package controller
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -159,5 +160,26 @@ func TestCRLCacheBounded(t *testing.T) {
 	get(100, now.Add(3*time.Minute), hundred)
 	if fetches != 0 {
 		t.Errorf("a CRL larger than the bound was downloaded again within its interval")
+	}
+}
+
+// TestOCSPUnknownTold: an OCSP responder that does not know a certificate
+// this issuer issued (RFC 6960 "unknown") leaves its revocation state
+// unknown: the issuer is told, once per interval, instead of the check
+// passing silently as if it were good.
+func TestOCSPUnknownTold(t *testing.T) {
+	ca := newRevCA(t, "issuing CA", nil)
+	crt, s := certificateWith("web", ca.leafPEM(t, 0x31), nil)
+	crt2, s2 := certificateWith("api", ca.leafPEM(t, 0x32), nil)
+	f := newRevFixture(t, ca, revIssuer(), crt, s, crt2, s2)
+	f.pca.crlActive, f.pca.ocspUnknown = false, true
+	f.reconcile(t, "web")
+	f.reconcile(t, "api")
+	got := f.events()
+	if len(got) != 1 || !strings.Contains(got[0], v1alpha1.ReasonRevocationCheckFailed) || !strings.Contains(got[0], "unknown") {
+		t.Errorf("events = %q, want one %s saying the responder answers unknown", got, v1alpha1.ReasonRevocationCheckFailed)
+	}
+	if cond := f.issuing(t, "web"); cond != nil {
+		t.Errorf("Issuing condition = %+v, want none: unknown is not revoked", cond)
 	}
 }
