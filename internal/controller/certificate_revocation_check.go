@@ -7,7 +7,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -75,11 +74,10 @@ type revocationChecker struct {
 	crls     *crlCache
 	stores   *storeCache
 	notices  *noticeLog
-
-	mu sync.Mutex
 	// acted holds, per checked object, the serial (PCA spelling) whose
-	// revocation was acted on, so that each is acted on once.
-	acted map[checkKey]string
+	// revocation was acted on last, so that each is acted on once and
+	// repeated ones are held.
+	acted *actedLog
 }
 
 func newRevocationChecker(c client.Client, apiReader client.Reader, pcaFor revocationSource, templates *templateCache, pins *caPins, rec recorder.EventRecorder, opts Options) *revocationChecker {
@@ -87,7 +85,7 @@ func newRevocationChecker(c client.Client, apiReader client.Reader, pcaFor revoc
 		client: c, apiReader: apiReader, pcaFor: pcaFor, templates: templates, pins: pins,
 		slots: newIssuerSlots(opts.MaxConcurrentPerTenant), recorder: rec, clock: clock.RealClock{}, opts: opts,
 		schedule: newCheckSchedule(), crls: newCRLCache(), stores: newStoreCache(), notices: newNoticeLog(),
-		acted: map[checkKey]string{},
+		acted: newActedLog(),
 	}
 }
 
@@ -163,7 +161,13 @@ func (c *revocationChecker) reconcile(ctx context.Context, s subject) (ctrl.Resu
 		return next, nil
 	}
 	serial := revocation.FormatSerial(leaf.SerialNumber)
-	if c.actedOn(s.key) == serial {
+	due, wait := c.acted.due(s.key, serial, now)
+	if !due {
+		if wait > 0 {
+			ctrl.LoggerFrom(ctx).Info("a revoked certificate again: its renewal is held, as the previous ones were revoked in a row", "serial", serial, "for", wait.String())
+			c.schedule.dueAt(s.key, now.Add(wait))
+			return ctrl.Result{RequeueAfter: wait}, nil
+		}
 		return next, nil
 	}
 	message := fmt.Sprintf("The certificate with serial %s was revoked in the PCA (reason %s, at %s)",
@@ -174,7 +178,7 @@ func (c *revocationChecker) reconcile(ctx context.Context, s subject) (ctrl.Resu
 		return ctrl.Result{}, err    // requeue with backoff; acted on once it succeeds
 	}
 	if acted {
-		c.setActed(s.key, serial)
+		c.acted.record(s.key, serial, now)
 	}
 	return next, nil
 }
@@ -355,22 +359,8 @@ func signedBy(leaf, ca *x509.Certificate) bool {
 	return ca != nil && bytes.Equal(leaf.RawIssuer, ca.RawSubject) && leaf.CheckSignatureFrom(ca) == nil
 }
 
-func (c *revocationChecker) actedOn(key checkKey) string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.acted[key]
-}
-
-func (c *revocationChecker) setActed(key checkKey, serial string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.acted[key] = serial
-}
-
 // forget drops what is kept about a deleted object.
 func (c *revocationChecker) forget(key checkKey) {
 	c.schedule.forget(key)
-	c.mu.Lock()
-	delete(c.acted, key)
-	c.mu.Unlock()
+	c.acted.forget(key)
 }

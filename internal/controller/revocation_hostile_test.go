@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -181,5 +183,54 @@ func TestOCSPUnknownTold(t *testing.T) {
 	}
 	if cond := f.issuing(t, "web"); cond != nil {
 		t.Errorf("Issuing condition = %+v, want none: unknown is not revoked", cond)
+	}
+}
+
+// TestRevokedEverySerialHeld: a PCA that lists every serial it issued as
+// revoked, with a check interval of a second, must not have the
+// Certificate renewed every other second: repeated revocations are acted
+// on with a growing hold (1m, 2m, 4m, ... at most 1h).
+func TestRevokedEverySerialHeld(t *testing.T) {
+	ca := newRevCA(t, "issuing CA", nil)
+	iss := revIssuer()
+	iss.Spec.Revocation.CheckInterval.Duration = time.Second
+	serial := int64(0x41)
+	crt, s := certificateWith("web", ca.leafPEM(t, serial), nil)
+	f := newRevFixture(t, ca, iss, crt, s)
+	f.pca.revoked[serial] = true
+	renewals := 0
+	for i := 0; i < 30*60 && renewals <= 6; i++ {
+		f.reconcile(t, "web")
+		if cond := f.issuing(t, "web"); cond != nil {
+			// cert-manager renews: a new certificate in the Secret, which
+			// the PCA lists as revoked at once.
+			renewals++
+			serial++
+			f.pca.mu.Lock()
+			f.pca.revoked[serial] = true
+			f.pca.mu.Unlock()
+			var sec corev1.Secret
+			if err := f.client.Get(t.Context(), types.NamespacedName{Namespace: "team", Name: "web-tls"}, &sec); err != nil {
+				t.Fatal(err)
+			}
+			sec.Data[corev1.TLSCertKey] = ca.leafPEM(t, serial)
+			if err := f.client.Update(t.Context(), &sec); err != nil {
+				t.Fatal(err)
+			}
+			var c cmapi.Certificate
+			if err := f.client.Get(t.Context(), types.NamespacedName{Namespace: "team", Name: "web"}, &c); err != nil {
+				t.Fatal(err)
+			}
+			c.Status.Conditions = nil
+			if err := f.client.Status().Update(t.Context(), &c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f.clock.Step(time.Second)
+	}
+	// Acts at 0, then 1, 2, 4 and 8 minutes after the previous one: 5 in
+	// 30 minutes (a renewal and its check take a few seconds more each).
+	if renewals < 2 || renewals > 6 {
+		t.Errorf("%d renewals in 30 minutes of a PCA revoking every serial, checked every second; want 2 to 6", renewals)
 	}
 }
