@@ -72,7 +72,10 @@ func ParseCRL(der []byte, issuer *x509.Certificate, now time.Time) (*CRL, error)
 	}
 	out := &CRL{ThisUpdate: list.ThisUpdate, NextUpdate: list.NextUpdate, revoked: make(map[string]Status, len(list.RevokedCertificateEntries))}
 	for _, e := range list.RevokedCertificateEntries {
-		if e.SerialNumber == nil {
+		if e.SerialNumber == nil || e.SerialNumber.Sign() < 0 {
+			// No certificate has a negative serial (RFC 5280 section
+			// 4.1.2.2), and the key below is the magnitude: -5 must not
+			// revoke 5.
 			continue
 		}
 		out.revoked[string(e.SerialNumber.Bytes())] = Status{State: Revoked, RevokedAt: e.RevocationTime, Reason: e.ReasonCode}
