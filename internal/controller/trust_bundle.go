@@ -137,6 +137,9 @@ func (r *TrustBundleReconciler) publish(ctx context.Context, iss issuerObject, k
 			r.event(iss, corev1.EventTypeWarning, v1alpha1.ReasonTrustBundleConflict, conflict.Error())
 			continue
 		case err != nil:
+			// Retried with backoff; told, since a read the manager may
+			// not make (RBAC) does not get better by itself.
+			r.event(iss, corev1.EventTypeWarning, v1alpha1.ReasonTrustBundleFailed, fmt.Sprintf("%v; the bundle is not written until it can be read, retrying", err))
 			errs = append(errs, err)
 			continue
 		case held != nil:
