@@ -30,7 +30,7 @@ type crlKey struct {
 
 // maxCachedCRLEntries bounds the revoked serials the CRL cache holds over
 // all its CRLs, some 25 MB: a tenant's issuers may each name a PCA that
-// serves a CRL of MaxCRLBytes (a quarter of a million entries), and a few
+// serves a CRL of MaxCRLBytes (some 75,000 entries), and a few
 // of those must not take the manager past its memory limit. Past the
 // bound, the least recently used CRLs are dropped (downloaded again when
 // next needed); a CRL larger than the bound on its own is still kept.

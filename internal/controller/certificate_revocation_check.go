@@ -72,6 +72,10 @@ type revocationChecker struct {
 
 	schedule *checkSchedule
 	crls     *crlCache
+	// crlParse is a one-slot semaphore: one CRL is parsed at a time in the
+	// manager, so that the parse's transient memory (revocation.MaxCRLBytes)
+	// is taken once, however many tenants' CRLs are due together.
+	crlParse chan struct{}
 	stores   *storeCache
 	notices  *noticeLog
 	// acted holds, per checked object, the serial (PCA spelling) whose
@@ -84,7 +88,7 @@ func newRevocationChecker(c client.Client, apiReader client.Reader, pcaFor revoc
 	return &revocationChecker{
 		client: c, apiReader: apiReader, pcaFor: pcaFor, templates: templates, pins: pins,
 		slots: newIssuerSlots(opts.MaxConcurrentPerTenant), recorder: rec, clock: clock.RealClock{}, opts: opts,
-		schedule: newCheckSchedule(), crls: newCRLCache(), stores: newStoreCache(), notices: newNoticeLog(),
+		schedule: newCheckSchedule(), crls: newCRLCache(), crlParse: make(chan struct{}, 1), stores: newStoreCache(), notices: newNoticeLog(),
 		acted: newActedLog(),
 	}
 }
@@ -293,7 +297,13 @@ func (c *revocationChecker) crlStatus(ctx context.Context, pc revocationAPI, spe
 		if err != nil {
 			return nil, fmt.Errorf("downloading the CRL of CA certificate %d of store %d: %w", certID, spec.CAStoreID, err)
 		}
+		select {
+		case c.crlParse <- struct{}{}:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("waiting to parse the CRL of CA certificate %d of store %d: %w", certID, spec.CAStoreID, ctx.Err())
+		}
 		crl, err := revocation.ParseCRL(der, issuing, now)
+		<-c.crlParse
 		if err != nil {
 			return nil, fmt.Errorf("the CRL of CA certificate %d of store %d: %w", certID, spec.CAStoreID, err)
 		}

@@ -11,6 +11,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
@@ -232,5 +233,32 @@ func TestRevokedEverySerialHeld(t *testing.T) {
 	// 30 minutes (a renewal and its check take a few seconds more each).
 	if renewals < 2 || renewals > 6 {
 		t.Errorf("%d renewals in 30 minutes of a PCA revoking every serial, checked every second; want 2 to 6", renewals)
+	}
+}
+
+// TestCRLParsedOneAtATime: CRLs are parsed one at a time in the manager
+// (a parse takes many times the CRL's size in memory); a check that cannot
+// have the slot within its time bound fails with a clear reason, and the
+// next one, once the slot is free, succeeds.
+func TestCRLParsedOneAtATime(t *testing.T) {
+	ca := newRevCA(t, "issuing CA", nil)
+	crt, s := certificateWith("web", ca.leafPEM(t, 0x51), nil)
+	f := newRevFixture(t, ca, revIssuer(), crt, s)
+	f.pca.ocspActive = false
+	f.pca.revoked[0x51] = true
+	f.checker.crlParse <- struct{}{} // another tenant's CRL is being parsed
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := f.crr.Reconcile(ctx, ctrl.Request{NamespacedName: types.NamespacedName{Namespace: "team", Name: "web"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.events(); len(got) != 1 || !strings.Contains(got[0], v1alpha1.ReasonRevocationCheckFailed) || !strings.Contains(got[0], "waiting to parse the CRL") {
+		t.Errorf("events = %q, want one %s saying the parse waited", got, v1alpha1.ReasonRevocationCheckFailed)
+	}
+	<-f.checker.crlParse
+	f.clock.Step(2 * time.Minute)
+	f.reconcile(t, "web")
+	if cond := f.issuing(t, "web"); cond == nil || cond.Reason != v1alpha1.ReasonCertificateRevoked {
+		t.Errorf("Issuing condition = %+v, want the revoked leaf renewed once the slot was free", cond)
 	}
 }
