@@ -221,11 +221,12 @@ func (c *revocationChecker) check(ctx context.Context, iss issuerObject, leaf *x
 }
 
 // tellFailure logs a failed check, and tells the issuer with a Warning
-// event RevocationCheckFailed at most once per interval (more often, the
-// failure is logged at verbosity 1 only).
+// event RevocationCheckFailed at most once per interval, and at most once
+// per failureHold with the short intervals a tenant may set (more often,
+// the failure is logged at verbosity 1 only).
 func (c *revocationChecker) tellFailure(ctx context.Context, iss issuerObject, leaf *x509.Certificate, err error, interval time.Duration, now time.Time) {
 	label := metrics.IssuerLabel(iss.GetNamespace(), iss.GetName())
-	if !c.notices.first("failed/"+issuerKey(iss).String(), now, interval) {
+	if !c.notices.first("failed/"+issuerKey(iss).String(), now, max(interval, failureHold)) {
 		ctrl.LoggerFrom(ctx).V(1).Info("revocation check failed", "issuer", label, "reason", err.Error())
 		return
 	}

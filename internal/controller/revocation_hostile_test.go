@@ -262,3 +262,32 @@ func TestCRLParsedOneAtATime(t *testing.T) {
 		t.Errorf("Issuing condition = %+v, want the revoked leaf renewed once the slot was free", cond)
 	}
 }
+
+// TestCheckFailureEventsBounded: with the shortest check interval (1s) and
+// a PCA whose CRL never verifies, the issuer is told at most once a
+// minute, not at every check of every certificate.
+func TestCheckFailureEventsBounded(t *testing.T) {
+	ca := newRevCA(t, "issuing CA", nil)
+	other := newRevCA(t, "another CA", nil)
+	iss := revIssuer()
+	iss.Spec.Revocation.CheckInterval.Duration = time.Second
+	objs := []client.Object{iss}
+	for _, name := range []string{"a", "b", "c"} {
+		crt, s := certificateWith(name, ca.leafPEM(t, 0x60), nil)
+		objs = append(objs, crt, s)
+	}
+	f := newRevFixture(t, ca, objs...)
+	f.pca.ocspActive = false
+	f.pca.crlDER = other.crl(t)
+	var got []string
+	for range 120 {
+		for _, name := range []string{"a", "b", "c"} {
+			f.reconcile(t, name)
+		}
+		got = append(got, f.events()...)
+		f.clock.Step(time.Second)
+	}
+	if len(got) < 1 || len(got) > 2 {
+		t.Errorf("%d events in 2 minutes of failing checks every second, want 1 or 2", len(got))
+	}
+}
