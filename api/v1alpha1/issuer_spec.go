@@ -174,7 +174,11 @@ type TrustBundle struct {
 	// signs for this issuer stays in the bundle after it left the chain.
 	// A previous root stays in any case while a certificate this issuer
 	// issued, still in a Certificate's Secret, chains to it. Unset: only
-	// that second rule applies.
+	// that second rule applies. A Go duration from 0s to 87600h (ten
+	// years, a root's lifetime at most); a value the manager could not
+	// decode would stop it from reading any issuer, so the API server
+	// refuses it.
+	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('0s') && duration(self) <= duration('87600h')",message="retainPreviousRootsFor must be a duration from 0s to 87600h, e.g. 720h"
 	// +optional
 	RetainPreviousRootsFor *metav1.Duration `json:"retainPreviousRootsFor,omitempty"`
 }
@@ -182,17 +186,21 @@ type TrustBundle struct {
 // ConfigMapKeySelector names a key of a ConfigMap in the issuer's
 // namespace.
 type ConfigMapKeySelector struct {
-	// Name of the ConfigMap.
+	// Name of the ConfigMap: a DNS subdomain (RFC 1123), as Kubernetes
+	// names ConfigMaps.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
 	// +required
 	Name string `json:"name"`
 
-	// Key of the PEM bundle in the ConfigMap's data.
+	// Key of the PEM bundle in the ConfigMap's data: a ConfigMap key
+	// (characters -._a-zA-Z0-9, not "." or "..", not starting with "..").
 	// +kubebuilder:default="ca.crt"
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
 	// +kubebuilder:validation:Pattern=`^[-._a-zA-Z0-9]+$`
+	// +kubebuilder:validation:XValidation:rule="self != '.' && !self.startsWith('..')",message="key must be a ConfigMap key: not '.' and not starting with '..'"
 	// +optional
 	Key string `json:"key,omitempty"`
 }
@@ -228,7 +236,10 @@ type Revocation struct {
 	// CheckInterval is how often each certificate this issuer issued, still
 	// in a Certificate's Secret, is checked against the PCA's revocation
 	// status (the store's CRL where it is active, else OCSP). A revoked
-	// certificate is renewed at once. Unset: 1h.
+	// certificate is renewed at once. Unset: 1h. A Go duration from 1s to
+	// 720h (30 days); a value the manager could not decode would stop it
+	// from reading any issuer, so the API server refuses it.
+	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('1s') && duration(self) <= duration('720h')",message="checkInterval must be a duration from 1s to 720h, e.g. 15m"
 	// +optional
 	CheckInterval *metav1.Duration `json:"checkInterval,omitempty"`
 
@@ -241,7 +252,10 @@ type Revocation struct {
 
 	// GracePeriod is how long a superseded certificate stays valid after
 	// its renewal reached the Secret, so that workloads can reload. Unset:
-	// 1h.
+	// 1h. A Go duration from 0s to 720h (30 days); a value the manager
+	// could not decode would stop it from reading any issuer, so the API
+	// server refuses it.
+	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('0s') && duration(self) <= duration('720h')",message="gracePeriod must be a duration from 0s to 720h, e.g. 1h"
 	// +optional
 	GracePeriod *metav1.Duration `json:"gracePeriod,omitempty"`
 }
@@ -250,6 +264,9 @@ type Revocation struct {
 const (
 	DefaultRevocationCheckInterval = time.Hour
 	DefaultRevocationGracePeriod   = time.Hour
+	// MaxRevocationCheckInterval is the longest spec.revocation.checkInterval
+	// (the CRD's bound, also applied to objects stored before it).
+	MaxRevocationCheckInterval = 720 * time.Hour
 )
 
 // Annotations of revocation (docs/revocation.md).

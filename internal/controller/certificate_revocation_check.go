@@ -7,7 +7,6 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -73,29 +72,34 @@ type revocationChecker struct {
 
 	schedule *checkSchedule
 	crls     *crlCache
+	// crlParse is a one-slot semaphore: one CRL is parsed at a time in the
+	// manager, so that the parse's transient memory (revocation.MaxCRLBytes)
+	// is taken once, however many tenants' CRLs are due together.
+	crlParse chan struct{}
 	stores   *storeCache
 	notices  *noticeLog
-
-	mu sync.Mutex
 	// acted holds, per checked object, the serial (PCA spelling) whose
-	// revocation was acted on, so that each is acted on once.
-	acted map[checkKey]string
+	// revocation was acted on last, so that each is acted on once and
+	// repeated ones are held.
+	acted *actedLog
 }
 
 func newRevocationChecker(c client.Client, apiReader client.Reader, pcaFor revocationSource, templates *templateCache, pins *caPins, rec recorder.EventRecorder, opts Options) *revocationChecker {
 	return &revocationChecker{
 		client: c, apiReader: apiReader, pcaFor: pcaFor, templates: templates, pins: pins,
 		slots: newIssuerSlots(opts.MaxConcurrentPerTenant), recorder: rec, clock: clock.RealClock{}, opts: opts,
-		schedule: newCheckSchedule(), crls: newCRLCache(), stores: newStoreCache(), notices: newNoticeLog(),
-		acted: map[checkKey]string{},
+		schedule: newCheckSchedule(), crls: newCRLCache(), crlParse: make(chan struct{}, 1), stores: newStoreCache(), notices: newNoticeLog(),
+		acted: newActedLog(),
 	}
 }
 
 // checkIntervalOf is the issuer's spec.revocation.checkInterval, or
-// v1alpha1.DefaultRevocationCheckInterval; never below a second.
+// v1alpha1.DefaultRevocationCheckInterval; never below a second nor above
+// v1alpha1.MaxRevocationCheckInterval (the CRD's bounds, for objects
+// stored before them: the schedule's arithmetic must not overflow).
 func checkIntervalOf(iss v1alpha1.Issuer) time.Duration {
 	if r := iss.GetSpec().Revocation; r != nil && r.CheckInterval != nil && r.CheckInterval.Duration > 0 {
-		return max(r.CheckInterval.Duration, time.Second)
+		return min(max(r.CheckInterval.Duration, time.Second), v1alpha1.MaxRevocationCheckInterval)
 	}
 	return v1alpha1.DefaultRevocationCheckInterval
 }
@@ -161,7 +165,13 @@ func (c *revocationChecker) reconcile(ctx context.Context, s subject) (ctrl.Resu
 		return next, nil
 	}
 	serial := wire.FormatSerial(leaf.SerialNumber)
-	if c.actedOn(s.key) == serial {
+	due, wait := c.acted.due(s.key, serial, now)
+	if !due {
+		if wait > 0 {
+			ctrl.LoggerFrom(ctx).Info("a revoked certificate again: its renewal is held, as the previous ones were revoked in a row", "serial", serial, "for", wait.String())
+			c.schedule.dueAt(s.key, now.Add(wait))
+			return ctrl.Result{RequeueAfter: wait}, nil
+		}
 		return next, nil
 	}
 	message := fmt.Sprintf("The certificate with serial %s was revoked in the PCA (reason %s, at %s)",
@@ -172,7 +182,7 @@ func (c *revocationChecker) reconcile(ctx context.Context, s subject) (ctrl.Resu
 		return ctrl.Result{}, err    // requeue with backoff; acted on once it succeeds
 	}
 	if acted {
-		c.setActed(s.key, serial)
+		c.acted.record(s.key, serial, now)
 	}
 	return next, nil
 }
@@ -202,15 +212,21 @@ func (c *revocationChecker) check(ctx context.Context, iss issuerObject, leaf *x
 		return revocation.Status{}, err
 	}
 	metrics.ObserveRevocationCheck(label, string(status.State))
+	if status.State == revocation.Unknown {
+		// The store does not know a certificate this issuer issued: a
+		// check that tells nothing is not a pass.
+		c.tellFailure(ctx, iss, leaf, fmt.Errorf("the OCSP responder of store %d answers unknown (RFC 6960 section 2.2): it does not know the certificate", iss.GetSpec().CAStoreID), interval, now)
+	}
 	return status, nil
 }
 
 // tellFailure logs a failed check, and tells the issuer with a Warning
-// event RevocationCheckFailed at most once per interval (more often, the
-// failure is logged at verbosity 1 only).
+// event RevocationCheckFailed at most once per interval, and at most once
+// per failureHold with the short intervals a tenant may set (more often,
+// the failure is logged at verbosity 1 only).
 func (c *revocationChecker) tellFailure(ctx context.Context, iss issuerObject, leaf *x509.Certificate, err error, interval time.Duration, now time.Time) {
 	label := metrics.IssuerLabel(iss.GetNamespace(), iss.GetName())
-	if !c.notices.first("failed/"+issuerKey(iss).String(), now, interval) {
+	if !c.notices.first("failed/"+issuerKey(iss).String(), now, max(interval, failureHold)) {
 		ctrl.LoggerFrom(ctx).V(1).Info("revocation check failed", "issuer", label, "reason", err.Error())
 		return
 	}
@@ -282,7 +298,13 @@ func (c *revocationChecker) crlStatus(ctx context.Context, pc revocationAPI, spe
 		if err != nil {
 			return nil, fmt.Errorf("downloading the CRL of CA certificate %d of store %d: %w", certID, spec.CAStoreID, err)
 		}
+		select {
+		case c.crlParse <- struct{}{}:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("waiting to parse the CRL of CA certificate %d of store %d: %w", certID, spec.CAStoreID, ctx.Err())
+		}
 		crl, err := revocation.ParseCRL(der, issuing, now)
+		<-c.crlParse
 		if err != nil {
 			return nil, fmt.Errorf("the CRL of CA certificate %d of store %d: %w", certID, spec.CAStoreID, err)
 		}
@@ -348,22 +370,8 @@ func signedBy(leaf, ca *x509.Certificate) bool {
 	return ca != nil && bytes.Equal(leaf.RawIssuer, ca.RawSubject) && leaf.CheckSignatureFrom(ca) == nil
 }
 
-func (c *revocationChecker) actedOn(key checkKey) string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.acted[key]
-}
-
-func (c *revocationChecker) setActed(key checkKey, serial string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.acted[key] = serial
-}
-
 // forget drops what is kept about a deleted object.
 func (c *revocationChecker) forget(key checkKey) {
 	c.schedule.forget(key)
-	c.mu.Lock()
-	delete(c.acted, key)
-	c.mu.Unlock()
+	c.acted.forget(key)
 }

@@ -113,6 +113,8 @@ type revPCA struct {
 	crlActive, ocspActive bool
 	crlDER                []byte
 	revoked               map[int64]bool
+	// ocspUnknown makes the responder answer unknown for every serial.
+	ocspUnknown bool
 
 	mu                         sync.Mutex
 	getStores, crls, ocspCalls int
@@ -164,6 +166,9 @@ func (p *revPCA) OCSP(_ context.Context, _ int64, der []byte) ([]byte, error) {
 	tmpl := ocsp.Response{Status: ocsp.Good, SerialNumber: req.SerialNumber, ThisUpdate: now.Add(-time.Minute), NextUpdate: now.Add(time.Hour)}
 	if p.revoked[req.SerialNumber.Int64()] {
 		tmpl.Status, tmpl.RevokedAt, tmpl.RevocationReason = ocsp.Revoked, now.Add(-time.Minute), ocsp.Superseded
+	}
+	if p.ocspUnknown {
+		tmpl.Status = ocsp.Unknown
 	}
 	return ocsp.CreateResponse(p.ca.cert, p.ca.cert, tmpl, p.ca.key)
 }

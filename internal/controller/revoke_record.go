@@ -33,7 +33,12 @@ func newIssuedRecord(req request, iss issuerObject, res *signResult) *issuedReco
 	}
 	_, isCR := req.object().(*cmapi.CertificateRequest)
 	rev := iss.GetSpec().Revocation
-	hold := isCR && rev != nil && rev.RevokeSuperseded && req.object().GetDeletionTimestamp() == nil
+	// Only a request of a Certificate is ever superseded, and only its
+	// Certificate wakes the reconciler that releases it: a request made
+	// on its own (by cert-manager's csi-driver, istio-csr, or by hand)
+	// would keep the finalizer for ever, and hang in deletion.
+	owned := len(certificateOwner(req.object())) > 0
+	hold := isCR && owned && rev != nil && rev.RevokeSuperseded && req.object().GetDeletionTimestamp() == nil
 	return &issuedRecord{certificateID: res.certificateID, serial: serial, hold: hold}
 }
 

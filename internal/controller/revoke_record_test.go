@@ -9,6 +9,7 @@ import (
 
 	cmapi "github.com/cert-manager/cert-manager/pkg/apis/certmanager/v1"
 	certificatesv1 "k8s.io/api/certificates/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
@@ -19,14 +20,23 @@ import (
 
 // TestIssuanceRecordsCertificate: a signed CertificateRequest carries the
 // PCA's certificate id and the certificate's serial; the finalizer only
-// when its issuer revokes superseded certificates.
+// when its issuer revokes superseded certificates and a Certificate owns
+// it (only a Certificate's request is superseded, and only its Certificate
+// wakes the reconciler that releases it: a request of its own, as
+// csi-driver or istio-csr make, would hang in deletion).
 func TestIssuanceRecordsCertificate(t *testing.T) {
-	for _, superseded := range []bool{false, true} {
+	for _, tc := range []struct {
+		superseded, owned bool
+	}{{false, true}, {true, true}, {true, false}} {
+		superseded := tc.superseded && tc.owned
 		iss := readyIssuer()
-		if superseded {
+		if tc.superseded {
 			iss.Spec.Revocation = &v1alpha1.Revocation{RevokeSuperseded: true}
 		}
 		cr := approvedCR(t)
+		if tc.owned {
+			cr.OwnerReferences = []metav1.OwnerReference{{APIVersion: cmapi.SchemeGroupVersion.String(), Kind: cmapi.CertificateKind, Name: "web", UID: "web-uid"}}
+		}
 		f := newFixture(t, []client.Object{iss, cr})
 		if _, err := f.crr.Reconcile(t.Context(), reconcile.Request{NamespacedName: client.ObjectKeyFromObject(cr)}); err != nil {
 			t.Fatal(err)
@@ -42,7 +52,7 @@ func TestIssuanceRecordsCertificate(t *testing.T) {
 			t.Errorf("revokeSuperseded=%v: annotations %v, want certificate id 100 and serial 0A", superseded, a)
 		}
 		if hasFinalizer(got) != superseded {
-			t.Errorf("revokeSuperseded=%v: finalizers %v", superseded, got.Finalizers)
+			t.Errorf("revokeSuperseded=%v, owned by a Certificate=%v: finalizers %v", tc.superseded, tc.owned, got.Finalizers)
 		}
 	}
 }

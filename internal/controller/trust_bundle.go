@@ -44,9 +44,12 @@ type TrustBundleReconciler struct {
 	apiReader client.Reader
 	chains    *bundleChains
 	ctb       *ctbDiscovery
-	recorder  recorder.EventRecorder
-	clock     clock.PassiveClock
-	opts      Options
+	// inUse keeps what each Certificate Secret's chain runs through, so
+	// that a pass reads only the Secrets that changed.
+	inUse    *inUseMemo
+	recorder recorder.EventRecorder
+	clock    clock.PassiveClock
+	opts     Options
 
 	// swept records, per issuer, the UID and generation whose stale
 	// ConfigMaps were deleted, so that the sweep (a list call) runs once
@@ -68,6 +71,7 @@ func (r *TrustBundleReconciler) Reconcile(ctx context.Context, req ctrl.Request)
 			return ctrl.Result{}, err
 		}
 		r.chains.forget(req.NamespacedName)
+		r.inUse.forget(req.NamespacedName)
 		r.forgetSweep(req.NamespacedName)
 		return ctrl.Result{}, r.unpublish(ctx, kind, req.NamespacedName, ns, "", true)
 	}
@@ -137,6 +141,9 @@ func (r *TrustBundleReconciler) publish(ctx context.Context, iss issuerObject, k
 			r.event(iss, corev1.EventTypeWarning, v1alpha1.ReasonTrustBundleConflict, conflict.Error())
 			continue
 		case err != nil:
+			// Retried with backoff; told, since a read the manager may
+			// not make (RBAC) does not get better by itself.
+			r.event(iss, corev1.EventTypeWarning, v1alpha1.ReasonTrustBundleFailed, fmt.Sprintf("%v; the bundle is not written until it can be read, retrying", err))
 			errs = append(errs, err)
 			continue
 		case held != nil:
@@ -152,11 +159,7 @@ func (r *TrustBundleReconciler) publish(ctx context.Context, iss issuerObject, k
 	}
 	key := issuerKey(iss)
 	outcome := planBundle(plan, func(known []*x509.Certificate) (map[string]bool, error) {
-		chains, err := certificatesInUse(ctx, r.client, r.apiReader, key, kind)
-		if err != nil {
-			return nil, err
-		}
-		return casInUse(chains, known, now), nil
+		return r.inUse.usedCAs(ctx, r.client, r.apiReader, key, kind, known, now)
 	})
 	if outcome.usageErr != nil {
 		ctrl.LoggerFrom(ctx).Info("the certificates in use could not be read: every previous CA certificate stays in the trust bundle", "error", outcome.usageErr.Error())
@@ -355,7 +358,7 @@ func setupTrustBundles(mgr ctrl.Manager, chains *bundleChains, events recorder.E
 		return fmt.Errorf("setting up the trust bundle controller: %w", err)
 	}
 	r := &TrustBundleReconciler{
-		client: mgr.GetClient(), apiReader: mgr.GetAPIReader(), chains: chains, recorder: events,
+		client: mgr.GetClient(), apiReader: mgr.GetAPIReader(), chains: chains, recorder: events, inUse: newInUseMemo(),
 		ctb:   &ctbDiscovery{client: dc, interval: opts.IssuerHealthCheckInterval},
 		clock: clock.RealClock{}, opts: opts, swept: map[types.NamespacedName]string{},
 	}

@@ -46,7 +46,7 @@ func newBundleFixture(t *testing.T, now time.Time, objs ...client.Object) *bundl
 }
 
 func (f *bundleFixture) restart() {
-	f.r = &TrustBundleReconciler{client: f.client, apiReader: f.client, chains: newBundleChains(), recorder: f.recorder,
+	f.r = &TrustBundleReconciler{client: f.client, apiReader: f.client, chains: newBundleChains(), recorder: f.recorder, inUse: newInUseMemo(),
 		clock: f.clock, opts: testOpts, swept: map[types.NamespacedName]string{}}
 }
 

@@ -101,3 +101,21 @@ func TestCRLStatus(t *testing.T) {
 		t.Errorf("Status(unlisted) = %+v, want good", got)
 	}
 }
+
+// TestCRLNegativeSerial: a CRL entry with a negative serial (RFC 5280
+// section 4.1.2.2 requires positive ones) names no certificate; it must
+// not revoke the certificate of the same magnitude.
+func TestCRLNegativeSerial(t *testing.T) {
+	ca := newCA(t, "Issuing CA")
+	der := ca.makeCRL(t, t0.Add(-time.Hour), t0.Add(time.Hour), nil, -5, 7)
+	crl, err := ParseCRL(der, ca.cert, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := crl.Status(big.NewInt(5)); got.State != Good {
+		t.Errorf("Status(5) = %+v with -5 listed, want good", got)
+	}
+	if got := crl.Status(big.NewInt(7)); got.State != Revoked {
+		t.Errorf("Status(7) = %+v, want revoked", got)
+	}
+}

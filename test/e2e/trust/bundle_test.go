@@ -2,7 +2,6 @@ package trust
 
 import (
 	"crypto/x509"
-	"strings"
 	"testing"
 
 	certificatesv1 "k8s.io/api/certificates/v1"
@@ -43,9 +42,8 @@ func TestConfigMapBundle(t *testing.T) {
 	if len(cm.OwnerReferences) != 1 || cm.OwnerReferences[0].UID != iss.UID {
 		t.Errorf("owner references = %+v, want the issuer", cm.OwnerReferences)
 	}
-	if ev := issuerEvents(t, ns); !strings.Contains(ev, "Normal TrustBundleUpdated") || !strings.Contains(ev, `added root "`+root.Subject.String()+`"`) {
-		t.Errorf("events = %s", ev)
-	}
+	// The event is recorded after the write: wait for it.
+	waitEvent(t, ns, "Normal TrustBundleUpdated", `added root "`+root.Subject.String()+`"`)
 
 	crt := harness.Certificate(ns, "web", "pca")
 	create(t, crt)
