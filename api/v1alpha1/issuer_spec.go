@@ -72,10 +72,11 @@ type PCAIssuerSpec struct {
 	// +optional
 	CABundle []byte `json:"caBundle,omitempty"`
 
-	// AllowedTemplateIDs lists other templates of the same store that a
-	// CertificateRequest may select with the annotation
-	// nhnpca.issuer.dev/template-id. Requests naming a template not listed
-	// here fail.
+	// AllowedTemplateIDs lists other templates of the same store that
+	// this issuer may sign with: a request selects one with the annotation
+	// nhnpca.issuer.dev/template-id, or one is chosen by the CSR's key when
+	// spec.templateId's key does not fit (docs/limits.md). Requests naming
+	// a template not listed here fail.
 	// +listType=set
 	// +optional
 	AllowedTemplateIDs []int64 `json:"allowedTemplateIds,omitempty"`
@@ -170,11 +171,12 @@ type TrustBundle struct {
 	// +optional
 	ConfigMap *ConfigMapKeySelector `json:"configMap,omitempty"`
 
-	// RetainPreviousRootsFor is how long, at least, a root that no longer
-	// signs for this issuer stays in the bundle after it left the chain.
-	// A previous root stays in any case while a certificate this issuer
-	// issued, still in a Certificate's Secret, chains to it. Unset: only
-	// that second rule applies. A Go duration from 0s to 87600h (ten
+	// RetainPreviousRootsFor is how long, at least, a CA certificate (a
+	// root or an intermediate) that left the chains of this issuer's
+	// templates stays in the bundle. It also stays, whatever this window,
+	// while a certificate this issuer issued, still in a Certificate's
+	// Secret, chains through it (the in-use rule). Unset: only the in-use
+	// rule applies. A Go duration from 0s to 87600h (ten
 	// years, a root's lifetime at most); a value the manager could not
 	// decode would stop it from reading any issuer, so the API server
 	// refuses it.
@@ -233,10 +235,11 @@ const (
 
 // Revocation sets the revocation behaviour of an issuer.
 type Revocation struct {
-	// CheckInterval is how often each certificate this issuer issued, still
-	// in a Certificate's Secret, is checked against the PCA's revocation
+	// CheckInterval is how often each certificate this issuer issued and
+	// still in use (in a Certificate's Secret, or a signed Kubernetes
+	// CSR's status.certificate) is checked against the PCA's revocation
 	// status (the store's CRL where it is active, else OCSP). A revoked
-	// certificate is renewed at once. Unset: 1h. A Go duration from 1s to
+	// Certificate is renewed at once; a revoked CSR gets a Warning event. Unset: 1h. A Go duration from 1s to
 	// 720h (30 days); a value the manager could not decode would stop it
 	// from reading any issuer, so the API server refuses it.
 	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('1s') && duration(self) <= duration('720h')",message="checkInterval must be a duration from 1s to 720h, e.g. 15m"
