@@ -1,7 +1,9 @@
 package revocation
 
 import (
+	"fmt"
 	"testing"
+	"time"
 
 	certificatesv1 "k8s.io/api/certificates/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -21,10 +23,11 @@ func TestRevokedCSRCertificate(t *testing.T) {
 	ctx := t.Context()
 	pc := pcaClient(t)
 	setStore(t, pc, true, true)
-	if err := h.Client.Create(ctx, h.CredentialsSecret(h.ClusterResourceNamespace, "revocation-csr-credentials")); err != nil {
+	name := fmt.Sprintf("revocation-csr-%d", time.Now().UnixNano()%1_000_000) // cluster-wide: distinct per run
+	if err := h.Client.Create(ctx, h.CredentialsSecret(h.ClusterResourceNamespace, name+"-credentials")); err != nil {
 		t.Fatal(err)
 	}
-	iss := &v1alpha1.PCAClusterIssuer{ObjectMeta: metav1.ObjectMeta{Name: "revocation-csr"}, Spec: h.IssuerSpec("revocation-csr-credentials")}
+	iss := &v1alpha1.PCAClusterIssuer{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: h.IssuerSpec(name + "-credentials")}
 	iss.Spec.Revocation = &v1alpha1.Revocation{CheckInterval: &metav1.Duration{Duration: checkInterval}}
 	if err := h.Client.Create(ctx, iss); err != nil {
 		t.Fatal(err)
@@ -38,7 +41,7 @@ func TestRevokedCSRCertificate(t *testing.T) {
 	}
 	expiration := int32(3600)
 	csr := &certificatesv1.CertificateSigningRequest{
-		ObjectMeta: metav1.ObjectMeta{Name: "revoked-csr"},
+		ObjectMeta: metav1.ObjectMeta{Name: name},
 		Spec: certificatesv1.CertificateSigningRequestSpec{
 			Request: request, SignerName: controller.SignerPrefixClusterIssuer + iss.Name, ExpirationSeconds: &expiration,
 			Usages: []certificatesv1.KeyUsage{certificatesv1.UsageDigitalSignature, certificatesv1.UsageServerAuth},

@@ -27,15 +27,13 @@ import (
 // tests.
 const checkInterval = 5 * time.Second
 
-// newIssuer creates namespace ns, a credentials Secret and a PCAIssuer
-// "pca" checking revocations every checkInterval, and waits until it is
-// Ready.
-func newIssuer(t *testing.T, ns string) *v1alpha1.PCAIssuer {
+// newIssuer creates a namespace of its own (named after prefix), a
+// credentials Secret and a PCAIssuer "pca" checking revocations every
+// checkInterval, and waits until it is Ready.
+func newIssuer(t *testing.T, prefix string) *v1alpha1.PCAIssuer {
 	t.Helper()
 	ctx := t.Context()
-	if err := h.CreateNamespace(ctx, ns); err != nil {
-		t.Fatal(err)
-	}
+	ns := h.NewNamespace(t, prefix)
 	if err := h.Client.Create(ctx, h.CredentialsSecret(ns, "pca-credentials")); err != nil {
 		t.Fatal(err)
 	}

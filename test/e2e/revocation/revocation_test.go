@@ -21,8 +21,7 @@ import (
 func TestRevokedThroughCRL(t *testing.T) {
 	pc := pcaClient(t)
 	setStore(t, pc, true, true)
-	ns := "revocation-crl"
-	newIssuer(t, ns)
+	ns := newIssuer(t, "revocation-crl").Namespace
 	start, downloadsBefore := time.Now(), h.Emulator.APICallCount(emulator.OpDownloadCRL)
 	crt, old := issue(t, ns, "web")
 	// More Certificates of the same CA: their checks share the CRL.
@@ -61,8 +60,7 @@ func TestRevokedThroughCRL(t *testing.T) {
 func TestRevokedThroughOCSP(t *testing.T) {
 	pc := pcaClient(t)
 	setStore(t, pc, false, false)
-	ns := "revocation-ocsp"
-	newIssuer(t, ns)
+	ns := newIssuer(t, "revocation-ocsp").Namespace
 	crt, old := issue(t, ns, "web")
 	waitEvent(t, ns, "PCAIssuer", "pca", "Warning", v1alpha1.ReasonRevocationUnchecked, "publishes neither a CRL nor OCSP")
 
