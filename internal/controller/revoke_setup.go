@@ -17,9 +17,9 @@ import (
 	"github.com/nhnpca/pca-issuer/api/v1alpha1"
 )
 
-// setupRevocation registers the revocation reconcilers: the revoke
-// annotation and revokeSuperseded (docs/revocation.md).
-func setupRevocation(ctx context.Context, mgr ctrl.Manager, cs *clients, events recorder.EventRecorder, opts Options) error {
+// setupRevoking registers the reconcilers that revoke from the cluster:
+// the revoke annotation and revokeSuperseded (docs/revocation.md).
+func setupRevoking(ctx context.Context, mgr ctrl.Manager, cs *clients, events recorder.EventRecorder, opts Options) error {
 	if err := mgr.GetFieldIndexer().IndexField(ctx, &cmapi.CertificateRequest{}, certificateOwnerIndex, certificateOwner); err != nil {
 		return err
 	}

@@ -16,10 +16,12 @@ import (
 // UserAgent is sent to the PCA API by every client of this controller.
 const UserAgent = "pca-issuer"
 
-// Setup registers the field indexes and the reconcilers (PCAIssuer,
-// PCAClusterIssuer, CertificateRequest, CertificateSigningRequest, and
-// revocation's) with mgr. The manager's scheme must
-// know cert-manager's and this project's kinds.
+// Setup registers the field indexes and the reconcilers with mgr: the
+// issuers (PCAIssuer, PCAClusterIssuer) and their trust bundles, the
+// requests (CertificateRequest, CertificateSigningRequest), the revocation
+// checks of certificates in use, and revoking from the cluster (the
+// revoke annotation, revokeSuperseded). The manager's scheme must know
+// cert-manager's and this project's kinds.
 func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	opts = opts.withDefaults()
 	if err := addIndexes(ctx, mgr); err != nil {
@@ -65,7 +67,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, opts Options) error {
 	if err := setupRevocationChecks(mgr, newRevocationChecker(mgr.GetClient(), mgr.GetAPIReader(), revocationSourceOf(cs), templates, pins, events, opts)); err != nil {
 		return err
 	}
-	return setupRevocation(ctx, mgr, cs, events, opts)
+	return setupRevoking(ctx, mgr, cs, events, opts)
 }
 
 // addIndexes adds the field indexes the watches map through.
