@@ -79,15 +79,7 @@ func (r *CertificateRevocationReconciler) renewRevoked(ctx context.Context, crt 
 // certificateIssuerRef returns the issuer crt names when it is a PCAIssuer
 // (in crt's namespace) or a PCAClusterIssuer, and false otherwise.
 func certificateIssuerRef(crt *cmapi.Certificate) (issuerRef, bool) {
-	ref := issuerRef{kind: issuerKind(crt.Spec.IssuerRef), name: crt.Spec.IssuerRef.Name, field: "spec.issuerRef"}
-	switch ref.kind {
-	case kindIssuer:
-		ref.namespace = crt.Namespace
-	case kindClusterIssuer:
-	default:
-		return issuerRef{}, false
-	}
-	return ref, true
+	return issuerRefOf(crt.Spec.IssuerRef, crt.Namespace)
 }
 
 // certificateIssuing reports whether crt's Issuing condition is True: a

@@ -43,6 +43,22 @@ func issuerKind(ref cmmeta.IssuerReference) string {
 	return ""
 }
 
+// issuerRefOf returns the issuer a cert-manager issuerRef names, resolved
+// in namespace (the namespace of the CertificateRequest or Certificate
+// that holds it), when it is a PCAIssuer or a PCAClusterIssuer; false
+// otherwise.
+func issuerRefOf(ref cmmeta.IssuerReference, namespace string) (issuerRef, bool) {
+	kind := issuerKind(ref)
+	if kind == "" {
+		return issuerRef{}, false
+	}
+	out := issuerRef{kind: kind, name: ref.Name, field: "spec.issuerRef"}
+	if kind == kindIssuer {
+		out.namespace = namespace
+	}
+	return out, true
+}
+
 // issuerRefKey is the issuerRefIndex value of a reference.
 func issuerRefKey(kind, name string) string { return kind + "/" + name }
 

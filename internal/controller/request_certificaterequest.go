@@ -30,15 +30,7 @@ type certificateRequest struct {
 func (a certificateRequest) object() client.Object { return a.cr }
 
 func (a certificateRequest) issuerRef() (issuerRef, bool) {
-	kind := issuerKind(a.cr.Spec.IssuerRef)
-	if kind == "" {
-		return issuerRef{}, false
-	}
-	ref := issuerRef{kind: kind, name: a.cr.Spec.IssuerRef.Name, field: "spec.issuerRef"}
-	if kind == kindIssuer {
-		ref.namespace = a.cr.Namespace
-	}
-	return ref, true
+	return issuerRefOf(a.cr.Spec.IssuerRef, a.cr.Namespace)
 }
 
 func (a certificateRequest) approved() bool { return apiutil.CertificateRequestIsApproved(a.cr) }

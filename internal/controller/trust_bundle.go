@@ -302,11 +302,8 @@ func certificateToIssuer(_ context.Context, obj client.Object) []reconcile.Reque
 	if !ok {
 		return nil
 	}
-	switch issuerKind(crt.Spec.IssuerRef) {
-	case kindIssuer:
-		return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: crt.Namespace, Name: crt.Spec.IssuerRef.Name}}}
-	case kindClusterIssuer:
-		return []reconcile.Request{{NamespacedName: types.NamespacedName{Name: crt.Spec.IssuerRef.Name}}}
+	if ref, ours := certificateIssuerRef(crt); ours {
+		return []reconcile.Request{{NamespacedName: ref.key()}}
 	}
 	return nil
 }
