@@ -53,9 +53,10 @@ type signRequest struct {
 type signResult struct {
 	certificate, ca []byte
 	adopted         bool
-	serial          string
-	certificateID   int64
-	warnings        []signer.Warning
+	// serial is the issued leaf's own serial number, PCA spelling.
+	serial        string
+	certificateID int64
+	warnings      []signer.Warning
 }
 
 // issue signs req through the issuer's PCA client: it fits the duration to
@@ -116,11 +117,11 @@ func (req signRequest) expectation(duration time.Duration, tmpl *wire.Template, 
 // fill checks the PCA's certificate (signer.VerifyAnswer) and keeps its
 // chain.
 func (res *signResult) fill(req signRequest, cert *wire.Certificate, exp signer.Expectation) (*signResult, error) {
-	certificate, ca, err := signer.VerifyAnswer(req.csrPEM, cert, exp)
+	v, err := signer.VerifyAnswer(req.csrPEM, cert, exp)
 	if err != nil {
 		return nil, err
 	}
-	res.certificate, res.ca, res.serial, res.certificateID = certificate, ca, cert.SerialNumber, cert.CertificateID
+	res.certificate, res.ca, res.serial, res.certificateID = v.Certificate, v.CA, wire.FormatSerial(v.Leaf.SerialNumber), cert.CertificateID
 	return res, nil
 }
 

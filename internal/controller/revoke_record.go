@@ -27,10 +27,6 @@ type issuedRecord struct {
 
 // newIssuedRecord returns the record of res, issued for req by iss.
 func newIssuedRecord(req request, iss issuerObject, res *signResult) *issuedRecord {
-	serial, err := leafSerialOf(res.certificate)
-	if err != nil {
-		serial = res.serial // unreachable: the answer was parsed and verified
-	}
 	_, isCR := req.object().(*cmapi.CertificateRequest)
 	rev := iss.GetSpec().Revocation
 	// Only a request of a Certificate is ever superseded, and only its
@@ -39,7 +35,7 @@ func newIssuedRecord(req request, iss issuerObject, res *signResult) *issuedReco
 	// would keep the finalizer for ever, and hang in deletion.
 	owned := len(certificateOwner(req.object())) > 0
 	hold := isCR && owned && rev != nil && rev.RevokeSuperseded && req.object().GetDeletionTimestamp() == nil
-	return &issuedRecord{certificateID: res.certificateID, serial: serial, hold: hold}
+	return &issuedRecord{certificateID: res.certificateID, serial: res.serial, hold: hold}
 }
 
 // writeRecord writes rec onto obj's object, locked to obj's

@@ -52,8 +52,7 @@ func BackDate(seconds int64) time.Duration {
 }
 
 // VerifyAnswer checks the PCA's answer to an issuance (or the certificate
-// found for an earlier one) and returns what to write: certificate, the
-// leaf and intermediates as PEM, and ca, the root as PEM. The CSR is parsed
+// found for an earlier one) and returns what to write (see Verified). The CSR is parsed
 // once; the checks are ChainFromResponse's (one chain from the CSR's key to
 // a self-signed root), checkIssuedNames' (no requested name missing), then
 // checkAnswer's (nothing else, against the request and exp).
@@ -63,22 +62,35 @@ func BackDate(seconds int64) time.Duration {
 // (v1alpha1.ReasonSANMissing); a *RetryableError wrapping ErrBadResponse,
 // naming the check, for any other failed check. A failing answer is never
 // to be written.
-func VerifyAnswer(csrPEM []byte, resp *wire.Certificate, exp Expectation) (certificate, ca []byte, err error) {
+func VerifyAnswer(csrPEM []byte, resp *wire.Certificate, exp Expectation) (*Verified, error) {
 	csr, _, err := parseCSR(csrPEM)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	v, err := verifiedChain(csr, resp)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := checkIssuedNames(csr, v.chain[0], exp.TemplateID); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := checkAnswer(csr, v.chain, v.root, exp); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return v.chainPEM, v.caPEM, nil
+	return &Verified{Certificate: v.chainPEM, CA: v.caPEM, Leaf: v.chain[0]}, nil
+}
+
+// Verified is an answer that passed VerifyAnswer.
+type Verified struct {
+	// Certificate is the leaf and its intermediates, PEM, leaf first: the
+	// request's certificate.
+	Certificate []byte
+	// CA is the root, PEM: the request's ca.
+	CA []byte
+	// Leaf is the issued certificate as parsed for the checks; its serial
+	// is the one to record (the answer's serialNumber field is not
+	// trusted).
+	Leaf *x509.Certificate
 }
 
 // checkAnswer holds a verified chain (leaf first, then intermediates, and
