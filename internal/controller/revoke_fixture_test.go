@@ -219,11 +219,11 @@ func testLeaf(serial, variant int64) []byte {
 
 // hexSerial reads a test serial ("0A").
 func hexSerial(s string) int64 {
-	n, err := strconv.ParseInt(strings.ReplaceAll(s, ":", ""), 16, 64)
-	if err != nil {
-		panic(err)
+	n, ok := wire.ParseSerial(s)
+	if !ok {
+		panic("not a serial: " + s)
 	}
-	return n
+	return n.Int64()
 }
 
 // webSecret is Secret team/web-tls holding the test leaf with serial.
